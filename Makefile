@@ -1,0 +1,35 @@
+# goetia: `make run` boots the test system, `make test` runs every test.
+# Both install what they need first (scripts/setup.sh; quick when all is there).
+
+BUN := node_modules/.bin/bun
+SOURCES := $(shell find src -name '*.ts') package.json
+OVERLAY ?=
+APPEND ?=
+
+.PHONY: setup build initramfs run test typecheck bench clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup build/goetia
+
+build/goetia: $(SOURCES)
+	$(BUN) build --compile --target=bun-linux-x64 src/main.ts --outfile $@
+
+# OVERLAY=DIR: copied over the image's root last (add or replace services).
+initramfs: build
+	@scripts/build-initramfs.sh $(OVERLAY)
+
+# Boots on the serial console in this terminal; Ctrl-A X leaves QEMU.
+# APPEND="GOETIABUNDLE=rescue" passes kernel arguments.
+run: initramfs
+	scripts/boot.sh -i $(APPEND)
+
+typecheck: setup
+	node_modules/.bin/tsc --noEmit -p .
+
+test: build typecheck
+	$(BUN) test --timeout 600000
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Boots build/vmlinuz with build/initramfs.img in QEMU (TCG: -cpu max gives
+# Bun the SSE4.1 it needs) with the serial line as console.
+#
+#   boot.sh [-i] [-t SECONDS] [-m MONITOR_SOCKET] [KERNEL_ARG...]
+#
+# -i  interactive: the console is this terminal (Ctrl-A X quits QEMU).
+# Otherwise the console is printed, standard input is typed into it, and the
+# script ends when the guest powers off or reboots (0), when it panics (3),
+# or when SECONDS pass (124, default 120).
+# -m  QEMU's monitor on a unix socket, for sendkey and friends.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+interactive=0 timeout=120 monitor=(-monitor none)
+while getopts it:m: opt; do
+  case $opt in
+    i) interactive=1 ;;
+    t) timeout=$OPTARG ;;
+    m) monitor=(-monitor "unix:$OPTARG,server,nowait") ;;
+    *) exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+for file in build/vmlinuz build/initramfs.img; do
+  [ -f "$file" ] || { echo "boot: $file is missing: run make initramfs" >&2; exit 2; }
+done
+
+# panic=-1: a kernel panic reboots at once, and -no-reboot turns that into QEMU's exit.
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 512 -nodefaults -no-user-config -no-reboot
+  -kernel build/vmlinuz -initrd build/initramfs.img
+  -append "console=ttyS0 panic=-1 quiet $*")
+
+if ((interactive)); then
+  exec "${qemu[@]}" -nographic -serial mon:stdio
+fi
+
+console=$(mktemp)
+trap 'rm -f "$console"' EXIT
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" -display none -serial stdio "${monitor[@]}" | tee "$console"
+status=${PIPESTATUS[0]}
+if grep -q 'Kernel panic' "$console"; then
+  echo "boot: the guest kernel panicked" >&2
+  exit 3
+fi
+if [ "$status" = 124 ]; then
+  echo "boot: no power-off after ${timeout} s" >&2
+  exit 124
+fi
+exit "$status"

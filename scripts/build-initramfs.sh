@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Assembles the test system's root in build/root and packs it into
+# build/initramfs.img (newc cpio, uncompressed: under TCG, unpacking is
+# cheaper than decompressing). Usage: build-initramfs.sh [OVERLAY_DIR]
+# OVERLAY_DIR is copied over the root last, so it can add or replace anything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+overlay=${1:-}
+root=build/root
+[ -x build/goetia ] || { echo "build-initramfs: build/goetia is missing: run make build" >&2; exit 1; }
+[ -z "$overlay" ] || [ -d "$overlay" ] || { echo "build-initramfs: overlay $overlay is not a directory" >&2; exit 1; }
+
+rm -rf "$root"
+mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{dev,proc,sys,run,tmp,root,etc,var/log/system}
+chmod 1777 "$root/tmp"
+# A merged /usr, as Debian has: package paths under /bin and /usr/bin both work.
+for dir in bin sbin lib lib64; do ln -s "usr/$dir" "$root/$dir"; done
+
+# busybox and its applets, as links to it.
+cp /bin/busybox "$root/usr/bin/busybox"
+for applet in $(busybox --list-full); do
+  [ -e "$root/$applet" ] || ln -s /usr/bin/busybox "$root/$applet"
+done
+
+# s6 and execline programs (Debian keeps execline's in /usr/lib/execline/bin).
+dpkg -L s6 execline | while read -r path; do
+  if [ -f "$path" ] && [ -x "$path" ]; then
+    mkdir -p "$root/$(dirname "$path")"
+    cp -f "$path" "$root/$path"
+  fi
+done
+
+# goetia, under every name it answers to.
+cp build/goetia "$root/usr/sbin/goetia"
+for name in init system-init poweroff reboot halt; do ln -sf goetia "$root/usr/sbin/$name"; done
+
+# The shared libraries all of these need (ld-linux and glibc for goetia).
+# (ldd fails on scripts and static programs; that is expected.)
+{ find "$root/usr" -type f -perm -u+x -exec ldd {} + 2>/dev/null || true; } |
+  awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | sort -u |
+  while read -r lib; do
+    mkdir -p "$root/$(dirname "$lib")"
+    cp -L "$lib" "$root/$lib"
+  done
+
+# /init: the static shim that mounts /proc and execs goetia.
+if [ ! -x build/init-shim ] || [ initramfs/shim/init.c -nt build/init-shim ]; then
+  gcc -static -Os -Wall -Wextra -Werror -o build/init-shim initramfs/shim/init.c
+  strip build/init-shim
+fi
+cp build/init-shim "$root/init"
+
+cp -a initramfs/rootfs/. "$root/"
+[ -z "$overlay" ] || cp -a "$overlay/." "$root/"
+
+# The kernel opens /dev/console for init before anything is mounted.
+mknod -m 600 "$root/dev/console" c 5 1
+mknod -m 666 "$root/dev/null" c 1 3
+
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) > build/initramfs.img
+echo "build-initramfs: build/initramfs.img ($(du -m build/initramfs.img | cut -f1) MB)${overlay:+, overlay $overlay}"

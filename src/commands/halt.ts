@@ -1,0 +1,3 @@
+import { powerCommand } from "./power-command.ts";
+
+export default powerCommand("halt");

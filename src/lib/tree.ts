@@ -1,0 +1,44 @@
+// A supervision tree's places on disk. The system tree and, later, each user
+// tree have the same shape; only the roots differ. Tests point a tree at
+// temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR and GOETIA_LOGDIR.
+import { join } from "node:path";
+import { applyEnvdir } from "./envdir.ts";
+
+export interface Tree {
+  /** Configuration: env/, run-image/, src/, compiled. */
+  confDir: string;
+  /** Live state, on a tmpfs: service/ (the scandir), log/, goetia/. */
+  runDir: string;
+  /** Where per-service loggers write. */
+  logDir: string;
+}
+
+export function systemTree(env: Record<string, string | undefined> = process.env): Tree {
+  return {
+    confDir: env.GOETIA_CONFDIR ?? "/etc/goetia/system",
+    runDir: env.GOETIA_RUNDIR ?? "/run/system",
+    logDir: env.GOETIA_LOGDIR ?? "/var/log/system",
+  };
+}
+
+export const treePaths = (tree: Tree) => ({
+  envDir: join(tree.confDir, "env"),
+  runImage: join(tree.confDir, "run-image"),
+  sourceDir: join(tree.confDir, "src"),
+  scandir: join(tree.runDir, "service"),
+  catchAllFifo: join(tree.runDir, "service", "s6-svscan-log", "fifo"),
+  catchAllLog: join(tree.runDir, "log", "uncaught-logs"),
+  /** goetia's own live data: service directories, states, the lock. */
+  stateDir: join(tree.runDir, "goetia"),
+});
+
+/** The kernel gives init no PATH; this is the one the whole tree starts from. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * The tree's clean environment: a default PATH overlaid by the tree's envdir.
+ * Services and oneshots get this, never the environment of whoever asked.
+ */
+export function treeEnvironment(tree: Tree): Record<string, string> {
+  return applyEnvdir({ PATH: DEFAULT_PATH }, treePaths(tree).envDir);
+}

@@ -1,0 +1,95 @@
+// Stage 4: PID 1 once more, run by s6-svscan's finish script once the
+// supervision tree has gone. Ends every process, keeps the catch-all log,
+// syncs, unmounts and calls reboot(2). It must never return.
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { emergencyShell } from "../init/emergency.ts";
+import { log } from "../lib/log.ts";
+import { systemTree, treePaths } from "../lib/tree.ts";
+import * as libc from "../sys/libc.ts";
+import { readAction, REBOOT_COMMAND } from "./action.ts";
+
+const GRACE_MS = 3000;
+
+export function stage4(): never {
+  const tree = systemTree();
+  const action = readAction(tree) ?? "poweroff";
+  try {
+    // Let go of the catch-all fifo, so its logger sees end of file once the others have gone.
+    const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
+    libc.dup2(consoleFd, 1);
+    libc.dup2(consoleFd, 2);
+    libc.close(consoleFd);
+    log.info(`stage 4: ${action}`);
+
+    log.info("sending all processes the TERM signal");
+    libc.kill(-1, libc.SIG.TERM);
+    // Loggers end on HUP after writing what they hold; the catch-all one
+    // (s6-log -p) ignores TERM and would wait for its own supervisor.
+    libc.kill(-1, libc.SIG.HUP);
+    libc.kill(-1, libc.SIG.CONT);
+    if (!reapUntilAlone(GRACE_MS)) {
+      log.info("sending all processes the KILL signal");
+      libc.kill(-1, libc.SIG.KILL);
+      reapUntilAlone(1000);
+    }
+    saveCatchAllLog(tree);
+    libc.sync();
+    unmountAll();
+    libc.sync();
+    log.info(`${action} now`);
+    libc.reboot(REBOOT_COMMAND[action]);
+  } catch (error) {
+    log.fatal(`stage 4 failed: ${error instanceof Error ? error.message : error}`);
+  }
+  return emergencyShell(`could not ${action}`);
+}
+
+/**
+ * Reaps children until none is left (true) or timeoutMs passes (false).
+ * PID 1 inherits every orphan, so "no children" means "no other process".
+ */
+function reapUntilAlone(timeoutMs: number): boolean {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    const pid = libc.reapAny();
+    if (pid === -1) return true;
+    if (pid === 0) Bun.sleepSync(10);
+  }
+  return false;
+}
+
+function saveCatchAllLog(tree: ReturnType<typeof systemTree>): void {
+  const target = join(tree.logDir, "uncaught-logs");
+  try {
+    mkdirSync(target, { recursive: true });
+    cpSync(treePaths(tree).catchAllLog, target, { recursive: true });
+  } catch (error) {
+    log.warn(`catch-all log not saved to ${target}: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+/** Unmounts in reverse mount order; what stays busy is made read-only. */
+function unmountAll(): void {
+  const mounts = readFileSync("/proc/mounts", "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => line.split(" ")[1].replace(/\\040/g, " "))
+    .reverse();
+  for (const target of mounts) {
+    if (target === "/" || target === "/proc") continue;
+    try {
+      libc.umount(target);
+    } catch {
+      try {
+        libc.mount(null, target, null, libc.MS.REMOUNT | libc.MS.RDONLY, null);
+      } catch {
+        // Pseudo file systems (devtmpfs in use, for one) may refuse both; they hold no data.
+      }
+    }
+  }
+  try {
+    libc.mount(null, "/", null, libc.MS.REMOUNT | libc.MS.RDONLY, null);
+  } catch {
+    // The initramfs root (rootfs) cannot be remounted read-only; it holds nothing to save.
+  }
+}

@@ -1,0 +1,206 @@
+// The only door to the kernel that Node's API does not give us: every syscall
+// goetia makes directly goes through this module, on glibc via bun:ffi.
+// Each wrapper throws a SysError naming the call and errno, so callers never
+// read errno themselves (it must be read right after the call, here).
+import { dlopen, ptr, read, type Pointer } from "bun:ffi";
+
+const { symbols: c } = dlopen("libc.so.6", {
+  __errno_location: { args: [], returns: "ptr" },
+  strerror: { args: ["i32"], returns: "cstring" },
+  mount: { args: ["ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
+  umount2: { args: ["ptr", "i32"], returns: "i32" },
+  reboot: { args: ["i32"], returns: "i32" },
+  sync: { args: [], returns: "void" },
+  kill: { args: ["i32", "i32"], returns: "i32" },
+  waitpid: { args: ["i32", "ptr", "i32"], returns: "i32" },
+  execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
+  signal: { args: ["i32", "ptr"], returns: "ptr" },
+  sigprocmask: { args: ["i32", "ptr", "ptr"], returns: "i32" },
+  mkfifo: { args: ["ptr", "u32"], returns: "i32" },
+  open: { args: ["ptr", "i32", "u32"], returns: "i32" },
+  dup2: { args: ["i32", "i32"], returns: "i32" },
+  close: { args: ["i32"], returns: "i32" },
+  setsid: { args: [], returns: "i32" },
+  ioctl: { args: ["i32", "u64", "i64"], returns: "i32" },
+  geteuid: { args: [], returns: "u32" },
+});
+
+export class SysError extends Error {
+  constructor(
+    readonly call: string,
+    readonly errno: number,
+  ) {
+    super(`${call}: ${c.strerror(errno)} (errno ${errno})`);
+  }
+}
+
+export const errno = {
+  ENOENT: 2,
+  EINTR: 4,
+  ECHILD: 10,
+  EBUSY: 16,
+  EEXIST: 17,
+  EINVAL: 22,
+  ENXIO: 6,
+} as const;
+
+function lastErrno(): number {
+  return read.i32(c.__errno_location() as Pointer, 0);
+}
+
+function check(call: string, result: number): number {
+  if (result === -1) throw new SysError(call, lastErrno());
+  return result;
+}
+
+/** A NUL-terminated copy of s, kept alive by the caller's reference. */
+function cstr(s: string): Buffer {
+  return Buffer.from(`${s}\0`);
+}
+
+function cstrOrNull(s: string | null): Buffer | null {
+  return s === null ? null : cstr(s);
+}
+
+// mount(2) flags used by goetia.
+export const MS = {
+  RDONLY: 1,
+  NOSUID: 2,
+  NODEV: 4,
+  NOEXEC: 8,
+  REMOUNT: 32,
+  RELATIME: 1 << 21,
+} as const;
+
+export function mount(
+  source: string | null,
+  target: string,
+  fstype: string | null,
+  flags: number,
+  data: string | null,
+): void {
+  const args = [cstrOrNull(source), cstr(target), cstrOrNull(fstype), cstrOrNull(data)];
+  check(`mount ${target}`, c.mount(args[0], args[1], args[2], BigInt(flags), args[3]));
+}
+
+export const MNT_DETACH = 2;
+
+export function umount(target: string, flags = 0): void {
+  check(`umount ${target}`, c.umount2(cstr(target), flags));
+}
+
+// reboot(2) commands (linux/reboot.h).
+export const RB = {
+  AUTOBOOT: 0x01234567,
+  HALT_SYSTEM: 0xcdef0123 | 0,
+  POWER_OFF: 0x4321fedc,
+  DISABLE_CAD: 0,
+} as const;
+
+export function reboot(cmd: number): void {
+  check("reboot", c.reboot(cmd));
+}
+
+export function sync(): void {
+  c.sync();
+}
+
+export const SIG = {
+  HUP: 1,
+  INT: 2,
+  KILL: 9,
+  USR1: 10,
+  USR2: 12,
+  PIPE: 13,
+  TERM: 15,
+  CONT: 18,
+  XFSZ: 25,
+} as const;
+
+/** kill(2); returns false when no process matched (ESRCH). */
+export function kill(pid: number, sig: number): boolean {
+  return c.kill(pid, sig) === 0;
+}
+
+export const WNOHANG = 1;
+
+/**
+ * Reaps one child without blocking. Returns its pid, 0 if children remain
+ * but none has exited, or -1 when there are no children at all (ECHILD).
+ * Only safe where no Bun.spawn child is alive: Bun treats a stolen child as
+ * a fatal error.
+ */
+export function reapAny(): number {
+  const status = new Int32Array(1);
+  const pid = c.waitpid(-1, status, WNOHANG);
+  if (pid !== -1) return pid;
+  const e = lastErrno();
+  if (e === errno.ECHILD) return -1;
+  if (e === errno.EINTR) return 0;
+  throw new SysError("waitpid", e);
+}
+
+/** Replaces this process with path; returns only by throwing. */
+export function execve(path: string, argv: string[], env: Record<string, string>): never {
+  const keep = [path, ...argv, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].map(cstr);
+  const pointers = (list: Buffer[]) => {
+    const array = new BigUint64Array(list.length + 1);
+    list.forEach((b, i) => (array[i] = BigInt(ptr(b))));
+    return array;
+  };
+  const argvp = pointers(keep.slice(1, argv.length + 1));
+  const envp = pointers(keep.slice(argv.length + 1));
+  c.execve(keep[0], argvp, envp);
+  throw new SysError(`execve ${path}`, lastErrno());
+}
+
+/** Puts sig back to its default action: Bun ignores SIGPIPE and SIGXFSZ, and an ignore survives exec. */
+export function defaultSignal(sig: number): void {
+  c.signal(sig, null);
+}
+
+/** Unblocks every signal, so the program we exec starts with a clean mask. */
+export function unblockAllSignals(): void {
+  const SIG_SETMASK = 2;
+  const empty = new BigUint64Array(16); // sizeof(sigset_t) in glibc is 128 bytes
+  check("sigprocmask", c.sigprocmask(SIG_SETMASK, empty, null));
+}
+
+export function mkfifo(path: string, mode: number): void {
+  check(`mkfifo ${path}`, c.mkfifo(cstr(path), mode));
+}
+
+export const O = {
+  RDONLY: 0,
+  WRONLY: 1,
+  RDWR: 2,
+  NOCTTY: 0o400,
+  NONBLOCK: 0o4000,
+  CLOEXEC: 0o2000000,
+} as const;
+
+export function open(path: string, flags: number, mode = 0): number {
+  return check(`open ${path}`, c.open(cstr(path), flags, mode));
+}
+
+export function dup2(from: number, to: number): void {
+  check(`dup2 ${from} ${to}`, c.dup2(from, to));
+}
+
+export function close(fd: number): void {
+  c.close(fd);
+}
+
+export function setsid(): void {
+  check("setsid", c.setsid());
+}
+
+/** Makes fd's terminal the controlling terminal of this session (TIOCSCTTY). */
+export function takeControllingTerminal(fd: number): void {
+  const TIOCSCTTY = 0x540e;
+  check("ioctl TIOCSCTTY", c.ioctl(fd, BigInt(TIOCSCTTY), 1n));
+}
+
+export function geteuid(): number {
+  return c.geteuid();
+}
