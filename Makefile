@@ -29,7 +29,7 @@ typecheck: setup
 	node_modules/.bin/tsc --noEmit -p .
 
 test: build typecheck
-	$(BUN) test --timeout 600000
+	$(BUN) test
 
 clean:
 	rm -rf build

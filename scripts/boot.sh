@@ -2,8 +2,9 @@
 # Boots build/vmlinuz with build/initramfs.img in QEMU (TCG: -cpu max gives
 # Bun the SSE4.1 it needs) with the serial line as console.
 #
-#   boot.sh [-i] [-t SECONDS] [-m MONITOR_SOCKET] [KERNEL_ARG...]
+#   boot.sh [-i] [-t SECONDS] [-r INITRAMFS] [-m MONITOR_SOCKET] [KERNEL_ARG...]
 #
+# INITRAMFS defaults to build/initramfs.img.
 # -i  interactive: the console is this terminal (Ctrl-A X quits QEMU).
 # Otherwise the console is printed, standard input is typed into it, and the
 # script ends when the guest powers off or reboots (0), when it panics (3),
@@ -11,23 +12,24 @@
 # -m  QEMU's monitor on a unix socket, for sendkey and friends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-interactive=0 timeout=120 monitor=(-monitor none)
-while getopts it:m: opt; do
+interactive=0 timeout=120 initrd=build/initramfs.img monitor=(-monitor none)
+while getopts it:r:m: opt; do
   case $opt in
     i) interactive=1 ;;
     t) timeout=$OPTARG ;;
+    r) initrd=$OPTARG ;;
     m) monitor=(-monitor "unix:$OPTARG,server,nowait") ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-for file in build/vmlinuz build/initramfs.img; do
+for file in build/vmlinuz "$initrd"; do
   [ -f "$file" ] || { echo "boot: $file is missing: run make initramfs" >&2; exit 2; }
 done
 
 # panic=-1: a kernel panic reboots at once, and -no-reboot turns that into QEMU's exit.
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 512 -nodefaults -no-user-config -no-reboot
-  -kernel build/vmlinuz -initrd build/initramfs.img
+  -kernel build/vmlinuz -initrd "$initrd"
   -append "console=ttyS0 panic=-1 quiet $*")
 
 if ((interactive)); then

@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Assembles the test system's root in build/root and packs it into
-# build/initramfs.img (newc cpio, uncompressed: under TCG, unpacking is
-# cheaper than decompressing). Usage: build-initramfs.sh [OVERLAY_DIR]
-# OVERLAY_DIR is copied over the root last, so it can add or replace anything.
+# an initramfs (newc cpio, uncompressed: under TCG, unpacking is cheaper
+# than decompressing).
+#
+#   build-initramfs.sh [-o IMAGE] [OVERLAY_DIR]
+#
+# IMAGE defaults to build/initramfs.img. OVERLAY_DIR is copied over the root
+# last, so it can add or replace anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+image=build/initramfs.img
+while getopts o: opt; do
+  case $opt in
+    o) image=$OPTARG ;;
+    *) exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
 overlay=${1:-}
-root=build/root
+root=$(mktemp -d build/root.XXXXXX)
+trap 'rm -rf "$root"' EXIT
 [ -x build/goetia ] || { echo "build-initramfs: build/goetia is missing: run make build" >&2; exit 1; }
 [ -z "$overlay" ] || [ -d "$overlay" ] || { echo "build-initramfs: overlay $overlay is not a directory" >&2; exit 1; }
 
-rm -rf "$root"
 mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{dev,proc,sys,run,tmp,root,etc,var/log/system}
 chmod 1777 "$root/tmp"
 # A merged /usr, as Debian has: package paths under /bin and /usr/bin both work.
@@ -57,5 +69,5 @@ cp -a initramfs/rootfs/. "$root/"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 
-(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) > build/initramfs.img
-echo "build-initramfs: build/initramfs.img ($(du -m build/initramfs.img | cut -f1) MB)${overlay:+, overlay $overlay}"
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) > "$image"
+echo "build-initramfs: $image ($(du -m "$image" | cut -f1) MB)${overlay:+, overlay $overlay}"

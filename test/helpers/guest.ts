@@ -1,0 +1,84 @@
+// A test system booted in QEMU through scripts/boot.sh: its console is
+// collected as it comes, lines can be typed into it, and the test can wait
+// for a pattern or for QEMU's exit.
+import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+
+/** Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading "#!" makes it executable). */
+export function buildImage(name: string, files: Record<string, string> = {}): string {
+  const overlay = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
+  for (const [path, text] of Object.entries(files)) {
+    const target = join(overlay, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    if (text.startsWith("#!")) chmodSync(target, 0o755);
+  }
+  const image = join(ROOT, "build", `test-${name}.img`);
+  const build = Bun.spawnSync(["scripts/build-initramfs.sh", "-o", image, overlay], { cwd: ROOT, stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build-initramfs failed: ${build.stderr}`);
+  return image;
+}
+
+export class Guest {
+  output = "";
+  readonly exited: Promise<number>;
+  private readonly process;
+  private waiters: (() => void)[] = [];
+
+  constructor(image: string, kernelArgs: string[] = [], timeoutS = 120) {
+    this.process = Bun.spawn(["scripts/boot.sh", "-t", String(timeoutS), "-r", image, ...kernelArgs], {
+      cwd: ROOT,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const collect = async (stream: ReadableStream<Uint8Array>) => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) {
+        this.output += decoder.decode(chunk, { stream: true });
+        this.waiters.forEach((wake) => wake());
+      }
+    };
+    const done = Promise.all([collect(this.process.stdout), collect(this.process.stderr)]);
+    this.exited = done.then(() => this.process.exited);
+  }
+
+  /** Resolves with the match once pattern appears on the console; rejects after timeoutMs or on exit. */
+  waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.output.match(pattern);
+        if (!match) return false;
+        cleanup();
+        resolve(match);
+        return true;
+      };
+      const timer = setTimeout(() => fail(`timed out waiting for ${pattern}`), timeoutMs);
+      const fail = (why: string) => {
+        cleanup();
+        reject(new Error(`${why}\n--- console ---\n${this.output}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== wake);
+      };
+      const wake = () => void check();
+      if (check()) return;
+      this.waiters.push(wake);
+      this.exited.then(() => check() || fail(`QEMU exited before ${pattern} appeared`));
+    });
+  }
+
+  /** Types a line on the console, as a person at the serial line would. */
+  type(line: string): void {
+    this.process.stdin.write(`${line}\n`);
+    this.process.stdin.flush();
+  }
+
+  kill(): void {
+    this.process.kill();
+  }
+}
