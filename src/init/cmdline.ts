@@ -1,7 +1,7 @@
-// The kernel command line, split the way the kernel splits it
-// (lib/cmdline.c next_arg): words separated by blanks, double quotes group
-// blanks into a word and are removed, and everything after a lone `--` is
-// handed to init untouched as its arguments.
+// The kernel command line, split the way the kernel splits it (next_arg in
+// lib/cmdline.c): words are separated by blanks, double quotes protect
+// blanks, a quote opening a word or a value is removed with its closing one,
+// and everything after a lone `--` is handed to init as its arguments.
 
 export interface KernelCommandLine {
   /** key=value words, the last one winning, as the kernel does. */
@@ -17,15 +17,16 @@ export const DEFAULT_BUNDLE = "default";
 export function parseCmdline(text: string): KernelCommandLine {
   const result: KernelCommandLine = { params: {}, flags: [], initArgs: [] };
   let afterSeparator = false;
-  for (const word of splitWords(text)) {
+  for (const raw of splitWords(text)) {
+    const word = unquote(raw);
     if (afterSeparator) {
-      result.initArgs.push(word.text);
-    } else if (word.text === "--" && !word.quoted) {
+      result.initArgs.push(word);
+    } else if (raw === "--") {
       afterSeparator = true;
     } else {
-      const eq = word.text.indexOf("=");
-      if (eq > 0) result.params[word.text.slice(0, eq)] = word.text.slice(eq + 1);
-      else result.flags.push(word.text);
+      const eq = word.indexOf("=");
+      if (eq > 0) result.params[word.slice(0, eq)] = unquote(word.slice(eq + 1));
+      else result.flags.push(word);
     }
   }
   return result;
@@ -36,28 +37,13 @@ export function bundleFromCmdline(cmdline: KernelCommandLine): string {
   return cmdline.params.GOETIABUNDLE || DEFAULT_BUNDLE;
 }
 
-interface Word {
-  text: string;
-  quoted: boolean;
+/** Blank-separated words; blanks inside double quotes do not separate. */
+function splitWords(text: string): string[] {
+  return text.match(/(?:[^\s"]|"[^"]*(?:"|$))+/g) ?? [];
 }
 
-function* splitWords(text: string): Generator<Word> {
-  let current = "";
-  let inWord = false;
-  let inQuotes = false;
-  let quoted = false;
-  for (const ch of text) {
-    if (ch === '"') {
-      inQuotes = !inQuotes;
-      inWord = quoted = true;
-    } else if (/\s/.test(ch) && !inQuotes) {
-      if (inWord) yield { text: current, quoted };
-      current = "";
-      inWord = quoted = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) yield { text: current, quoted };
+/** Drops a double quote that opens the text, and the one that closes it. */
+function unquote(text: string): string {
+  if (!text.startsWith('"')) return text;
+  return text.endsWith('"') && text.length > 1 ? text.slice(1, -1) : text.slice(1);
 }

@@ -1,0 +1,50 @@
+import { describe, expect, test } from "bun:test";
+import { bundleFromCmdline, parseCmdline } from "../../src/init/cmdline.ts";
+
+describe("parseCmdline", () => {
+  test("splits key=value words and flags", () => {
+    const c = parseCmdline("console=ttyS0 quiet GOETIABUNDLE=rescue ro\n");
+    expect(c.params).toEqual({ console: "ttyS0", GOETIABUNDLE: "rescue" });
+    expect(c.flags).toEqual(["quiet", "ro"]);
+    expect(c.initArgs).toEqual([]);
+  });
+
+  test("double quotes group blanks; those opening a value or a word are removed", () => {
+    const c = parseCmdline('a="one two" "b=three four" c=x"y z" "flag word"');
+    expect(c.params).toEqual({ a: "one two", b: "three four", c: 'x"y z"' });
+    expect(c.flags).toEqual(["flag word"]);
+  });
+
+  test("an unclosed quote runs to the end of the line", () => {
+    expect(parseCmdline('a="one two b=3').params).toEqual({ a: "one two b=3" });
+  });
+
+  test("words after -- go to init untouched, even key=value ones", () => {
+    const c = parseCmdline("quiet -- GOETIABUNDLE=other single");
+    expect(c.params).toEqual({});
+    expect(c.initArgs).toEqual(["GOETIABUNDLE=other", "single"]);
+  });
+
+  test("a quoted -- is a word, not the separator", () => {
+    const c = parseCmdline('"--" x=1');
+    expect(c.flags).toEqual(["--"]);
+    expect(c.params).toEqual({ x: "1" });
+  });
+
+  test("the last of repeated keys wins, and values may contain =", () => {
+    expect(parseCmdline("k=1 k=2 opts=a=b").params).toEqual({ k: "2", opts: "a=b" });
+  });
+
+  test("blanks of any kind separate, and none at all is fine", () => {
+    expect(parseCmdline("  a=1\t\tb=2 \n").params).toEqual({ a: "1", b: "2" });
+    expect(parseCmdline("")).toEqual({ params: {}, flags: [], initArgs: [] });
+  });
+});
+
+describe("bundleFromCmdline", () => {
+  test("GOETIABUNDLE names the bundle; absent or empty means default", () => {
+    expect(bundleFromCmdline(parseCmdline("GOETIABUNDLE=rescue"))).toBe("rescue");
+    expect(bundleFromCmdline(parseCmdline("quiet"))).toBe("default");
+    expect(bundleFromCmdline(parseCmdline("GOETIABUNDLE="))).toBe("default");
+  });
+});
