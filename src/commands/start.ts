@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { changeServices } from "./change-services.ts";
+import { changeArgs, runChange } from "./shared.ts";
 
 export default defineCommand({
-  meta: { name: "start", description: "Bring services or bundles up, with their dependencies first" },
-  args: { names: { type: "positional", description: "services or bundles", required: true } },
+  meta: { name: "start", description: "Bring services or bundles up, dependencies first (goetia change -u)" },
+  args: changeArgs,
   async run({ args }) {
-    process.exitCode = await changeServices("up", args._);
+    await runChange(args, { direction: "up" });
   },
 });

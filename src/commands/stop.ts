@@ -1,10 +1,13 @@
 import { defineCommand } from "citty";
-import { changeServices } from "./change-services.ts";
+import { changeArgs, runChange } from "./shared.ts";
 
 export default defineCommand({
-  meta: { name: "stop", description: "Bring services or bundles down, with what depends on them first" },
-  args: { names: { type: "positional", description: "services or bundles", required: true } },
+  meta: { name: "stop", description: "Bring services or bundles down, dependents first (goetia change -d)" },
+  args: {
+    ...changeArgs,
+    force: { type: "boolean", alias: "f", description: "stop essential services too (goetia change -D)" },
+  },
   async run({ args }) {
-    process.exitCode = await changeServices("down", args._);
+    await runChange(args, { direction: "down", includeEssential: args.force });
   },
 });

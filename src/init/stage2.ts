@@ -1,13 +1,12 @@
 // Stage 2: brings up the bundle named on the kernel command line, in
 // dependency order, beside the freshly started s6-svscan, then exits.
 import { log } from "../lib/log.ts";
-import { systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
 import { pollUntil } from "../lib/poll.ts";
+import { systemTree, treePaths } from "../lib/tree.ts";
 import { isScanned } from "../s6/scandir.ts";
-import { applyChange, openContext, planChange } from "../service/engine.ts";
-import { resolveNames } from "../service/graph.ts";
-import { loadGraph } from "../service/load.ts";
-import { consoleReporter, summarize } from "../service/report.ts";
+import { change, EXIT } from "../service/change.ts";
+import { openLive } from "../service/live.ts";
+import { consoleReporter } from "../service/report.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
 
 export async function stage2(requested: string): Promise<number> {
@@ -15,16 +14,13 @@ export async function stage2(requested: string): Promise<number> {
   const scandir = treePaths(tree).scandir;
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
-    return 111;
+    return EXIT.BUSY;
   }
-  const graph = loadGraph(tree);
+  const live = openLive(tree, { reportProblems: true });
   let bundle = requested;
-  if (!graph.bundles.has(bundle) && !graph.atoms.has(bundle)) {
+  if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
     log.error(`GOETIABUNDLE=${bundle}: no such bundle or service; bringing up ${DEFAULT_BUNDLE} instead`);
     bundle = DEFAULT_BUNDLE;
   }
-  const ctx = openContext(tree, graph, treeEnvironment(tree));
-  const services = planChange(ctx, "up", resolveNames(graph, [bundle]));
-  const outcomes = await applyChange(ctx, "up", services, consoleReporter);
-  return summarize(`bundle ${bundle}`, "up", outcomes) ? 0 : 1;
+  return change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
 }

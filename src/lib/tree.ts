@@ -25,11 +25,21 @@ export const treePaths = (tree: Tree) => ({
   envDir: join(tree.confDir, "env"),
   runImage: join(tree.confDir, "run-image"),
   sourceDir: join(tree.confDir, "src"),
+  /** Symlink to the newest compiled database. */
+  compiledLink: join(tree.confDir, "compiled"),
   scandir: join(tree.runDir, "service"),
   catchAllFifo: join(tree.runDir, "service", "s6-svscan-log", "fifo"),
   catchAllLog: join(tree.runDir, "log", "uncaught-logs"),
-  /** goetia's own live data: service directories, states, the lock. */
+  /** goetia's own live data, below. */
   stateDir: join(tree.runDir, "goetia"),
+  /** The database the running tree works from. */
+  liveDb: join(tree.runDir, "goetia", "live"),
+  /** Service directories as s6-supervise uses them. */
+  servicedirs: join(tree.runDir, "goetia", "servicedirs"),
+  /** One JSON record per service: up, down, starting, stopping, failed. */
+  states: join(tree.runDir, "goetia", "state"),
+  /** Held by whoever is changing the tree. */
+  lock: join(tree.runDir, "goetia", "lock"),
 });
 
 /** The kernel gives init no PATH; this is the one the whole tree starts from. */

@@ -1,4 +1,4 @@
-// The live scandir: service directories are copied out of the source tree
+// The live scandir: service directories are copied out of the database
 // (s6-supervise writes into them, and /etc may be read-only), given a `down`
 // file so that s6-svscan supervises them without starting them, and linked in.
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -6,29 +6,10 @@ import { join } from "node:path";
 import { pollUntil } from "../lib/poll.ts";
 import { hasReader, isSupervised } from "./supervise.ts";
 
-/** Files of the s6-rc source format that mean nothing to s6-supervise. */
-const MANAGER_ONLY = new Set([
-  "type",
-  "dependencies",
-  "dependencies.d",
-  "contents",
-  "contents.d",
-  "timeout-up",
-  "timeout-down",
-  "flag-essential",
-  "producer-for",
-  "consumer-for",
-  "pipeline-name",
-]);
-
-/** Copies a longrun's source into liveDir as a service directory, stopped. */
+/** Copies a compiled service directory to where s6-supervise will run it, stopped. */
 function makeServicedir(sourceDir: string, liveDir: string): void {
   rmSync(liveDir, { recursive: true, force: true });
-  cpSync(sourceDir, liveDir, {
-    recursive: true,
-    dereference: true,
-    filter: (path) => path === sourceDir || !MANAGER_ONLY.has(path.slice(sourceDir.length + 1)),
-  });
+  cpSync(sourceDir, liveDir, { recursive: true });
   writeFileSync(join(liveDir, "down"), "");
 }
 
@@ -58,4 +39,17 @@ export async function rescan(scandir: string): Promise<void> {
 /** True once s6-svscan runs on scandir and reads its control fifo. */
 export function isScanned(scandir: string): boolean {
   return hasReader(join(scandir, ".s6-svscan", "control"));
+}
+
+/**
+ * Takes services out of the scandir: their links go, s6-svscan stops their
+ * supervisors (which stop the services), and their directories are removed.
+ */
+export async function unsupervise(scandir: string, services: { name: string; liveDir: string }[]): Promise<void> {
+  if (services.length === 0) return;
+  for (const { name } of services) rmSync(join(scandir, name), { force: true });
+  const code = await Bun.spawn(["s6-svscanctl", "-an", scandir], { stdout: "ignore", stderr: "inherit" }).exited;
+  if (code !== 0) throw new Error(`s6-svscanctl -an ${scandir} failed (exit ${code})`);
+  await Promise.all(services.map(({ liveDir }) => pollUntil(() => !isSupervised(liveDir), 10_000)));
+  for (const { liveDir } of services) rmSync(liveDir, { recursive: true, force: true });
 }

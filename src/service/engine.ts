@@ -1,14 +1,13 @@
 // Carrying out a change: every service starts the moment its dependencies
 // are up (stops the moment its dependents are down), so independent branches
 // run in parallel. A failure skips only what depends on it.
-import { join } from "node:path";
-import { treePaths, type Tree } from "../lib/tree.ts";
 import { supervise } from "../s6/scandir.ts";
-import { transition } from "../s6/supervise.ts";
-import { closure, type Graph } from "./graph.ts";
+import { transition, type TransitionResult } from "../s6/supervise.ts";
+import { treePaths } from "../lib/tree.ts";
+import { closure } from "./graph.ts";
+import type { Live } from "./live.ts";
 import { runOneshot } from "./oneshot.ts";
 import type { Service } from "./source.ts";
-import { StateStore } from "./state.ts";
 
 export type Direction = "up" | "down";
 
@@ -27,34 +26,45 @@ export interface Reporter {
   finished(outcome: Outcome, direction: Direction): void;
 }
 
-export interface Context {
-  tree: Tree;
-  graph: Graph;
-  states: StateStore;
-  /** The tree's clean environment, for oneshots. */
-  env: Record<string, string>;
+export interface PlanOptions {
+  /** Going down, also stop essential services (s6-rc's -D). */
+  includeEssential?: boolean;
 }
 
-export function openContext(tree: Tree, graph: Graph, env: Record<string, string>): Context {
-  return { tree, graph, states: new StateStore(join(treePaths(tree).stateDir, "state")), env };
+/**
+ * The services a change acts on: the targets with their dependencies (up)
+ * or their dependents (down), less those already there. Going down,
+ * essential services stay, and so does everything they need.
+ */
+export function planChange(live: Live, direction: Direction, targets: Iterable<string>, options: PlanOptions = {}): Set<string> {
+  const { graph, states } = live;
+  const edges = direction === "up" ? graph.dependencies : graph.dependents;
+  const plan = new Set([...closure(targets, edges)].filter((name) => states.get(name).phase !== direction));
+  if (direction === "down" && !options.includeEssential) {
+    const essential = [...plan].filter((name) => graph.atoms.get(name)!.essential);
+    for (const kept of closure(essential, graph.dependencies)) plan.delete(kept);
+  }
+  return plan;
 }
 
-/** The services a change will act on: the targets with their dependencies (up) or dependents (down). */
-export function planChange(ctx: Context, direction: Direction, targets: Iterable<string>): Set<string> {
-  const edges = direction === "up" ? ctx.graph.dependencies : ctx.graph.dependents;
-  const wanted = direction === "up" ? "up" : "down";
-  return new Set([...closure(targets, edges)].filter((name) => ctx.states.get(name).phase !== wanted));
+/** The plan in waves: each wave can run once the waves before it are done. */
+export function waves(live: Live, direction: Direction, services: Set<string>): string[][] {
+  const waitsFor = direction === "up" ? live.graph.dependencies : live.graph.dependents;
+  const done = new Set<string>();
+  const result: string[][] = [];
+  while (done.size < services.size) {
+    const wave = [...services].filter(
+      (name) => !done.has(name) && (waitsFor.get(name) ?? []).every((other) => done.has(other) || !services.has(other)),
+    );
+    wave.sort().forEach((name) => done.add(name));
+    result.push(wave);
+  }
+  return result;
 }
 
-export async function applyChange(
-  ctx: Context,
-  direction: Direction,
-  services: Set<string>,
-  reporter: Reporter,
-): Promise<Outcome[]> {
-  if (direction === "up") await superviseLongruns(ctx, services);
-  // Going up, a service waits for its dependencies; going down, for its dependents.
-  const waitsFor = direction === "up" ? ctx.graph.dependencies : ctx.graph.dependents;
+export async function applyChange(live: Live, direction: Direction, services: Set<string>, reporter: Reporter): Promise<Outcome[]> {
+  if (direction === "up") await superviseLongruns(live, services);
+  const waitsFor = direction === "up" ? live.graph.dependencies : live.graph.dependents;
   const results = new Map<string, Promise<Outcome>>();
 
   const settle = (name: string): Promise<Outcome> => {
@@ -62,10 +72,9 @@ export async function applyChange(
     if (!result) {
       result = (async () => {
         const before = (waitsFor.get(name) ?? []).filter((other) => services.has(other));
-        const outcomes = await Promise.all(before.map(settle));
-        const blocker = outcomes.find((o) => !o.ok);
-        if (blocker) return skip(ctx, name, direction, blocker.name, reporter);
-        return transitionOne(ctx, ctx.graph.atoms.get(name)!, direction, reporter);
+        const blocker = (await Promise.all(before.map(settle))).find((o) => !o.ok);
+        if (blocker) return skip(live, name, direction, blocker.name, reporter);
+        return transitionOne(live, live.graph.atoms.get(name)!, direction, reporter);
       })();
       results.set(name, result);
     }
@@ -74,43 +83,39 @@ export async function applyChange(
   return Promise.all([...services].map(settle));
 }
 
-function skip(ctx: Context, name: string, direction: Direction, blocker: string, reporter: Reporter): Outcome {
+function skip(live: Live, name: string, direction: Direction, blocker: string, reporter: Reporter): Outcome {
   const relation = direction === "up" ? "dependency" : "dependent";
-  const outcome = { name, ok: false, skipped: true, timedOut: false, reason: `${relation} ${blocker} failed`, durationMs: 0 };
-  const phase = ctx.states.get(name).phase;
-  if (direction === "up" && phase !== "up") ctx.states.set(name, { phase: "failed", since: Date.now(), reason: outcome.reason });
+  const reason = `${relation} ${blocker} failed`;
+  if (direction === "up") live.states.set(name, { phase: "failed", since: Date.now(), reason });
+  const outcome = { name, ok: false, skipped: true, timedOut: false, reason, durationMs: 0 };
   reporter.finished(outcome, direction);
   return outcome;
 }
 
-async function transitionOne(ctx: Context, service: Service, direction: Direction, reporter: Reporter): Promise<Outcome> {
+async function transitionOne(live: Live, service: Service, direction: Direction, reporter: Reporter): Promise<Outcome> {
   const start = Date.now();
-  ctx.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
+  live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
   reporter.started(service, direction);
   const timeoutMs = direction === "up" ? service.timeoutUp : service.timeoutDown;
-  const result =
+  const result: TransitionResult =
     service.type === "oneshot"
-      ? await runOneshot(service, direction, ctx.env, timeoutMs)
-      : await transition(liveDir(ctx.tree, service.name), direction, service.notificationFd !== undefined, timeoutMs);
+      ? await runOneshot(service, direction, live.env, timeoutMs)
+      : await transition(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs);
   const end = Date.now();
   const durationMs = end - start;
-  if (result.ok) ctx.states.set(service.name, { phase: direction, since: end, durationMs });
-  else ctx.states.set(service.name, { phase: "failed", since: end, durationMs, reason: result.message });
+  if (result.ok) live.states.set(service.name, { phase: direction, since: end, durationMs });
+  else live.states.set(service.name, { phase: "failed", since: end, durationMs, reason: result.message });
   const outcome = { name: service.name, ok: result.ok, skipped: false, timedOut: result.timedOut, reason: result.message || undefined, durationMs };
   reporter.finished(outcome, direction);
   return outcome;
 }
 
-export function liveDir(tree: Tree, name: string): string {
-  return join(treePaths(tree).stateDir, "servicedirs", name);
-}
-
 /** Gives every longrun of the change a supervisor, stopped, before anything starts. */
-async function superviseLongruns(ctx: Context, services: Set<string>): Promise<void> {
-  const longruns = [...services].map((name) => ctx.graph.atoms.get(name)!).filter((s) => s.type === "longrun");
+async function superviseLongruns(live: Live, services: Set<string>): Promise<void> {
+  const longruns = [...services].filter((name) => live.graph.atoms.get(name)!.type === "longrun");
   const unsupervised = await supervise(
-    treePaths(ctx.tree).scandir,
-    longruns.map((s) => ({ name: s.name, sourceDir: s.dir, liveDir: liveDir(ctx.tree, s.name) })),
+    treePaths(live.tree).scandir,
+    longruns.map((name) => ({ name, sourceDir: live.servicedirSource(name), liveDir: live.servicedir(name) })),
   );
   if (unsupervised.length > 0) throw new Error(`s6-svscan did not pick up: ${unsupervised.join(", ")}`);
 }

@@ -1,7 +1,7 @@
 // Running a oneshot's up or down script. s6-rc stores these as one execline
 // command line, so execlineb lexes them here too. They run in the tree's
 // clean environment from /, never in the environment of whoever asked.
-import type { WaitResult } from "../s6/supervise.ts";
+import type { TransitionResult } from "../s6/supervise.ts";
 import type { Service } from "./source.ts";
 
 export async function runOneshot(
@@ -9,7 +9,7 @@ export async function runOneshot(
   direction: "up" | "down",
   env: Record<string, string>,
   timeoutMs: number,
-): Promise<WaitResult> {
+): Promise<TransitionResult> {
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, timedOut: false, message: "" };
   const child = Bun.spawn(["execlineb", "-P", "-c", script], {

@@ -13,17 +13,3 @@ export const consoleReporter: Reporter = {
     else log.error(`failed ${outcome.name}: ${outcome.reason} (${outcome.durationMs} ms)`);
   },
 };
-
-/** The closing line: names every failure, or says the target was reached. */
-export function summarize(what: string, direction: Direction, outcomes: Outcome[]): boolean {
-  const failed = outcomes.filter((o) => !o.ok && !o.skipped).map((o) => o.name);
-  const skipped = outcomes.filter((o) => o.skipped).map((o) => o.name);
-  if (failed.length === 0 && skipped.length === 0) {
-    log.info(`${what} ${direction}`);
-    return true;
-  }
-  const parts = [`failed: ${failed.join(", ")}`];
-  if (skipped.length > 0) parts.push(`skipped: ${skipped.join(", ")}`);
-  log.error(`${what} not fully ${direction}: ${parts.join("; ")}`);
-  return false;
-}

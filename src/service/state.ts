@@ -1,7 +1,7 @@
 // Live state of each service, one small JSON file per service under
 // <runDir>/goetia/state, replaced atomically (write then rename), so a reader
 // never sees half a record.
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export type Phase = "up" | "down" | "starting" | "stopping" | "failed";
@@ -32,6 +32,10 @@ export class StateStore {
     const path = join(this.dir, `${name}.json`);
     writeFileSync(`${path}.new`, JSON.stringify(state));
     renameSync(`${path}.new`, path);
+  }
+
+  remove(name: string): void {
+    rmSync(join(this.dir, `${name}.json`), { force: true });
   }
 
   names(): string[] {

@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { log } from "../lib/log.ts";
-import { systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
-import { applyChange, openContext, planChange } from "../service/engine.ts";
-import { loadGraph } from "../service/load.ts";
-import { consoleReporter, summarize } from "../service/report.ts";
+import { systemTree, treePaths } from "../lib/tree.ts";
+import { change } from "../service/change.ts";
+import { openLive } from "../service/live.ts";
+import { consoleReporter } from "../service/report.ts";
 import { actionFile, type Action } from "./action.ts";
 
 export async function stage3(action: Action): Promise<number> {
@@ -23,10 +23,9 @@ export async function stage3(action: Action): Promise<number> {
     return 1;
   }
   log.info(`${action}: stopping services`);
-  const graph = loadGraph(tree, { quiet: true });
-  const ctx = openContext(tree, graph, treeEnvironment(tree));
-  const outcomes = await applyChange(ctx, "down", planChange(ctx, "down", graph.atoms.keys()), consoleReporter);
-  summarize("all services", "down", outcomes);
+  const live = openLive(tree);
+  const names = [...live.graph.atoms.keys()];
+  await change(live, { direction: "down", names, includeEssential: true, label: "all services" }, consoleReporter);
   log.info(`${action}: stopping the supervision tree`);
   const code = await Bun.spawn(["s6-svscanctl", "-b", treePaths(tree).scandir]).exited;
   return code === 0 ? 0 : 1;

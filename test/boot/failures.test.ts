@@ -1,7 +1,7 @@
 // When booting goes wrong, the machine must say why and give a shell,
 // never a kernel panic; and the boot script must tell a hang or a panic
 // from a clean power-off.
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { buildImage, Guest, ROOT } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
@@ -40,7 +40,11 @@ describe("emergency shell", () => {
 });
 
 describe("scripts/boot.sh", () => {
-  const boot = (...args: string[]) => Bun.spawnSync(["scripts/boot.sh", ...args], { cwd: ROOT, stdin: "ignore" });
+  let image: string;
+  beforeAll(() => {
+    image = buildImage("boot-script");
+  });
+  const boot = (...args: string[]) => Bun.spawnSync(["scripts/boot.sh", "-r", image, ...args], { cwd: ROOT, stdin: "ignore" });
 
   test("exits 3 when the guest kernel panics", () => {
     const run = boot("-t", "120", "rdinit=/nonexistent");

@@ -1,0 +1,26 @@
+// What several commands share: the tree they act on and the options of a change.
+import type { ArgsDef } from "citty";
+import { systemTree } from "../lib/tree.ts";
+import { change, EXIT, type ChangeRequest } from "../service/change.ts";
+import { openLive } from "../service/live.ts";
+import { consoleReporter } from "../service/report.ts";
+
+export const changeArgs = {
+  names: { type: "positional", description: "services or bundles", required: true },
+  "dry-run": { type: "boolean", alias: "n", description: "print what would be done, in order, and do nothing" },
+  timeout: { type: "string", alias: "t", description: "give up after this many milliseconds (exit 2)" },
+} as const satisfies ArgsDef;
+
+/** Runs a change on the system tree and sets the exit status. */
+export async function runChange(
+  args: { _: string[]; "dry-run"?: boolean; timeout?: string },
+  request: Omit<ChangeRequest, "names" | "dryRun" | "timeoutMs">,
+): Promise<void> {
+  const timeoutMs = args.timeout === undefined ? 0 : Number(args.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
+    process.exitCode = EXIT.USAGE;
+    throw new Error(`--timeout: "${args.timeout}" is not a number of milliseconds`);
+  }
+  const live = openLive(systemTree(), { reportProblems: true });
+  process.exitCode = await change(live, { ...request, names: args._, dryRun: args["dry-run"], timeoutMs }, consoleReporter);
+}

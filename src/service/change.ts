@@ -1,0 +1,121 @@
+// A whole change as a person asks for it: names resolved, one change at a
+// time, the plan printed or carried out, and an exit status as s6-rc gives it.
+import { log } from "../lib/log.ts";
+import { treePaths } from "../lib/tree.ts";
+import { applyChange, planChange, waves, type Direction, type Outcome, type Reporter } from "./engine.ts";
+import { closure, resolveNames, UnknownServiceError } from "./graph.ts";
+import type { Live } from "./live.ts";
+import { LockBusyError, takeLock } from "./lock.ts";
+
+export const EXIT = { OK: 0, FAILED: 1, TIMEOUT: 2, USAGE: 100, BUSY: 111 } as const;
+
+export interface ChangeRequest {
+  direction: Direction;
+  names: string[];
+  /** Also bring down everything outside the selection (up) or inside it (down): s6-rc's -p. */
+  prune?: boolean;
+  /** Going down, essential services go too (s6-rc's -D). */
+  includeEssential?: boolean;
+  /** Print the plan, change nothing. */
+  dryRun?: boolean;
+  /** Give up after this many ms (exit 2); 0 waits for ever. */
+  timeoutMs?: number;
+  /** How long to wait for another change to end before giving up. */
+  lockWaitMs?: number;
+  /** How the closing line names the change (default: the names). */
+  label?: string;
+}
+
+export async function change(live: Live, request: ChangeRequest, reporter: Reporter): Promise<number> {
+  let targets: Set<string>;
+  try {
+    targets = resolveNames(live.graph, request.names);
+  } catch (error) {
+    if (!(error instanceof UnknownServiceError)) throw error;
+    log.error(error.message);
+    return EXIT.USAGE;
+  }
+  const steps = planSteps(live, request, targets);
+  const what = request.label ?? request.names.join(" ");
+
+  if (request.dryRun) {
+    for (const { direction, services } of steps) printPlan(live, direction, services);
+    return EXIT.OK;
+  }
+
+  let release: () => void;
+  try {
+    release = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, request.lockWaitMs ?? 30_000);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    log.error(error.message);
+    return EXIT.BUSY;
+  }
+  try {
+    const work = (async () => {
+      const outcomes: Outcome[] = [];
+      for (const { direction, services } of steps) outcomes.push(...(await applyChange(live, direction, services, reporter)));
+      return outcomes;
+    })();
+    const outcomes = await withTimeout(work, request.timeoutMs ?? 0);
+    if (outcomes === undefined) {
+      const pending = live.states.names().filter((name) => ["starting", "stopping"].includes(live.states.get(name).phase));
+      log.error(`${what}: timed out after ${request.timeoutMs} ms; still in transition: ${pending.join(", ") || "none"}`);
+      return EXIT.TIMEOUT;
+    }
+    return summarize(what, request.direction, outcomes) ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    release();
+  }
+}
+
+/** What the change does, in order: with prune, first down what is left out. */
+function planSteps(live: Live, request: ChangeRequest, targets: Set<string>) {
+  const options = { includeEssential: request.includeEssential };
+  const steps: { direction: Direction; services: Set<string> }[] = [];
+  if (request.prune) {
+    const keep = request.direction === "up" ? closure(targets, live.graph.dependencies) : new Set<string>();
+    const others = [...live.graph.atoms.keys()].filter((name) => !keep.has(name) && (request.direction === "up" || !targets.has(name)));
+    if (request.direction === "up") steps.push({ direction: "down", services: planChange(live, "down", others, options) });
+    else {
+      // -pd: down the selection, and bring everything else up.
+      steps.push({ direction: "down", services: planChange(live, "down", targets, options) });
+      steps.push({ direction: "up", services: planChange(live, "up", others) });
+      return steps;
+    }
+  }
+  steps.push({ direction: request.direction, services: planChange(live, request.direction, targets, options) });
+  return steps;
+}
+
+function printPlan(live: Live, direction: Direction, services: Set<string>): void {
+  if (services.size === 0) return void log.info(`nothing to bring ${direction}`);
+  waves(live, direction, services).forEach((wave, i) => {
+    log.info(`would bring ${direction}, step ${i + 1}: ${wave.join(" ")}`);
+  });
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  if (timeoutMs <= 0) return work;
+  let timer: Timer | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs, undefined)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The closing line: names every failure, or says the target was reached. */
+export function summarize(what: string, direction: Direction, outcomes: Outcome[]): boolean {
+  const failed = outcomes.filter((o) => !o.ok && !o.skipped).map((o) => o.name);
+  const skipped = outcomes.filter((o) => o.skipped).map((o) => o.name);
+  if (failed.length === 0 && skipped.length === 0) {
+    log.info(`${what} ${direction}`);
+    return true;
+  }
+  const parts = [`failed: ${failed.join(", ")}`];
+  if (skipped.length > 0) parts.push(`skipped: ${skipped.join(", ")}`);
+  log.error(`${what} not fully ${direction}: ${parts.join("; ")}`);
+  return false;
+}

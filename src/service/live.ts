@@ -1,0 +1,65 @@
+// The database a running tree works from. The first command after boot
+// installs the compiled database as the live one; after that only
+// `goetia update` replaces it, restarting what changed.
+import { cpSync, existsSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { log } from "../lib/log.ts";
+import { treeEnvironment, treePaths, type Tree } from "../lib/tree.ts";
+import { compiled, databasePaths, graphOf, readDatabase, type Database } from "./database.ts";
+import type { Graph } from "./graph.ts";
+import { StateStore } from "./state.ts";
+
+export interface Live {
+  tree: Tree;
+  db: Database;
+  graph: Graph;
+  states: StateStore;
+  /** The tree's clean environment, for oneshots. */
+  env: Record<string, string>;
+  /** Where a longrun's pristine service directory is. */
+  servicedirSource(name: string): string;
+  /** Where s6-supervise runs it. */
+  servicedir(name: string): string;
+}
+
+export interface OpenOptions {
+  /** Report the database's problems (once per command that acts). */
+  reportProblems?: boolean;
+}
+
+export function openLive(tree: Tree, { reportProblems = false }: OpenOptions = {}): Live {
+  const paths = treePaths(tree);
+  const latest = compiled(tree);
+  let db = readDatabase(paths.liveDb);
+  if (!db) {
+    installLive(tree);
+    db = latest;
+  } else if (db.sourceStamp !== latest.sourceStamp) {
+    log.info("the sources have changed since they were applied: `goetia update` applies them");
+  }
+  if (reportProblems) for (const p of db.problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
+  return liveFrom(tree, db);
+}
+
+export function liveFrom(tree: Tree, db: Database): Live {
+  const paths = treePaths(tree);
+  return {
+    tree,
+    db,
+    graph: graphOf(db),
+    states: new StateStore(paths.states),
+    env: treeEnvironment(tree),
+    servicedirSource: (name) => databasePaths(paths.liveDb).servicedir(name),
+    servicedir: (name) => join(paths.servicedirs, name),
+  };
+}
+
+/** Makes the current compiled database the live one, replacing it whole. */
+export function installLive(tree: Tree): void {
+  const paths = treePaths(tree);
+  const fresh = `${paths.liveDb}.new`;
+  rmSync(fresh, { recursive: true, force: true });
+  cpSync(realpathSync(paths.compiledLink), fresh, { recursive: true });
+  if (existsSync(paths.liveDb)) rmSync(paths.liveDb, { recursive: true });
+  renameSync(fresh, paths.liveDb);
+}
