@@ -21,6 +21,9 @@ export function isSupervised(dir: string): boolean {
 
 export type Goal = "up" | "down";
 
+/** The reason given for a transition cut short because its whole change ran out of time. */
+export const INTERRUPTED = "interrupted: the change ran out of time";
+
 export interface TransitionResult {
   ok: boolean;
   timedOut: boolean;
@@ -32,14 +35,25 @@ export interface TransitionResult {
  * when the service has a notification-fd), or down with its finish script done.
  * timeoutMs 0 waits forever.
  */
-export async function transition(dir: string, goal: Goal, ready: boolean, timeoutMs: number): Promise<TransitionResult> {
+export async function transition(
+  dir: string,
+  goal: Goal,
+  ready: boolean,
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<TransitionResult> {
   const wait = goal === "up" ? (ready ? "-wU" : "-wu") : "-wD";
   const args = ["s6-svc", goal === "up" ? "-u" : "-d", wait];
   if (timeoutMs > 0) args.push("-T", String(timeoutMs));
   const child = Bun.spawn([...args, dir], { stdout: "ignore", stderr: "pipe" });
+  const onAbort = () => child.kill();
+  abort?.addEventListener("abort", onAbort);
   const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+  abort?.removeEventListener("abort", onAbort);
+  if (abort?.aborted) return { ok: false, timedOut: true, message: INTERRUPTED };
   if (code === 0) return { ok: true, timedOut: false, message: "" };
-  const timedOut = code === 1 && timeoutMs > 0;
+  // The docs say 1 on timeout; s6-svlisten1, which s6-svc runs for -w, exits 99.
+  const timedOut = timeoutMs > 0 && (code === 1 || code === 99);
   return { ok: false, timedOut, message: timedOut ? `timed out after ${timeoutMs} ms` : stderr.trim() || `s6-svc exited ${code}` };
 }
 

@@ -1,6 +1,7 @@
 // A whole change as a person asks for it: names resolved, one change at a
 // time, the plan printed or carried out, and an exit status as s6-rc gives it.
 import { log } from "../lib/log.ts";
+import { INTERRUPTED } from "../s6/supervise.ts";
 import { treePaths } from "../lib/tree.ts";
 import { applyChange, planChange, waves, type Direction, type Outcome, type Reporter } from "./engine.ts";
 import { closure, resolveNames, UnknownServiceError } from "./graph.ts";
@@ -51,20 +52,22 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
     log.error(error.message);
     return EXIT.BUSY;
   }
+  const abort = new AbortController();
+  const timer = request.timeoutMs ? setTimeout(() => abort.abort(), request.timeoutMs) : undefined;
   try {
-    const work = (async () => {
-      const outcomes: Outcome[] = [];
-      for (const { direction, services } of steps) outcomes.push(...(await applyChange(live, direction, services, reporter)));
-      return outcomes;
-    })();
-    const outcomes = await withTimeout(work, request.timeoutMs ?? 0);
-    if (outcomes === undefined) {
-      const pending = live.states.names().filter((name) => ["starting", "stopping"].includes(live.states.get(name).phase));
-      log.error(`${what}: timed out after ${request.timeoutMs} ms; still in transition: ${pending.join(", ") || "none"}`);
+    const outcomes: Outcome[] = [];
+    for (const { direction, services } of steps) {
+      if (abort.signal.aborted) break;
+      outcomes.push(...(await applyChange(live, direction, services, reporter, abort.signal)));
+    }
+    if (abort.signal.aborted) {
+      const cut = outcomes.filter((o) => o.reason === INTERRUPTED).map((o) => o.name);
+      log.error(`${what}: timed out after ${request.timeoutMs} ms; interrupted: ${cut.join(", ") || "none"}`);
       return EXIT.TIMEOUT;
     }
     return summarize(what, request.direction, outcomes) ? EXIT.OK : EXIT.FAILED;
   } finally {
+    clearTimeout(timer);
     release();
   }
 }
@@ -93,17 +96,6 @@ function printPlan(live: Live, direction: Direction, services: Set<string>): voi
   waves(live, direction, services).forEach((wave, i) => {
     log.info(`would bring ${direction}, step ${i + 1}: ${wave.join(" ")}`);
   });
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  if (timeoutMs <= 0) return work;
-  let timer: Timer | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs, undefined)));
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The closing line: names every failure, or says the target was reached. */

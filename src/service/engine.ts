@@ -62,7 +62,14 @@ export function waves(live: Live, direction: Direction, services: Set<string>): 
   return result;
 }
 
-export async function applyChange(live: Live, direction: Direction, services: Set<string>, reporter: Reporter): Promise<Outcome[]> {
+/** Brings services to direction; abort ends what is in flight, as failures. */
+export async function applyChange(
+  live: Live,
+  direction: Direction,
+  services: Set<string>,
+  reporter: Reporter,
+  abort?: AbortSignal,
+): Promise<Outcome[]> {
   if (direction === "up") await superviseLongruns(live, services);
   const waitsFor = direction === "up" ? live.graph.dependencies : live.graph.dependents;
   const results = new Map<string, Promise<Outcome>>();
@@ -74,7 +81,7 @@ export async function applyChange(live: Live, direction: Direction, services: Se
         const before = (waitsFor.get(name) ?? []).filter((other) => services.has(other));
         const blocker = (await Promise.all(before.map(settle))).find((o) => !o.ok);
         if (blocker) return skip(live, name, direction, blocker.name, reporter);
-        return transitionOne(live, live.graph.atoms.get(name)!, direction, reporter);
+        return transitionOne(live, live.graph.atoms.get(name)!, direction, reporter, abort);
       })();
       results.set(name, result);
     }
@@ -92,15 +99,21 @@ function skip(live: Live, name: string, direction: Direction, blocker: string, r
   return outcome;
 }
 
-async function transitionOne(live: Live, service: Service, direction: Direction, reporter: Reporter): Promise<Outcome> {
+async function transitionOne(
+  live: Live,
+  service: Service,
+  direction: Direction,
+  reporter: Reporter,
+  abort?: AbortSignal,
+): Promise<Outcome> {
   const start = Date.now();
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
   reporter.started(service, direction);
   const timeoutMs = direction === "up" ? service.timeoutUp : service.timeoutDown;
   const result: TransitionResult =
     service.type === "oneshot"
-      ? await runOneshot(service, direction, live.env, timeoutMs)
-      : await transition(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs);
+      ? await runOneshot(service, direction, live.env, timeoutMs, abort)
+      : await transition(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
   const end = Date.now();
   const durationMs = end - start;
   if (result.ok) live.states.set(service.name, { phase: direction, since: end, durationMs });

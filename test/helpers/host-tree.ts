@@ -1,0 +1,111 @@
+// A real supervision tree on the host, in a temporary directory: Debian's
+// s6-svscan on its own scandir, and goetia's command line pointed at it
+// through GOETIA_CONFDIR / GOETIA_RUNDIR / GOETIA_LOGDIR. No QEMU, no mocks.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Subprocess } from "bun";
+import { pollUntil } from "../../src/lib/poll.ts";
+import { isScanned } from "../../src/s6/scandir.ts";
+import { ROOT } from "./guest.ts";
+
+export interface Run {
+  code: number;
+  out: string;
+}
+
+export class HostTree {
+  readonly conf: string;
+  readonly run: string;
+  readonly scandir: string;
+  /** A file the test services append their events to. */
+  readonly events: string;
+  private svscan?: Subprocess;
+
+  constructor(readonly dir = mkdtempSync(join(tmpdir(), "goetia-tree-"))) {
+    this.conf = join(dir, "conf");
+    this.run = join(dir, "run");
+    this.scandir = join(this.run, "service");
+    this.events = join(dir, "events");
+    mkdirSync(join(this.conf, "src"), { recursive: true });
+    mkdirSync(this.scandir, { recursive: true });
+    writeFileSync(this.events, "");
+    // mark NAME PHASE SECONDS [EXIT]: logs PHASE-start and PHASE-end around a sleep.
+    this.file("bin/mark", `#!/bin/sh\necho "$1 $2-start $(date +%s%N)" >> ${this.events}\nsleep "$3"\necho "$1 $2-end $(date +%s%N)" >> ${this.events}\nexit "\${4:-0}"\n`);
+  }
+
+  /** Writes a file under the tree's directory; text starting with #! is made executable. */
+  file(path: string, text: string): string {
+    const target = join(this.dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    if (text.startsWith("#!")) chmodSync(target, 0o755);
+    return target;
+  }
+
+  /** Creates a service source directory: conf/src/test/NAME with the given files. */
+  service(name: string, files: Record<string, string>): void {
+    for (const [file, text] of Object.entries(files)) this.file(`conf/src/test/${name}/${file}`, text);
+  }
+
+  /** A oneshot that marks its up (and down) in the event log, sleeping a little. */
+  oneshot(name: string, { deps = [] as string[], seconds = 0.1, exit = 0, extra = {} as Record<string, string> } = {}): void {
+    const mark = join(this.dir, "bin/mark");
+    this.service(name, {
+      type: "oneshot\n",
+      up: `${mark} ${name} up ${seconds} ${exit}\n`,
+      down: `${mark} ${name} down ${seconds}\n`,
+      ...(deps.length ? { dependencies: `${deps.join("\n")}\n` } : {}),
+      ...extra,
+    });
+  }
+
+  async start(): Promise<this> {
+    this.svscan = Bun.spawn(["s6-svscan", this.scandir], { stdout: "ignore", stderr: "ignore" });
+    if (!(await pollUntil(() => isScanned(this.scandir), 10_000))) throw new Error("s6-svscan did not start");
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    Bun.spawnSync(["s6-svscanctl", "-q", this.scandir]);
+    await this.svscan?.exited;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  get env(): Record<string, string> {
+    return { ...process.env, GOETIA_CONFDIR: this.conf, GOETIA_RUNDIR: this.run, GOETIA_LOGDIR: join(this.dir, "log") } as Record<string, string>;
+  }
+
+  spawn(...args: string[]) {
+    return Bun.spawn([process.execPath, join(ROOT, "src/main.ts"), ...args], { env: this.env, stdout: "pipe", stderr: "pipe" });
+  }
+
+  async goetia(...args: string[]): Promise<Run> {
+    const child = this.spawn(...args);
+    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    return { code, out: out + err };
+  }
+
+  /** Event log entries as { name, event, ns }. */
+  eventLog(): { name: string; event: string; ns: bigint }[] {
+    return readFileSync(this.events, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [name, event, ns] = line.split(" ");
+        return { name, event, ns: BigInt(ns) };
+      });
+  }
+
+  /** When NAME logged EVENT (ns); throws if it never did. */
+  when(name: string, event: string): bigint {
+    const entry = this.eventLog().find((e) => e.name === name && e.event === event);
+    if (!entry) throw new Error(`${name} never logged ${event}; log:\n${readFileSync(this.events, "utf8")}`);
+    return entry.ns;
+  }
+
+  happened(name: string, event: string): boolean {
+    return this.eventLog().some((e) => e.name === name && e.event === event);
+  }
+}
