@@ -40,7 +40,8 @@ export function buildGraph(sources: SourceSet): Graph {
       for (const [name, deps] of candidates) {
         const missing = deps.find((dep) => !candidates.has(dep));
         if (missing === undefined) continue;
-        const why = sources.services.has(missing) ? "which is broken and left out" : "which does not exist";
+        const known = sources.services.has(missing) || sources.broken.has(missing);
+        const why = known ? "which is broken and left out" : "which does not exist";
         report(sources.services.get(name)!, "dependencies", `depends on ${missing}, ${why}`);
         candidates.delete(name);
         changed = true;

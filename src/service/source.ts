@@ -39,6 +39,8 @@ export interface Problem {
 
 export interface SourceSet {
   services: Map<string, Service>;
+  /** Services whose sources were found but are broken, and left out. */
+  broken: Set<string>;
   problems: Problem[];
 }
 
@@ -61,7 +63,7 @@ export function badNameReason(name: string): string | undefined {
 
 /** Reads every src/<category>/<name> (and src/<name> for uncategorised services). */
 export function loadSources(sourceDir: string): SourceSet {
-  const set: SourceSet = { services: new Map(), problems: [] };
+  const set: SourceSet = { services: new Map(), broken: new Set(), problems: [] };
   for (const dir of serviceDirs(sourceDir)) {
     const name = dir.split("/").pop()!;
     const problem = (file: string, message: string) => set.problems.push({ service: name, file: join(dir, file), message });
@@ -72,6 +74,7 @@ export function loadSources(sourceDir: string): SourceSet {
     }
     const service = readService(name, dir, problem);
     if (service) set.services.set(name, service);
+    else set.broken.add(name);
   }
   return set;
 }

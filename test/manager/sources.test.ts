@@ -1,0 +1,93 @@
+// Loading and checking service sources: every mistake is named with its
+// service, file and reason, broken services are left out, the rest loads.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { HostTree } from "../helpers/host-tree.ts";
+
+let tree: HostTree;
+beforeEach(() => {
+  tree = new HostTree();
+});
+afterEach(() => tree.stop());
+
+const src = (name: string, file = "") => join(tree.conf, "src/test", name, file).replace(/\/$/, "");
+
+describe("validation", () => {
+  test("each kind of mistake is named, and good services still load", async () => {
+    tree.oneshot("good");
+    tree.service("weird", { type: "daemon\n" });
+    tree.service("no-run", { type: "longrun\n" });
+    tree.service("no-up", { type: "oneshot\n" });
+    tree.service("no-type", { run: "#!/bin/sh\n" });
+    tree.oneshot("needs-ghost", { deps: ["ghost"] });
+    tree.oneshot("needs-broken", { deps: ["no-up"] });
+    tree.oneshot("x", { deps: ["y"] });
+    tree.oneshot("y", { deps: ["z"] });
+    tree.oneshot("z", { deps: ["x"] });
+    tree.oneshot("after-cycle", { deps: ["x"] });
+    tree.service("b1", { type: "bundle\n", contents: "b2\ngood\n" });
+    tree.service("b2", { type: "bundle\n", contents: "b1\n" });
+    tree.service(".hidden", { type: "oneshot\n", up: "true\n" });
+    tree.oneshot("s6rc-reserved");
+    tree.service("bad-fd", { type: "longrun\n", run: "#!/bin/sh\n", "notification-fd": "1\n" });
+    tree.service("bad-timeout", { type: "oneshot\n", up: "true\n", "timeout-up": "soon\n" });
+
+    const run = await tree.goetia("compile");
+    expect(run.code).toBe(1);
+    const expected = [
+      `service weird: ${src("weird", "type")}: unknown type "daemon": expected longrun, oneshot or bundle`,
+      `service no-run: ${src("no-run", "run")}: missing: a longrun needs a run file`,
+      `service no-up: ${src("no-up", "up")}: missing: a oneshot needs an up file`,
+      `service no-type: ${src("no-type", "type")}: missing: every service needs a type file`,
+      `service needs-ghost: ${src("needs-ghost", "dependencies")}: depends on ghost, which does not exist`,
+      `service needs-broken: ${src("needs-broken", "dependencies")}: depends on no-up, which is broken and left out`,
+      `service x: ${src("x", "dependencies")}: dependency cycle: x -> y -> z -> x`,
+      `service after-cycle: ${src("after-cycle", "dependencies")}: depends on x, which is broken and left out`,
+      `service b1: ${src("b1", "contents")}: bundle cycle: b1 -> b2 -> b1`,
+      `service s6rc-reserved: ${src("s6rc-reserved")}: bad service name: names starting with s6rc- or s6-svscan are reserved`,
+      `service bad-fd: ${src("bad-fd", "notification-fd")}: must be 3 or more: 0, 1 and 2 are taken`,
+      `service bad-timeout: ${src("bad-timeout", "timeout-up")}: "soon" is not a non-negative integer`,
+    ];
+    for (const line of expected) expect(run.out).toContain(`goetia: error: ${line}`);
+    expect(run.out).toContain("compiled 1 services");
+
+    await tree.start();
+    const list = (await tree.goetia("list")).out;
+    expect(list).toContain("good\toneshot");
+    expect(list).not.toContain("hidden");
+    expect((await tree.goetia("start", "good")).code).toBe(0);
+  });
+});
+
+describe("compilation", () => {
+  test("happens by itself when the sources change, and switches the link", async () => {
+    tree.oneshot("one");
+    await tree.start();
+    expect((await tree.goetia("list")).out).toBe("one\toneshot\n");
+    const first = readlinkSync(join(tree.conf, "compiled"));
+    tree.oneshot("two");
+    expect((await tree.goetia("compile")).code).toBe(0);
+    const second = readlinkSync(join(tree.conf, "compiled"));
+    expect(second).not.toBe(first);
+    expect(existsSync(join(tree.conf, first))).toBe(false);
+    tree.oneshot("three");
+    // No compile step: the next command sees the change and compiles.
+    await tree.goetia("status");
+    expect(readlinkSync(join(tree.conf, "compiled"))).not.toBe(second);
+  });
+
+  test("the queries answer from the graph: dependencies, reverse, bundle contents", async () => {
+    tree.oneshot("a");
+    tree.oneshot("b", { deps: ["a"] });
+    tree.oneshot("c", { deps: ["b"] });
+    tree.service("top", { type: "bundle\n", contents: "inner\n" });
+    tree.service("inner", { type: "bundle\n", contents: "c\na\n" });
+    await tree.start();
+    expect((await tree.goetia("deps", "c")).out).toBe("b\n");
+    expect((await tree.goetia("deps", "-a", "c")).out).toBe("a\nb\n");
+    expect((await tree.goetia("deps", "-r", "a")).out).toBe("b\n");
+    expect((await tree.goetia("deps", "-r", "-a", "a")).out).toBe("b\nc\n");
+    expect((await tree.goetia("list", "top")).out).toBe("a\nc\n");
+  });
+});

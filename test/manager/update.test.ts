@@ -1,0 +1,53 @@
+// Live update: sources edited on a running tree, then one command makes the
+// tree match them.
+import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { HostTree } from "../helpers/host-tree.ts";
+
+setDefaultTimeout(60_000);
+
+let tree: HostTree;
+beforeEach(async () => {
+  tree = await new HostTree().start();
+});
+afterEach(() => tree.stop());
+
+const daemon = (version: string) => `#!/bin/sh\necho ${version} > $(dirname $0)/../../../version\nexec sleep 1002\n`;
+
+async function pids(): Promise<Record<string, number | null>> {
+  const rows = JSON.parse((await tree.goetia("status", "--json")).out) as { name: string; pid: number | null }[];
+  return Object.fromEntries(rows.map((row) => [row.name, row.pid]));
+}
+
+test("update restarts what changed with its dependents, stops what was removed, and adds what is new", async () => {
+  tree.service("daemon", { type: "longrun\n", run: daemon("v1") });
+  tree.service("gone", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1003\n" });
+  tree.service("steady", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1004\n" });
+  tree.oneshot("user", { deps: ["daemon"] });
+  expect((await tree.goetia("start", "user", "gone", "steady")).code).toBe(0);
+  const before = await pids();
+  expect(await Bun.file(join(tree.run, "version")).text()).toBe("v1\n");
+
+  tree.service("daemon", { run: daemon("v2") });
+  rmSync(join(tree.conf, "src/test/gone"), { recursive: true });
+  tree.oneshot("fresh");
+  const hint = await tree.goetia("status");
+  expect(hint.out).toContain("the sources have changed since they were applied: `goetia update` applies them");
+
+  const run = await tree.goetia("update");
+  expect(run.code).toBe(0);
+  expect(run.out).toContain("update: 1 new, 1 changed, 1 removed");
+  expect(run.out).toContain("update: applied");
+
+  const after = await pids();
+  expect(await Bun.file(join(tree.run, "version")).text()).toBe("v2\n");
+  expect(after.daemon).not.toBe(before.daemon);
+  expect(after.steady).toBe(before.steady);
+  expect("gone" in after).toBe(false);
+  expect(() => process.kill(before.gone!, 0)).toThrow();
+  // user depends on daemon: it went down before daemon and came back after.
+  expect(tree.when("user", "down-end")).toBeLessThan(tree.eventLog().filter((e) => e.name === "user" && e.event === "up-start")[1].ns);
+  expect((await tree.goetia("start", "fresh")).code).toBe(0);
+  expect((await tree.goetia("status")).out).not.toContain("have changed");
+});
