@@ -55,7 +55,7 @@ describe("boot", () => {
     expect(g.output).toContain("goetia: stage 1: bundle rescue");
     expect(g.output).toContain("goetia: bundle rescue up");
     expect(g.output).toContain("goetia: up console-shell");
-    expect(g.output).not.toContain("syslogd");
+    expect(g.output).not.toContain("goetia: starting syslogd");
     expect(await ask(g, "SYSLOGD", "pidof syslogd || echo none")).toBe("none");
     await powerOff(g);
   });

@@ -1,6 +1,6 @@
 // What a new user does first: add services with an overlay, choose their
 // bundle on the kernel command line, and let a oneshot power the VM off.
-import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { buildImage, Guest } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
@@ -8,7 +8,7 @@ setDefaultTimeout(180_000);
 
 const SRC = "etc/goetia/system/src/mine";
 let guest: Guest | undefined;
-afterAll(() => guest?.kill());
+afterEach(() => guest?.kill());
 
 test("a service added by an overlay runs in its own bundle, and a oneshot can power off", async () => {
   const image = buildImage("overlay", {
@@ -32,7 +32,36 @@ test("a service added by an overlay runs in its own bundle, and a oneshot can po
   // Dependencies first: greeter, then hello, then the-end.
   expect(out.indexOf("goetia: up greeter")).toBeLessThan(out.indexOf("goetia: starting hello"));
   expect(out.indexOf("goetia: up hello")).toBeLessThan(out.indexOf("goetia: starting the-end"));
-  expect(out).not.toContain("syslogd");
+  expect(out).not.toContain("goetia: starting syslogd");
   expect(out).toContain("goetia: stage 4: poweroff");
   expect(out).toContain("reboot: Power down");
+});
+
+test("a bundle three levels deep comes up whole, in dependency order, at boot", async () => {
+  const image = buildImage("nested", {
+    [`${SRC}/outer/type`]: "bundle\n",
+    [`${SRC}/outer/contents`]: "middle\nreport\n",
+    [`${SRC}/middle/type`]: "bundle\n",
+    [`${SRC}/middle/contents`]: "inner\nweb\n",
+    [`${SRC}/inner/type`]: "bundle\n",
+    [`${SRC}/inner/contents`]: "hostname\nmkdirs\n",
+    [`${SRC}/mkdirs/type`]: "oneshot\n",
+    [`${SRC}/mkdirs/up`]: "mkdir -p /srv/www\n",
+    [`${SRC}/web/type`]: "longrun\n",
+    [`${SRC}/web/dependencies`]: "mkdirs\n",
+    [`${SRC}/web/run`]: "#!/bin/execlineb -P\nhttpd -f -p 8080 -h /srv/www\n",
+    [`${SRC}/report/type`]: "oneshot\n",
+    [`${SRC}/report/dependencies`]: "web\nhostname\n",
+    [`${SRC}/report/up`]: 'foreground { goetia status } foreground { sh -c "echo LISTENING=$(netstat -ltn | grep -c :8080)" } goetia poweroff\n',
+  });
+  guest = new Guest(image, ["GOETIABUNDLE=outer"]);
+  expect(await guest.exited).toBe(0);
+  const out = guest.output;
+  expect(out).toContain("goetia: bundle outer up");
+  for (const name of ["hostname", "mkdirs", "web", "report"]) expect(out).toContain(`goetia: up ${name}`);
+  expect(out.indexOf("goetia: up mkdirs")).toBeLessThan(out.indexOf("goetia: starting web"));
+  expect(out.indexOf("goetia: up web")).toBeLessThan(out.indexOf("goetia: starting report"));
+  expect(out).toMatch(/web\s+longrun\s+up\s+\S+ ago\s+\d+/);
+  expect(out).toContain("LISTENING=1");
+  expect(out).not.toContain("goetia: starting syslogd");
 });
