@@ -31,5 +31,9 @@ typecheck: setup
 test: build typecheck
 	$(BUN) test
 
+# Benchmarks (bench/): timing goals live here, never in tests. Writes bench/RESULTS.md.
+bench: build
+	$(BUN) bench/manager.ts
+
 clean:
 	rm -rf build

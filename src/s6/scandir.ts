@@ -26,8 +26,10 @@ export async function supervise(
     symlinkSync(liveDir, join(scandir, name));
   }
   await rescan(scandir);
-  const waits = await Promise.all(fresh.map(({ liveDir }) => pollUntil(() => isSupervised(liveDir), 10_000)));
-  return fresh.filter((_, i) => !waits[i]).map(({ name }) => name);
+  // One poll over what is still missing, rather than one poller per service.
+  let missing = fresh;
+  await pollUntil(() => (missing = missing.filter(({ liveDir }) => !isSupervised(liveDir))).length === 0, 10_000);
+  return missing.map(({ name }) => name);
 }
 
 /** Asks s6-svscan to look at its scandir now. */

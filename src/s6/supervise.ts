@@ -1,7 +1,9 @@
-// Talking to s6-supervise. Commands go straight into the service's control
-// fifo, as s6-svc writes them; waiting goes through s6-svc's own -w options,
-// which subscribe to the event fifodir before acting, so no event is missed.
-import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs";
+// Talking to s6-supervise, without a process per question. Commands go
+// straight into the service's control fifo, as s6-svc writes them. Answers
+// come from supervise/status, which s6-supervise replaces (write, rename) at
+// every change: a watch on the supervise directory (inotify) says when to
+// read it again, so waiting costs nothing while nothing happens.
+import { closeSync, constants, openSync, readFileSync, watch, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** True when some process holds fifo open for reading: a non-blocking open for writing fails (ENXIO) otherwise. */
@@ -19,45 +21,7 @@ export function isSupervised(dir: string): boolean {
   return hasReader(join(dir, "supervise", "control"));
 }
 
-export type Goal = "up" | "down";
-
-/** The reason given for a transition cut short because its whole change ran out of time. */
-export const INTERRUPTED = "interrupted: the change ran out of time";
-
-export interface TransitionResult {
-  ok: boolean;
-  timedOut: boolean;
-  message: string;
-}
-
-/**
- * Asks s6-supervise for goal and waits until it is reached: up (and ready,
- * when the service has a notification-fd), or down with its finish script done.
- * timeoutMs 0 waits forever.
- */
-export async function transition(
-  dir: string,
-  goal: Goal,
-  ready: boolean,
-  timeoutMs: number,
-  abort?: AbortSignal,
-): Promise<TransitionResult> {
-  const wait = goal === "up" ? (ready ? "-wU" : "-wu") : "-wD";
-  const args = ["s6-svc", goal === "up" ? "-u" : "-d", wait];
-  if (timeoutMs > 0) args.push("-T", String(timeoutMs));
-  const child = Bun.spawn([...args, dir], { stdout: "ignore", stderr: "pipe" });
-  const onAbort = () => child.kill();
-  abort?.addEventListener("abort", onAbort);
-  const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-  abort?.removeEventListener("abort", onAbort);
-  if (abort?.aborted) return { ok: false, timedOut: true, message: INTERRUPTED };
-  if (code === 0) return { ok: true, timedOut: false, message: "" };
-  // The docs say 1 on timeout; s6-svlisten1, which s6-svc runs for -w, exits 99.
-  const timedOut = timeoutMs > 0 && (code === 1 || code === 99);
-  return { ok: false, timedOut, message: timedOut ? `timed out after ${timeoutMs} ms` : stderr.trim() || `s6-svc exited ${code}` };
-}
-
-/** Sends raw s6-svc command letters (e.g. "d", "x") without waiting. */
+/** Sends s6-svc command letters (e.g. "u", "d", "k") without waiting. */
 export function command(dir: string, letters: string): void {
   const fd = openSync(join(dir, "supervise", "control"), constants.O_WRONLY | constants.O_NONBLOCK);
   try {
@@ -72,6 +36,10 @@ export interface SuperviseStatus {
   pid: number;
   /** When it last went up or down (ms since the epoch). */
   since: number;
+  /** Raw TAI64N stamps, to tell one transition from the next. */
+  stamp: string;
+  readyStamp: string;
+  finishing: boolean;
   wantUp: boolean;
   ready: boolean;
   /** When down: how the last run ended. */
@@ -99,6 +67,9 @@ export function readStatus(dir: string): SuperviseStatus | undefined {
   const status: SuperviseStatus = {
     pid: Number(bytes.readBigUInt64BE(24)),
     since: Number(seconds) * 1000 + Math.floor(bytes.readUInt32BE(8) / 1e6),
+    stamp: bytes.toString("hex", 0, 12),
+    readyStamp: bytes.toString("hex", 12, 24),
+    finishing: (bytes[34] & 2) !== 0,
     wantUp: (bytes[34] & 4) !== 0,
     ready: (bytes[34] & 8) !== 0,
   };
@@ -106,4 +77,69 @@ export function readStatus(dir: string): SuperviseStatus | undefined {
   if (status.pid === 0 && (wstat & 0x7f) === 0) status.exitCode = (wstat >> 8) & 0xff;
   else if (status.pid === 0) status.signal = wstat & 0x7f;
   return status;
+}
+
+export type Goal = "up" | "down";
+
+/** The reason given for a transition cut short because its whole change ran out of time. */
+export const INTERRUPTED = "interrupted: the change ran out of time";
+
+export interface TransitionResult {
+  ok: boolean;
+  timedOut: boolean;
+  message: string;
+}
+
+/**
+ * Whether the service has reached goal since `before` was read: s6-svc's
+ * -wu (a process was started), -wU (and it said it is ready) and -wD (it
+ * died and its finish script is done). A daemon that dies right after
+ * starting still went up: its stamp moved.
+ */
+function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: SuperviseStatus): boolean {
+  if (goal === "down") return now.pid === 0 && !now.finishing;
+  if (ready) return now.ready && now.pid !== 0 && (now.readyStamp !== before.readyStamp || before.pid !== 0);
+  return now.pid !== 0 || now.stamp !== before.stamp;
+}
+
+/**
+ * Asks s6-supervise for goal and waits until it is reached: up (and ready,
+ * when the service has a notification-fd), or down with its finish script
+ * done. timeoutMs 0 waits for ever; abort ends the wait as a failure.
+ */
+export function transition(
+  dir: string,
+  goal: Goal,
+  ready: boolean,
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<TransitionResult> {
+  const before = readStatus(dir);
+  if (!before) return Promise.resolve({ ok: false, timedOut: false, message: `not supervised: ${dir}` });
+  const already = goal === "down" ? before.pid === 0 && !before.finishing : before.pid !== 0 && (!ready || before.ready);
+  if (already) return Promise.resolve({ ok: true, timedOut: false, message: "" });
+
+  return new Promise((resolve) => {
+    const finish = (result: TransitionResult) => {
+      watcher.close();
+      clearTimeout(timer);
+      abort?.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const check = () => {
+      const now = readStatus(dir);
+      if (now && reached(goal, ready, before, now)) finish({ ok: true, timedOut: false, message: "" });
+    };
+    const onAbort = () => finish({ ok: false, timedOut: true, message: INTERRUPTED });
+    // Watch first, then command: no change can slip between the two.
+    const watcher = watch(join(dir, "supervise"), check);
+    const timer = timeoutMs > 0 ? setTimeout(() => finish({ ok: false, timedOut: true, message: `timed out after ${timeoutMs} ms` }), timeoutMs) : undefined;
+    abort?.addEventListener("abort", onAbort);
+    try {
+      command(dir, goal === "up" ? "u" : "d");
+    } catch (error) {
+      return finish({ ok: false, timedOut: false, message: `cannot control ${dir}: ${(error as Error).message}` });
+    }
+    check();
+  });
 }

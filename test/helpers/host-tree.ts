@@ -1,7 +1,7 @@
 // A real supervision tree on the host, in a temporary directory: Debian's
 // s6-svscan on its own scandir, and goetia's command line pointed at it
 // through GOETIA_CONFDIR / GOETIA_RUNDIR / GOETIA_LOGDIR. No QEMU, no mocks.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
@@ -22,7 +22,8 @@ export class HostTree {
   readonly events: string;
   private svscan?: Subprocess;
 
-  constructor(readonly dir = mkdtempSync(join(tmpdir(), "goetia-tree-"))) {
+  // In /dev/shm when there is one: a tree's run directory is a tmpfs on a real machine too.
+  constructor(readonly dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "goetia-tree-"))) {
     this.conf = join(dir, "conf");
     this.run = join(dir, "run");
     this.scandir = join(this.run, "service");
@@ -60,8 +61,9 @@ export class HostTree {
     });
   }
 
-  async start(): Promise<this> {
-    this.svscan = Bun.spawn(["s6-svscan", this.scandir], { stdout: "ignore", stderr: "ignore" });
+  /** Starts s6-svscan on the scandir; maxServices raises its limit (-c, default 500). */
+  async start(maxServices = 500): Promise<this> {
+    this.svscan = Bun.spawn(["s6-svscan", `-c${maxServices}`, this.scandir], { stdout: "ignore", stderr: "ignore" });
     if (!(await pollUntil(() => isScanned(this.scandir), 10_000))) throw new Error("s6-svscan did not start");
     return this;
   }
