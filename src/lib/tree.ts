@@ -38,6 +38,8 @@ export const treePaths = (tree: Tree) => ({
   servicedirs: join(tree.runDir, "goetia", "servicedirs"),
   /** One JSON record per service: up, down, starting, stopping, failed. */
   states: join(tree.runDir, "goetia", "state"),
+  /** One fifo per pipeline consumer. */
+  pipes: join(tree.runDir, "goetia", "pipes"),
   /** Held by whoever is changing the tree. */
   lock: join(tree.runDir, "goetia", "lock"),
 });

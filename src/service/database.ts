@@ -27,6 +27,7 @@ import {
 import { join } from "node:path";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { buildGraph, type Graph } from "./graph.ts";
+import { pipelineRunScript } from "./pipeline.ts";
 import { loadSources, type Problem, type Service } from "./source.ts";
 
 export interface CompiledService extends Service {
@@ -144,11 +145,16 @@ export function compile(tree: Tree): Database {
   const paths = databasePaths(dir);
   for (const service of Object.values(services)) {
     if (service.type !== "longrun") continue;
-    cpSync(service.dir, paths.servicedir(service.name), {
+    const servicedir = paths.servicedir(service.name);
+    cpSync(service.dir, servicedir, {
       recursive: true,
       dereference: true,
       filter: (path) => path === service.dir || !MANAGER_ONLY.has(path.slice(service.dir.length + 1)),
     });
+    if (service.producerFor !== undefined || service.consumerFor.length > 0) {
+      renameSync(join(servicedir, "run"), join(servicedir, "run.user"));
+      writeFileSync(join(servicedir, "run"), pipelineRunScript(service, treePaths(tree).pipes), { mode: 0o755 });
+    }
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(paths.json, JSON.stringify(db, null, 1));

@@ -7,6 +7,7 @@ import { treePaths } from "../lib/tree.ts";
 import { closure } from "./graph.ts";
 import type { Live } from "./live.ts";
 import { runOneshot } from "./oneshot.ts";
+import { makePipes } from "./pipeline.ts";
 import type { Service } from "./source.ts";
 
 export type Direction = "up" | "down";
@@ -126,6 +127,7 @@ async function transitionOne(
 /** Gives every longrun of the change a supervisor, stopped, before anything starts. */
 async function superviseLongruns(live: Live, services: Set<string>): Promise<void> {
   const longruns = [...services].filter((name) => live.graph.atoms.get(name)!.type === "longrun");
+  makePipes(treePaths(live.tree).pipes, longruns.map((name) => live.graph.atoms.get(name)!));
   const unsupervised = await supervise(
     treePaths(live.tree).scandir,
     longruns.map((name) => ({ name, sourceDir: live.servicedirSource(name), liveDir: live.servicedir(name) })),

@@ -1,6 +1,7 @@
 // The dependency graph: bundles flattened, dependencies checked, cycles
 // found and reported with their path. What cannot be satisfied is left out
 // with a Problem, and so is everything that depends on it; the rest stands.
+import { checkPipelines } from "./pipeline.ts";
 import type { Problem, Service, SourceSet } from "./source.ts";
 
 export interface Graph {
@@ -31,6 +32,14 @@ export function buildGraph(sources: SourceSet): Graph {
     }
     candidates.set(service.name, [...deps]);
   }
+
+  const pipelines = checkPipelines(sources.services, report);
+  for (const name of pipelines.broken) candidates.delete(name);
+  for (const [producer, consumer] of pipelines.dependencies) {
+    const deps = candidates.get(producer);
+    if (deps && !deps.includes(consumer)) deps.push(consumer);
+  }
+  for (const [name, members] of pipelines.bundles) bundles.set(name, members);
 
   // Leave out whatever depends on something missing, repeatedly, so that
   // the reason always names the first missing link.
