@@ -19,5 +19,6 @@ export const cli = defineCommand({
     poweroff: () => import("./commands/poweroff.ts").then((m) => m.default),
     reboot: () => import("./commands/reboot.ts").then((m) => m.default),
     halt: () => import("./commands/halt.ts").then((m) => m.default),
+    shutdown: () => import("./commands/shutdown.ts").then((m) => m.default),
   },
 });

@@ -3,12 +3,16 @@
 //                                shell when s6-svscan's finish / crash runs us
 //   `goetia stage2 BUNDLE`    -> stage 2, started by stage 1
 //   `goetia stage3 ACTION`    -> stage 3, started by PID 1's signal handlers
-//   poweroff, reboot, halt    -> those commands, when called by a link of that name
+//   poweroff, reboot, halt,
+//   shutdown                  -> those commands, when called by a link of that name
 //   anything else             -> the command line (citty)
 import { runMain } from "citty";
 import { basename } from "node:path";
 import { cli } from "./cli.ts";
 import { ACTIONS, type Action } from "./shutdown/action.ts";
+
+/** Names the binary answers to through links, each the command of that name. */
+const LINK_NAMES = new Set<string>([...ACTIONS, "shutdown"]);
 
 async function main(): Promise<void> {
   const [first, second] = process.argv.slice(2);
@@ -22,8 +26,10 @@ async function main(): Promise<void> {
     process.exit(await (await import("./shutdown/stage3.ts")).stage3(second as Action));
   }
   const calledAs = basename(process.argv0);
-  const rawArgs = process.argv.slice(2);
-  await runMain(cli, { rawArgs: ACTIONS.includes(calledAs as Action) ? [calledAs, ...rawArgs] : rawArgs });
+  const args = LINK_NAMES.has(calledAs) ? [calledAs, ...process.argv.slice(2)] : process.argv.slice(2);
+  // sysvinit's `shutdown -h` means "power off"; citty would take it for --help.
+  const rawArgs = args[0] === "shutdown" ? args.map((a, i) => (i > 0 && a === "-h" ? "-P" : a)) : args;
+  await runMain(cli, { rawArgs });
 }
 
 await main();

@@ -2,6 +2,7 @@
 import { defineCommand } from "citty";
 import type { Action } from "../shutdown/action.ts";
 import { requestShutdown } from "../shutdown/request.ts";
+import { graceArg, parseGrace } from "./shared.ts";
 
 const descriptions: Record<Action, string> = {
   poweroff: "Stop all services, end every process and power the machine off",
@@ -14,9 +15,10 @@ export function powerCommand(action: Action) {
     meta: { name: action, description: descriptions[action] },
     args: {
       force: { type: "boolean", alias: "f", description: `${action} at once: no service is stopped, only sync` },
+      grace: graceArg,
     },
     run({ args }) {
-      process.exitCode = requestShutdown(action, { force: args.force });
+      process.exitCode = requestShutdown(action, { force: args.force, graceMs: parseGrace(args.grace) });
     },
   });
 }

@@ -11,6 +11,19 @@ export const changeArgs = {
   timeout: { type: "string", alias: "t", description: "give up after this many milliseconds (exit 2)" },
 } as const satisfies ArgsDef;
 
+export const graceArg = {
+  type: "string",
+  alias: "g",
+  description: "after SIGTERM, wait at most this many ms for processes to end (default 3000)",
+} as const;
+
+export function parseGrace(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`--grace: "${text}" is not a number of milliseconds`);
+  return ms;
+}
+
 /** Runs a change on the system tree and sets the exit status. */
 export async function runChange(
   args: { _: string[]; "dry-run"?: boolean; timeout?: string },

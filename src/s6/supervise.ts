@@ -102,10 +102,15 @@ function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: Super
   return now.pid !== 0 || now.stamp !== before.stamp;
 }
 
+/** After a down timeout and SIGKILL, how long the supervisor gets to report the death. */
+const KILL_WAIT_MS = 2000;
+
 /**
  * Asks s6-supervise for goal and waits until it is reached: up (and ready,
  * when the service has a notification-fd), or down with its finish script
- * done. timeoutMs 0 waits for ever; abort ends the wait as a failure.
+ * done. timeoutMs 0 waits for ever; abort ends the wait as a failure. A
+ * service that will not go down in time is killed (SIGKILL): then it is
+ * down, and the message says how.
  */
 export function transition(
   dir: string,
@@ -120,6 +125,8 @@ export function transition(
   if (already) return Promise.resolve({ ok: true, timedOut: false, message: "" });
 
   return new Promise((resolve) => {
+    // What reaching the goal means for the caller: after a kill, down still, but said so.
+    let success: TransitionResult = { ok: true, timedOut: false, message: "" };
     const finish = (result: TransitionResult) => {
       watcher.close();
       clearTimeout(timer);
@@ -128,12 +135,18 @@ export function transition(
     };
     const check = () => {
       const now = readStatus(dir);
-      if (now && reached(goal, ready, before, now)) finish({ ok: true, timedOut: false, message: "" });
+      if (now && reached(goal, ready, before, now)) finish(success);
     };
     const onAbort = () => finish({ ok: false, timedOut: true, message: INTERRUPTED });
+    const onTimeout = () => {
+      if (goal === "up") return finish({ ok: false, timedOut: true, message: `timed out after ${timeoutMs} ms` });
+      success = { ok: true, timedOut: true, message: `did not stop within ${timeoutMs} ms: killed` };
+      command(dir, "k");
+      timer = setTimeout(() => finish({ ...success, ok: false }), KILL_WAIT_MS);
+    };
     // Watch first, then command: no change can slip between the two.
     const watcher = watch(join(dir, "supervise"), check);
-    const timer = timeoutMs > 0 ? setTimeout(() => finish({ ok: false, timedOut: true, message: `timed out after ${timeoutMs} ms` }), timeoutMs) : undefined;
+    let timer = timeoutMs > 0 ? setTimeout(onTimeout, timeoutMs) : undefined;
     abort?.addEventListener("abort", onAbort);
     try {
       command(dir, goal === "up" ? "u" : "d");

@@ -25,6 +25,10 @@ export interface ChangeRequest {
   lockWaitMs?: number;
   /** How the closing line names the change (default: the names). */
   label?: string;
+  /** No service may take longer than this, whatever its own timeout says (shutdown). */
+  serviceTimeoutCapMs?: number;
+  /** Interrupt a change in progress rather than wait for it (shutdown). */
+  preempt?: boolean;
 }
 
 export async function change(live: Live, request: ChangeRequest, reporter: Reporter): Promise<number> {
@@ -46,27 +50,33 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
 
   let release: () => void;
   try {
-    release = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, request.lockWaitMs ?? 30_000);
+    const waitMs = request.lockWaitMs ?? (request.preempt ? 5_000 : 30_000);
+    release = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, waitMs, { preempt: request.preempt });
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
     log.error(error.message);
     return EXIT.BUSY;
   }
   const abort = new AbortController();
-  const timer = request.timeoutMs ? setTimeout(() => abort.abort(), request.timeoutMs) : undefined;
+  const timer = request.timeoutMs ? setTimeout(() => abort.abort(`timed out after ${request.timeoutMs} ms`), request.timeoutMs) : undefined;
+  // SIGTERM (a shutdown taking over) ends what is in flight, cleanly.
+  const onTerm = () => abort.abort("interrupted by SIGTERM");
+  process.on("SIGTERM", onTerm);
+  const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
   try {
     const outcomes: Outcome[] = [];
     for (const { direction, services } of steps) {
       if (abort.signal.aborted) break;
-      outcomes.push(...(await applyChange(live, direction, services, reporter, abort.signal)));
+      outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
     }
     if (abort.signal.aborted) {
       const cut = outcomes.filter((o) => o.reason === INTERRUPTED).map((o) => o.name);
-      log.error(`${what}: timed out after ${request.timeoutMs} ms; interrupted: ${cut.join(", ") || "none"}`);
+      log.error(`${what}: ${abort.signal.reason}; interrupted: ${cut.join(", ") || "none"}`);
       return EXIT.TIMEOUT;
     }
     return summarize(what, request.direction, outcomes) ? EXIT.OK : EXIT.FAILED;
   } finally {
+    process.off("SIGTERM", onTerm);
     clearTimeout(timer);
     release();
   }

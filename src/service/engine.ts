@@ -63,13 +63,19 @@ export function waves(live: Live, direction: Direction, services: Set<string>): 
   return result;
 }
 
-/** Brings services to direction; abort ends what is in flight, as failures. */
+export interface ApplyOptions {
+  /** Ends what is in flight, as failures. */
+  abort?: AbortSignal;
+  /** No transition may take longer than this, whatever the service's own timeout. */
+  timeoutCapMs?: number;
+}
+
 export async function applyChange(
   live: Live,
   direction: Direction,
   services: Set<string>,
   reporter: Reporter,
-  abort?: AbortSignal,
+  options: ApplyOptions = {},
 ): Promise<Outcome[]> {
   if (direction === "up") await superviseLongruns(live, services);
   const waitsFor = direction === "up" ? live.graph.dependencies : live.graph.dependents;
@@ -82,7 +88,7 @@ export async function applyChange(
         const before = (waitsFor.get(name) ?? []).filter((other) => services.has(other));
         const blocker = (await Promise.all(before.map(settle))).find((o) => !o.ok);
         if (blocker) return skip(live, name, direction, blocker.name, reporter);
-        return transitionOne(live, live.graph.atoms.get(name)!, direction, reporter, abort);
+        return transitionOne(live, live.graph.atoms.get(name)!, direction, reporter, options);
       })();
       results.set(name, result);
     }
@@ -105,19 +111,20 @@ async function transitionOne(
   service: Service,
   direction: Direction,
   reporter: Reporter,
-  abort?: AbortSignal,
+  { abort, timeoutCapMs }: ApplyOptions,
 ): Promise<Outcome> {
   const start = Date.now();
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
   reporter.started(service, direction);
-  const timeoutMs = direction === "up" ? service.timeoutUp : service.timeoutDown;
+  const own = direction === "up" ? service.timeoutUp : service.timeoutDown;
+  const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
   const result: TransitionResult =
     service.type === "oneshot"
       ? await runOneshot(service, direction, live.env, timeoutMs, abort)
       : await transition(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
   const end = Date.now();
   const durationMs = end - start;
-  if (result.ok) live.states.set(service.name, { phase: direction, since: end, durationMs });
+  if (result.ok) live.states.set(service.name, { phase: direction, since: end, durationMs, reason: result.message || undefined });
   else live.states.set(service.name, { phase: "failed", since: end, durationMs, reason: result.message });
   const outcome = { name: service.name, ok: result.ok, skipped: false, timedOut: result.timedOut, reason: result.message || undefined, durationMs };
   reporter.finished(outcome, direction);

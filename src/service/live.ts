@@ -25,17 +25,22 @@ export interface Live {
 export interface OpenOptions {
   /** Report the database's problems (once per command that acts). */
   reportProblems?: boolean;
+  /** Look at the sources (and compile them if they changed); shutdown does not. */
+  checkSources?: boolean;
 }
 
-export function openLive(tree: Tree, { reportProblems = false }: OpenOptions = {}): Live {
+export function openLive(tree: Tree, { reportProblems = false, checkSources = true }: OpenOptions = {}): Live {
   const paths = treePaths(tree);
-  const latest = compiled(tree);
-  let db = readDatabase(paths.liveDb);
+  let db = checkSources ? undefined : readDatabase(paths.liveDb);
   if (!db) {
-    installLive(tree);
-    db = latest;
-  } else if (db.sourceStamp !== latest.sourceStamp) {
-    log.info("the sources have changed since they were applied: `goetia update` applies them");
+    const latest = compiled(tree);
+    db = readDatabase(paths.liveDb);
+    if (!db) {
+      installLive(tree);
+      db = latest;
+    } else if (db.sourceStamp !== latest.sourceStamp) {
+      log.info("the sources have changed since they were applied: `goetia update` applies them");
+    }
   }
   if (reportProblems) for (const p of db.problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
   return liveFrom(tree, db);

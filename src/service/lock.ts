@@ -7,8 +7,12 @@ import * as libc from "../sys/libc.ts";
 
 export class LockBusyError extends Error {}
 
-/** Takes the lock, waiting up to waitMs for another change to end; returns the release function. */
-export async function takeLock(path: string, what: string, waitMs: number): Promise<() => void> {
+/**
+ * Takes the lock, waiting up to waitMs for another change to end; returns
+ * the release function. With preempt (shutdown), the holder is asked to stop
+ * (SIGTERM: a change aborts what it has in flight), and killed after waitMs.
+ */
+export async function takeLock(path: string, what: string, waitMs: number, { preempt = false } = {}): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true });
   let announced = false;
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(50)) {
@@ -23,8 +27,15 @@ export async function takeLock(path: string, what: string, waitMs: number): Prom
       rmSync(path, { force: true }); // its owner died without releasing it
       continue;
     }
-    if (Date.now() >= deadline) throw new LockBusyError(`another change is running (pid ${pid}: ${holder}); try again when it ends`);
-    if (!announced) log.info(`waiting for another change to end (pid ${pid}: ${holder})`);
+    if (Date.now() >= deadline) {
+      if (!preempt) throw new LockBusyError(`another change is running (pid ${pid}: ${holder}); try again when it ends`);
+      libc.kill(pid, libc.SIG.KILL);
+      continue;
+    }
+    if (!announced) {
+      log.info(`${preempt ? "interrupting" : "waiting for"} another change (pid ${pid}: ${holder})`);
+      if (preempt) libc.kill(pid, libc.SIG.TERM);
+    }
     announced = true;
   }
 }

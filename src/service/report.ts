@@ -8,7 +8,8 @@ export const consoleReporter: Reporter = {
     log.info(`${direction === "up" ? "starting" : "stopping"} ${service.name} (${service.type})`);
   },
   finished(outcome: Outcome, direction: Direction) {
-    if (outcome.ok) log.info(`${direction} ${outcome.name} (${outcome.durationMs} ms)`);
+    if (outcome.ok && outcome.reason) log.warn(`${direction} ${outcome.name} (${outcome.durationMs} ms): ${outcome.reason}`);
+    else if (outcome.ok) log.info(`${direction} ${outcome.name} (${outcome.durationMs} ms)`);
     else if (outcome.skipped) log.warn(`skipped ${outcome.name}: ${outcome.reason}`);
     else log.error(`failed ${outcome.name}: ${outcome.reason} (${outcome.durationMs} ms)`);
   },

@@ -1,6 +1,8 @@
-// What the machine does at the end, and how it is handed from the process
-// that asked (goetia poweroff) to stage 4 (PID 1 after s6-svscan has left).
-import { readFileSync } from "node:fs";
+// What the machine does at the end, and what the stages of the way down hand
+// each other in <runDir>/goetia: the action (written once, by stage 3: a
+// second request finds it and stands down), the grace time, and a timeline
+// of marks on the monotonic clock that stage 4 prints before the end.
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { RB, SIG } from "../sys/libc.ts";
@@ -21,15 +23,67 @@ export const SIGNAL_FOR: Record<Action, number> = {
   halt: SIG.USR1,
 };
 
-export function actionFile(tree: Tree): string {
-  return join(treePaths(tree).stateDir, "shutdown");
-}
+/** How long stage 4 lets processes end after SIGTERM, at most, before SIGKILL. */
+export const DEFAULT_GRACE_MS = 3000;
 
-export function readAction(tree: Tree): Action | undefined {
+const files = (tree: Tree) => {
+  const dir = treePaths(tree).stateDir;
+  return { dir, action: join(dir, "shutdown"), grace: join(dir, "shutdown-grace"), timeline: join(dir, "shutdown-timeline") };
+};
+
+function read(path: string): string | undefined {
   try {
-    const text = readFileSync(actionFile(tree), "utf8").trim();
-    return ACTIONS.find((action) => action === text);
+    return readFileSync(path, "utf8").trim();
   } catch {
     return undefined;
   }
+}
+
+/** Records the action; false when another shutdown has already recorded one. */
+export function claimAction(tree: Tree, action: Action): boolean {
+  const { dir, action: file } = files(tree);
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(file, `${action}\n`, { flag: "wx" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readAction(tree: Tree): Action | undefined {
+  const text = read(files(tree).action);
+  return ACTIONS.find((action) => action === text);
+}
+
+export function writeGrace(tree: Tree, ms: number): void {
+  const { dir, grace } = files(tree);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(grace, `${ms}\n`);
+}
+
+export function readGrace(tree: Tree): number {
+  const ms = Number(read(files(tree).grace));
+  return Number.isInteger(ms) && ms >= 0 ? ms : DEFAULT_GRACE_MS;
+}
+
+/** Notes that the way down reached `what`, now. Never fails: it is only a record. */
+export function mark(tree: Tree, what: string): void {
+  try {
+    const { dir, timeline } = files(tree);
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(timeline, `${what} ${process.hrtime.bigint()}\n`);
+  } catch {
+    // A read-only or missing /run must not stop a shutdown.
+  }
+}
+
+export function readTimeline(tree: Tree): { what: string; ns: bigint }[] {
+  return (read(files(tree).timeline) ?? "")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [what, ns] = line.split(" ");
+      return { what, ns: BigInt(ns) };
+    });
 }

@@ -1,32 +1,52 @@
 // Stage 3: the way down while the supervision tree still runs. PID 1
 // (s6-svscan) runs this from its signal handlers, so it lives outside every
-// service's session and survives the services it stops. It records the
-// action for stage 4, stops the services in reverse dependency order, and
-// tells s6-svscan to leave for its finish script (stage 4).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// service's session and survives the services it stops. It claims the
+// shutdown (a second request stands down), stops every service in reverse
+// dependency order, and tells s6-svscan to exec its finish script (stage 4).
+// Whatever happens here, a watchdog makes s6-svscan leave within a bound.
 import { log } from "../lib/log.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../service/change.ts";
 import { openLive } from "../service/live.ts";
 import { consoleReporter } from "../service/report.ts";
-import { actionFile, type Action } from "./action.ts";
+import { claimAction, mark, type Action } from "./action.ts";
+
+/** The services get this long, in all; then the tree stops regardless. */
+const SERVICES_LIMIT_MS = 60_000;
+/** No single service may hold up a shutdown longer than this, whatever its timeout-down. */
+const SERVICE_LIMIT_MS = 10_000;
+/** The watchdog's bound on the whole of stage 3. */
+const HARD_LIMIT_S = 90;
 
 export async function stage3(action: Action): Promise<number> {
   const tree = systemTree();
-  const file = actionFile(tree);
-  mkdirSync(dirname(file), { recursive: true });
-  try {
-    writeFileSync(file, `${action}\n`, { flag: "wx" });
-  } catch {
+  if (!claimAction(tree, action)) {
     log.warn(`${action} asked, but a shutdown is already under way; it goes on`);
     return 1;
   }
-  log.info(`${action}: stopping services`);
-  const live = openLive(tree);
-  const names = [...live.graph.atoms.keys()];
-  await change(live, { direction: "down", names, includeEssential: true, label: "all services" }, consoleReporter);
+  mark(tree, "stage3");
+  const scandir = treePaths(tree).scandir;
+  // A separate process, so that even a stage 3 that dies or hangs cannot keep the machine up.
+  Bun.spawn(["sh", "-c", `sleep ${HARD_LIMIT_S}; s6-svscanctl -b ${scandir}`], { detached: true, stdio: ["ignore", "ignore", "ignore"] }).unref();
+
+  log.info(`${action}: stage 3: stopping services`);
+  try {
+    const live = openLive(tree, { checkSources: false });
+    const request = {
+      direction: "down" as const,
+      names: [...live.graph.atoms.keys()],
+      includeEssential: true,
+      label: "all services",
+      timeoutMs: SERVICES_LIMIT_MS,
+      serviceTimeoutCapMs: SERVICE_LIMIT_MS,
+      preempt: true,
+    };
+    await change(live, request, consoleReporter);
+  } catch (error) {
+    log.error(`${action}: stopping services failed: ${error instanceof Error ? error.message : error}; going on`);
+  }
+  mark(tree, "services-down");
   log.info(`${action}: stopping the supervision tree`);
-  const code = await Bun.spawn(["s6-svscanctl", "-b", treePaths(tree).scandir]).exited;
+  const code = await Bun.spawn(["s6-svscanctl", "-b", scandir]).exited;
   return code === 0 ? 0 : 1;
 }

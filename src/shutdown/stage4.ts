@@ -5,14 +5,17 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emergencyShell } from "../init/emergency.ts";
 import { log } from "../lib/log.ts";
-import { systemTree, treePaths } from "../lib/tree.ts";
+import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
-import { readAction, REBOOT_COMMAND } from "./action.ts";
+import { mark, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
 
-const GRACE_MS = 3000;
+/** After SIGKILL, how long to wait for the last processes to be reaped. */
+const KILL_WAIT_MS = 1000;
 
 export function stage4(): never {
   const tree = systemTree();
+  mark(tree, "stage4");
+  // No recorded action: s6-svscan was told to leave by hand; end as safely as possible.
   const action = readAction(tree) ?? "poweroff";
   try {
     // Let go of the catch-all fifo, so its logger sees end of file once the others have gone.
@@ -22,21 +25,26 @@ export function stage4(): never {
     libc.close(consoleFd);
     log.info(`stage 4: ${action}`);
 
-    log.info("sending all processes the TERM signal");
+    const graceMs = readGrace(tree);
+    log.info(`sending all processes the TERM signal (grace: ${graceMs} ms at most)`);
     libc.kill(-1, libc.SIG.TERM);
     // Loggers end on HUP after writing what they hold; the catch-all one
     // (s6-log -p) ignores TERM and would wait for its own supervisor.
     libc.kill(-1, libc.SIG.HUP);
     libc.kill(-1, libc.SIG.CONT);
-    if (!reapUntilAlone(GRACE_MS)) {
+    if (!reapUntilAlone(graceMs)) {
       log.info("sending all processes the KILL signal");
       libc.kill(-1, libc.SIG.KILL);
-      reapUntilAlone(1000);
+      reapUntilAlone(KILL_WAIT_MS);
     }
+    mark(tree, "processes-gone");
     saveCatchAllLog(tree);
+    const marks = readTimeline(tree); // it lives in /run, about to go
     libc.sync();
     unmountAll();
     libc.sync();
+    marks.push({ what: "unmounted", ns: process.hrtime.bigint() });
+    log.info(`the way down: ${describeTimeline(marks)}`);
     log.info(`${action} now`);
     libc.reboot(REBOOT_COMMAND[action]);
   } catch (error) {
@@ -58,7 +66,13 @@ function reapUntilAlone(timeoutMs: number): boolean {
   return false;
 }
 
-function saveCatchAllLog(tree: ReturnType<typeof systemTree>): void {
+/** "requested +0 ms, stage3 +84 ms, ..." from the marks the stages left. */
+function describeTimeline(marks: { what: string; ns: bigint }[]): string {
+  const start = marks[0].ns;
+  return marks.map(({ what, ns }) => `${what} +${Number((ns - start) / 1_000_000n)} ms`).join(", ");
+}
+
+function saveCatchAllLog(tree: Tree): void {
   const target = join(tree.logDir, "uncaught-logs");
   try {
     mkdirSync(target, { recursive: true });

@@ -182,7 +182,7 @@ describe("concurrency", () => {
     await Bun.sleep(400);
     const two = await tree.goetia("start", "second");
     expect(two.code).toBe(0);
-    expect(two.out).toMatch(/waiting for another change to end \(pid \d+: up first\)/);
+    expect(two.out).toMatch(/waiting for another change \(pid \d+: up first\)/);
     expect(await one.exited).toBe(0);
     expect(tree.when("first", "up-end")).toBeLessThan(tree.when("second", "up-start"));
   });
