@@ -81,8 +81,8 @@ export function readStatus(dir: string): SuperviseStatus | undefined {
 
 export type Goal = "up" | "down";
 
-/** The reason given for a transition cut short because its whole change ran out of time. */
-export const INTERRUPTED = "interrupted: the change ran out of time";
+/** The reason given for a transition cut short with its whole change (timeout, SIGTERM). */
+export const INTERRUPTED = "interrupted with the change";
 
 export interface TransitionResult {
   ok: boolean;

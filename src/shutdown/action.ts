@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { treePaths, type Tree } from "../lib/tree.ts";
-import { RB, SIG } from "../sys/libc.ts";
+import { monotonicNs, RB, SIG } from "../sys/libc.ts";
 
 export const ACTIONS = ["poweroff", "reboot", "halt"] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -72,7 +72,7 @@ export function mark(tree: Tree, what: string): void {
   try {
     const { dir, timeline } = files(tree);
     mkdirSync(dir, { recursive: true });
-    appendFileSync(timeline, `${what} ${process.hrtime.bigint()}\n`);
+    appendFileSync(timeline, `${what} ${monotonicNs()}\n`);
   } catch {
     // A read-only or missing /run must not stop a shutdown.
   }

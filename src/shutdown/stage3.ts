@@ -9,7 +9,7 @@ import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../service/change.ts";
 import { openLive } from "../service/live.ts";
 import { consoleReporter } from "../service/report.ts";
-import { claimAction, mark, type Action } from "./action.ts";
+import { claimAction, mark, readAction, type Action } from "./action.ts";
 
 /** The services get this long, in all; then the tree stops regardless. */
 const SERVICES_LIMIT_MS = 60_000;
@@ -21,7 +21,7 @@ const HARD_LIMIT_S = 90;
 export async function stage3(action: Action): Promise<number> {
   const tree = systemTree();
   if (!claimAction(tree, action)) {
-    log.warn(`${action} asked, but a shutdown is already under way; it goes on`);
+    log.warn(`${action} asked, but a ${readAction(tree) ?? "shutdown"} is already under way; it goes on`);
     return 1;
   }
   mark(tree, "stage3");

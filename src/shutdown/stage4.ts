@@ -43,7 +43,7 @@ export function stage4(): never {
     libc.sync();
     unmountAll();
     libc.sync();
-    marks.push({ what: "unmounted", ns: process.hrtime.bigint() });
+    marks.push({ what: "unmounted", ns: libc.monotonicNs() });
     log.info(`the way down: ${describeTimeline(marks)}`);
     log.info(`${action} now`);
     libc.reboot(REBOOT_COMMAND[action]);

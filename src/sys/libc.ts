@@ -23,6 +23,7 @@ const { symbols: c } = dlopen("libc.so.6", {
   setsid: { args: [], returns: "i32" },
   ioctl: { args: ["i32", "u64", "i64"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
+  clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 });
 
 export class SysError extends Error {
@@ -203,4 +204,12 @@ export function takeControllingTerminal(fd: number): void {
 
 export function geteuid(): number {
   return c.geteuid();
+}
+
+/** CLOCK_MONOTONIC in nanoseconds: one clock for every process, so marks from several compare. */
+export function monotonicNs(): bigint {
+  const CLOCK_MONOTONIC = 1;
+  const timespec = new BigInt64Array(2);
+  check("clock_gettime", c.clock_gettime(CLOCK_MONOTONIC, timespec));
+  return timespec[0] * 1_000_000_000n + timespec[1];
 }

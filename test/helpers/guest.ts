@@ -28,8 +28,10 @@ export class Guest {
   private readonly process;
   private waiters: (() => void)[] = [];
 
-  constructor(image: string, kernelArgs: string[] = [], timeoutS = 120) {
-    this.process = Bun.spawn(["scripts/boot.sh", "-t", String(timeoutS), "-r", image, ...kernelArgs], {
+  /** monitor: a unix socket path for QEMU's monitor (sendkey and friends). */
+  constructor(image: string, kernelArgs: string[] = [], timeoutS = 120, monitor?: string) {
+    const monitorArgs = monitor ? ["-m", monitor] : [];
+    this.process = Bun.spawn(["scripts/boot.sh", "-t", String(timeoutS), "-r", image, ...monitorArgs, ...kernelArgs], {
       cwd: ROOT,
       stdin: "pipe",
       stdout: "pipe",
