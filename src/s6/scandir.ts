@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pollUntil } from "../lib/poll.ts";
-import { hasReader, isSupervised } from "./supervise.ts";
+import { hasReader, isSupervised, writeControl } from "./supervise.ts";
 
 /** Copies a compiled service directory to where s6-supervise will run it, stopped. */
 function makeServicedir(sourceDir: string, liveDir: string): void {
@@ -25,17 +25,16 @@ export async function supervise(
     makeServicedir(sourceDir, liveDir);
     symlinkSync(liveDir, join(scandir, name));
   }
-  await rescan(scandir);
+  scannerCommand(scandir, "a");
   // One poll over what is still missing, rather than one poller per service.
   let missing = fresh;
   await pollUntil(() => (missing = missing.filter(({ liveDir }) => !isSupervised(liveDir))).length === 0, 10_000);
   return missing.map(({ name }) => name);
 }
 
-/** Asks s6-svscan to look at its scandir now. */
-export async function rescan(scandir: string): Promise<void> {
-  const code = await Bun.spawn(["s6-svscanctl", "-a", scandir], { stdout: "ignore", stderr: "inherit" }).exited;
-  if (code !== 0) throw new Error(`s6-svscanctl -a ${scandir} failed (exit ${code}): is s6-svscan running on it?`);
+/** Sends s6-svscanctl command letters: "a" scan now, "n" prune, "b" leave for the finish script. */
+export function scannerCommand(scandir: string, letters: string): void {
+  writeControl(join(scandir, ".s6-svscan", "control"), letters);
 }
 
 /** True once s6-svscan runs on scandir and reads its control fifo. */
@@ -50,8 +49,7 @@ export function isScanned(scandir: string): boolean {
 export async function unsupervise(scandir: string, services: { name: string; liveDir: string }[]): Promise<void> {
   if (services.length === 0) return;
   for (const { name } of services) rmSync(join(scandir, name), { force: true });
-  const code = await Bun.spawn(["s6-svscanctl", "-an", scandir], { stdout: "ignore", stderr: "inherit" }).exited;
-  if (code !== 0) throw new Error(`s6-svscanctl -an ${scandir} failed (exit ${code})`);
+  scannerCommand(scandir, "an");
   await Promise.all(services.map(({ liveDir }) => pollUntil(() => !isSupervised(liveDir), 10_000)));
   for (const { liveDir } of services) rmSync(liveDir, { recursive: true, force: true });
 }

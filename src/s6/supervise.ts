@@ -21,14 +21,27 @@ export function isSupervised(dir: string): boolean {
   return hasReader(join(dir, "supervise", "control"));
 }
 
-/** Sends s6-svc command letters (e.g. "u", "d", "k") without waiting. */
-export function command(dir: string, letters: string): void {
-  const fd = openSync(join(dir, "supervise", "control"), constants.O_WRONLY | constants.O_NONBLOCK);
+/**
+ * Writes command letters into a control fifo, which is all s6-svc and
+ * s6-svscanctl do: it fails (ENXIO) when nobody listens.
+ */
+export function writeControl(fifo: string, letters: string): void {
+  let fd: number;
+  try {
+    fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new Error(`nobody listens on ${fifo}: ${(error as Error).message}`);
+  }
   try {
     writeSync(fd, letters);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Sends s6-svc command letters (e.g. "u", "d", "k") without waiting. */
+export function command(dir: string, letters: string): void {
+  writeControl(join(dir, "supervise", "control"), letters);
 }
 
 export interface SuperviseStatus {

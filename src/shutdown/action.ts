@@ -16,11 +16,22 @@ export const REBOOT_COMMAND: Record<Action, number> = {
   halt: RB.HALT_SYSTEM,
 };
 
-/** The signal to PID 1 for each action; run-image/.s6-svscan/SIG* map them back. */
+/** The signal to PID 1 for each action, as busybox's poweroff, reboot and halt send them. */
 export const SIGNAL_FOR: Record<Action, number> = {
   poweroff: SIG.USR2,
   reboot: SIG.TERM,
   halt: SIG.USR1,
+};
+
+/**
+ * What each of s6-svscan's signal handlers (.s6-svscan/SIGxxx, links to
+ * goetia) asks for: SIGINT is Ctrl-Alt-Del, the rest mirror SIGNAL_FOR.
+ */
+export const HANDLER_ACTIONS: Record<string, Action> = {
+  SIGINT: "reboot",
+  SIGTERM: "reboot",
+  SIGUSR1: "halt",
+  SIGUSR2: "poweroff",
 };
 
 /** How long stage 4 lets processes end after SIGTERM, at most, before SIGKILL. */
@@ -67,15 +78,25 @@ export function readGrace(tree: Tree): number {
   return Number.isInteger(ms) && ms >= 0 ? ms : DEFAULT_GRACE_MS;
 }
 
-/** Notes that the way down reached `what`, now. Never fails: it is only a record. */
-export function mark(tree: Tree, what: string): void {
+/** Notes that the way down reached `what` (now, by default). Never fails: it is only a record. */
+export function mark(tree: Tree, what: string, ns = monotonicNs()): void {
   try {
     const { dir, timeline } = files(tree);
     mkdirSync(dir, { recursive: true });
-    appendFileSync(timeline, `${what} ${monotonicNs()}\n`);
+    appendFileSync(timeline, `${what} ${ns}\n`);
   } catch {
     // A read-only or missing /run must not stop a shutdown.
   }
+}
+
+/**
+ * Marks when this process was exec'd and when it got to run goetia's code:
+ * the difference is the cost of starting the binary.
+ */
+export function markStart(tree: Tree, stage: string): void {
+  const now = monotonicNs();
+  mark(tree, `${stage}-exec`, now - BigInt(Math.round(performance.now() * 1e6)));
+  mark(tree, stage, now);
 }
 
 export function readTimeline(tree: Tree): { what: string; ns: bigint }[] {

@@ -1,15 +1,18 @@
 // Stage 3: the way down while the supervision tree still runs. PID 1
-// (s6-svscan) runs this from its signal handlers, so it lives outside every
-// service's session and survives the services it stops. It claims the
+// (s6-svscan) runs this as its signal handler (.s6-svscan/SIGxxx is a link
+// to goetia), so it lives outside every service's session and survives the
+// services it stops. It speaks on the console: that is who watches. It claims the
 // shutdown (a second request stands down), stops every service in reverse
 // dependency order, and tells s6-svscan to exec its finish script (stage 4).
 // Whatever happens here, a watchdog makes s6-svscan leave within a bound.
+import { speakOnConsole } from "../lib/console.ts";
 import { log } from "../lib/log.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
+import { scannerCommand } from "../s6/scandir.ts";
 import { change } from "../service/change.ts";
 import { openLive } from "../service/live.ts";
 import { consoleReporter } from "../service/report.ts";
-import { claimAction, mark, readAction, type Action } from "./action.ts";
+import { claimAction, mark, markStart, readAction, type Action } from "./action.ts";
 
 /** The services get this long, in all; then the tree stops regardless. */
 const SERVICES_LIMIT_MS = 60_000;
@@ -19,12 +22,13 @@ const SERVICE_LIMIT_MS = 10_000;
 const HARD_LIMIT_S = 90;
 
 export async function stage3(action: Action): Promise<number> {
+  speakOnConsole();
   const tree = systemTree();
   if (!claimAction(tree, action)) {
     log.warn(`${action} asked, but a ${readAction(tree) ?? "shutdown"} is already under way; it goes on`);
     return 1;
   }
-  mark(tree, "stage3");
+  markStart(tree, "stage3");
   const scandir = treePaths(tree).scandir;
   // A separate process, so that even a stage 3 that dies or hangs cannot keep the machine up.
   Bun.spawn(["sh", "-c", `sleep ${HARD_LIMIT_S}; s6-svscanctl -b ${scandir}`], { detached: true, stdio: ["ignore", "ignore", "ignore"] }).unref();
@@ -41,12 +45,13 @@ export async function stage3(action: Action): Promise<number> {
       serviceTimeoutCapMs: SERVICE_LIMIT_MS,
       preempt: true,
     };
+    mark(tree, "services-stopping");
     await change(live, request, consoleReporter);
   } catch (error) {
     log.error(`${action}: stopping services failed: ${error instanceof Error ? error.message : error}; going on`);
   }
   mark(tree, "services-down");
   log.info(`${action}: stopping the supervision tree`);
-  const code = await Bun.spawn(["s6-svscanctl", "-b", scandir]).exited;
-  return code === 0 ? 0 : 1;
+  scannerCommand(scandir, "b");
+  return 0;
 }

@@ -4,25 +4,23 @@
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emergencyShell } from "../init/emergency.ts";
+import { speakOnConsole } from "../lib/console.ts";
 import { log } from "../lib/log.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
-import { mark, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
+import { mark, markStart, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
 
 /** After SIGKILL, how long to wait for the last processes to be reaped. */
 const KILL_WAIT_MS = 1000;
 
 export function stage4(): never {
   const tree = systemTree();
-  mark(tree, "stage4");
+  markStart(tree, "stage4");
   // No recorded action: s6-svscan was told to leave by hand; end as safely as possible.
   const action = readAction(tree) ?? "poweroff";
   try {
     // Let go of the catch-all fifo, so its logger sees end of file once the others have gone.
-    const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
-    libc.dup2(consoleFd, 1);
-    libc.dup2(consoleFd, 2);
-    libc.close(consoleFd);
+    speakOnConsole();
     log.info(`stage 4: ${action}`);
 
     const graceMs = readGrace(tree);
@@ -61,7 +59,7 @@ function reapUntilAlone(timeoutMs: number): boolean {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
     const pid = libc.reapAny();
     if (pid === -1) return true;
-    if (pid === 0) Bun.sleepSync(10);
+    if (pid === 0) Bun.sleepSync(2);
   }
   return false;
 }
