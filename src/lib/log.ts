@@ -1,7 +1,11 @@
 // goetia's voice. Every message a person reads goes through here, written
 // the way skarnet's tools write theirs ("goetia: warning: ..."), one plain
 // line each, because the readers are a serial console and log files.
+// Lines go straight to descriptors 1 and 2 with write(2): nothing is held in
+// a buffer that an exec or a reboot would lose, and they follow a dup2 (Bun's
+// process.stdout keeps writing where descriptor 1 pointed when it started).
 import { createConsola, type LogObject } from "consola";
+import { writeSync } from "node:fs";
 import { formatWithOptions } from "node:util";
 
 const prefixes: Record<string, string> = {
@@ -17,8 +21,11 @@ export const log = createConsola({
     {
       log(entry: LogObject) {
         const text = formatWithOptions({ colors: false }, ...entry.args);
-        const stream = entry.level <= 1 ? process.stderr : process.stdout;
-        stream.write(`goetia: ${prefixes[entry.type] ?? ""}${text}\n`);
+        try {
+          writeSync(entry.level <= 1 ? 2 : 1, `goetia: ${prefixes[entry.type] ?? ""}${text}\n`);
+        } catch {
+          // Nowhere to say it: saying it must never be what fails.
+        }
       },
     },
   ],
