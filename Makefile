@@ -34,6 +34,7 @@ test: build typecheck
 # Benchmarks (bench/): timing goals live here, never in tests. Writes bench/RESULTS.md.
 bench: build
 	$(BUN) bench/manager.ts
+	$(BUN) bench/shutdown.ts
 
 clean:
 	rm -rf build

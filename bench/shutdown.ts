@@ -9,6 +9,8 @@ import { buildImage, Guest } from "../test/helpers/guest.ts";
 import { writeResults } from "./results.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** The aim for goetia's own part of the way down, apart from starting the binary, under TCG. */
+const AIM_MS = 100;
 
 interface Run {
   totalMs: number;
@@ -62,6 +64,10 @@ writeResults(
     rows.map(([what, ms]) => `| ${what} | ${ms} |`).join("\n") +
     `\n| **guest, request to unmounted** | **${guestMs}** |` +
     `\n| **host, request to QEMU exit** | **${totalMs.toFixed(0)}** |` +
-    `\n\ngoetia's own part, apart from starting the binary (guest total − binary starts − services): **${ownMs} ms**. ` +
+    `\n\ngoetia's own part, apart from starting the binary (guest total − binary starts − services): **${ownMs} ms**` +
+    (ownMs <= AIM_MS ? `, within the aim of ${AIM_MS} ms. ` : `, over the aim of ${AIM_MS} ms. `) +
+    "It still holds the two hand-offs, whose exec of the 109 MB binary before Bun's clock starts counts here, " +
+    "stage 3's watchdog process, and the time the last processes take to exit after SIGTERM. " +
+    "The host total also holds the request's own binary start, before its mark. " +
     "The grace time (3 s) is waited only while a process is still alive: the reaping row shows what was used.",
 );
