@@ -1,5 +1,25 @@
 // The root command: one subcommand per file in commands/, loaded on demand.
-import { defineCommand } from "citty";
+// A command's failure is one line ("goetia: error: ..."), not a stack trace.
+import { defineCommand, type ArgsDef, type CommandDef } from "citty";
+import { log } from "./lib/log.ts";
+
+async function load<T extends ArgsDef>(module: Promise<{ default: CommandDef<T> }>): Promise<CommandDef<T>> {
+  return speakingPlainly((await module).default);
+}
+
+function speakingPlainly<T extends ArgsDef>(command: CommandDef<T>): CommandDef<T> {
+  return {
+    ...command,
+    async run(context) {
+      try {
+        await command.run?.(context);
+      } catch (error) {
+        log.error(error instanceof Error ? error.message : String(error));
+        process.exitCode ||= 1;
+      }
+    },
+  };
+}
 
 export const cli = defineCommand({
   meta: {
@@ -7,18 +27,19 @@ export const cli = defineCommand({
     version: "0.1.0",
     description: "An init system: boots the machine, manages s6-supervised services, shuts down",
   },
+  // Literal import paths, so that bun build --compile bundles each command.
   subCommands: {
-    change: () => import("./commands/change.ts").then((m) => m.default),
-    start: () => import("./commands/start.ts").then((m) => m.default),
-    stop: () => import("./commands/stop.ts").then((m) => m.default),
-    status: () => import("./commands/status.ts").then((m) => m.default),
-    list: () => import("./commands/list.ts").then((m) => m.default),
-    deps: () => import("./commands/deps.ts").then((m) => m.default),
-    compile: () => import("./commands/compile.ts").then((m) => m.default),
-    update: () => import("./commands/update.ts").then((m) => m.default),
-    poweroff: () => import("./commands/poweroff.ts").then((m) => m.default),
-    reboot: () => import("./commands/reboot.ts").then((m) => m.default),
-    halt: () => import("./commands/halt.ts").then((m) => m.default),
-    shutdown: () => import("./commands/shutdown.ts").then((m) => m.default),
+    change: () => load(import("./commands/change.ts")),
+    start: () => load(import("./commands/start.ts")),
+    stop: () => load(import("./commands/stop.ts")),
+    status: () => load(import("./commands/status.ts")),
+    list: () => load(import("./commands/list.ts")),
+    deps: () => load(import("./commands/deps.ts")),
+    compile: () => load(import("./commands/compile.ts")),
+    update: () => load(import("./commands/update.ts")),
+    poweroff: () => load(import("./commands/poweroff.ts")),
+    reboot: () => load(import("./commands/reboot.ts")),
+    halt: () => load(import("./commands/halt.ts")),
+    shutdown: () => load(import("./commands/shutdown.ts")),
   },
 });

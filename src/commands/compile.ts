@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { log } from "../lib/log.ts";
+import { reportProblems } from "../service/report.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { compile } from "../service/database.ts";
 
@@ -11,7 +12,7 @@ export default defineCommand({
   run() {
     const tree = systemTree();
     const db = compile(tree);
-    for (const p of db.problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
+    reportProblems(db.problems);
     const bundles = Object.keys(db.bundles).length;
     log.info(`compiled ${Object.keys(db.services).length} services and ${bundles} bundles into ${treePaths(tree).compiledLink}`);
     process.exitCode = db.problems.length > 0 ? 1 : 0;

@@ -34,6 +34,6 @@ export async function runChange(
     process.exitCode = EXIT.USAGE;
     throw new Error(`--timeout: "${args.timeout}" is not a number of milliseconds`);
   }
-  const live = openLive(systemTree(), { reportProblems: true });
+  const live = openLive(systemTree(), { showProblems: true });
   process.exitCode = await change(live, { ...request, names: args._, dryRun: args["dry-run"], timeoutMs }, consoleReporter);
 }

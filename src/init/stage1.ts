@@ -5,6 +5,7 @@
 // kernel panic (PID 1 exiting).
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { DEFAULT_PATH, systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
+import { speakOnConsole } from "../lib/console.ts";
 import { log } from "../lib/log.ts";
 import * as libc from "../sys/libc.ts";
 import { bundleFromCmdline, parseCmdline } from "./cmdline.ts";
@@ -27,6 +28,12 @@ export function stage1(): never {
   try {
     boot();
   } catch (error) {
+    // The failure may come after stdout went to the catch-all fifo, which nobody reads yet.
+    try {
+      speakOnConsole();
+    } catch {
+      // No console to speak on: the shell below still gets its chance.
+    }
     log.fatal(`stage 1 failed: ${error instanceof Error ? error.message : error}`);
   }
   return emergencyShell("stage 1 could not hand over to s6-svscan");

@@ -16,7 +16,7 @@ export async function stage2(requested: string): Promise<number> {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
     return EXIT.BUSY;
   }
-  const live = openLive(tree, { reportProblems: true });
+  const live = openLive(tree, { showProblems: true });
   let bundle = requested;
   if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
     log.error(`GOETIABUNDLE=${bundle}: no such bundle or service; bringing up ${DEFAULT_BUNDLE} instead`);

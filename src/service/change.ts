@@ -40,11 +40,9 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
     log.error(error.message);
     return EXIT.USAGE;
   }
-  const steps = planSteps(live, request, targets);
   const what = request.label ?? request.names.join(" ");
-
   if (request.dryRun) {
-    for (const { direction, services } of steps) printPlan(live, direction, services);
+    for (const { direction, services } of planSteps(live, request, targets)) printPlan(live, direction, services);
     return EXIT.OK;
   }
 
@@ -64,8 +62,9 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   process.on("SIGTERM", onTerm);
   const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
   try {
+    // Planned only now, under the lock: the change before this one may have moved things.
     const outcomes: Outcome[] = [];
-    for (const { direction, services } of steps) {
+    for (const { direction, services } of planSteps(live, request, targets)) {
       if (abort.signal.aborted) break;
       outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
     }

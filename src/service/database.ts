@@ -170,6 +170,7 @@ export function compile(tree: Tree): Database {
 /** The current compiled database, compiling first when the sources have changed. */
 export function compiled(tree: Tree): Database {
   const { sourceDir, compiledLink } = treePaths(tree);
+  if (!existsSync(sourceDir)) throw new Error(`no service sources in ${sourceDir}: is this a goetia system?`);
   const db = readDatabase(compiledLink);
   if (db && db.sourceStamp === sourceStamp(sourceDir)) return db;
   return compile(tree);

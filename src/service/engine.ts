@@ -34,13 +34,19 @@ export interface PlanOptions {
 
 /**
  * The services a change acts on: the targets with their dependencies (up)
- * or their dependents (down), less those already there. Going down,
+ * or their dependents (down), less those already there. A oneshot that
+ * failed never came up, so it has nothing to undo going down (a failed
+ * longrun may still be kept up by s6, so it is stopped). Going down,
  * essential services stay, and so does everything they need.
  */
 export function planChange(live: Live, direction: Direction, targets: Iterable<string>, options: PlanOptions = {}): Set<string> {
   const { graph, states } = live;
   const edges = direction === "up" ? graph.dependencies : graph.dependents;
-  const plan = new Set([...closure(targets, edges)].filter((name) => states.get(name).phase !== direction));
+  const settled = (name: string) => {
+    const phase = states.get(name).phase;
+    return phase === direction || (direction === "down" && phase === "failed" && graph.atoms.get(name)!.type === "oneshot");
+  };
+  const plan = new Set([...closure(targets, edges)].filter((name) => !settled(name)));
   if (direction === "down" && !options.includeEssential) {
     const essential = [...plan].filter((name) => graph.atoms.get(name)!.essential);
     for (const kept of closure(essential, graph.dependencies)) plan.delete(kept);

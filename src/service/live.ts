@@ -4,6 +4,7 @@
 import { cpSync, existsSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { log } from "../lib/log.ts";
+import { reportProblems } from "./report.ts";
 import { treeEnvironment, treePaths, type Tree } from "../lib/tree.ts";
 import { compiled, databasePaths, graphOf, readDatabase, type Database } from "./database.ts";
 import type { Graph } from "./graph.ts";
@@ -24,12 +25,12 @@ export interface Live {
 
 export interface OpenOptions {
   /** Report the database's problems (once per command that acts). */
-  reportProblems?: boolean;
+  showProblems?: boolean;
   /** Look at the sources (and compile them if they changed); shutdown does not. */
   checkSources?: boolean;
 }
 
-export function openLive(tree: Tree, { reportProblems = false, checkSources = true }: OpenOptions = {}): Live {
+export function openLive(tree: Tree, { showProblems = false, checkSources = true }: OpenOptions = {}): Live {
   const paths = treePaths(tree);
   let db = checkSources ? undefined : readDatabase(paths.liveDb);
   if (!db) {
@@ -42,7 +43,7 @@ export function openLive(tree: Tree, { reportProblems = false, checkSources = tr
       log.info("the sources have changed since they were applied: `goetia update` applies them");
     }
   }
-  if (reportProblems) for (const p of db.problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
+  if (showProblems) reportProblems(db.problems);
   return liveFrom(tree, db);
 }
 

@@ -1,7 +1,7 @@
 // One line per service as a change goes, for the console and terminals.
 import { log } from "../lib/log.ts";
 import type { Direction, Outcome, Reporter } from "./engine.ts";
-import type { Service } from "./source.ts";
+import type { Problem, Service } from "./source.ts";
 
 export const consoleReporter: Reporter = {
   started(service: Service, direction: Direction) {
@@ -14,3 +14,8 @@ export const consoleReporter: Reporter = {
     else log.error(`failed ${outcome.name}: ${outcome.reason} (${outcome.durationMs} ms)`);
   },
 };
+
+/** Each problem in the sources, named by service and file. */
+export function reportProblems(problems: Problem[]): void {
+  for (const p of problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
+}

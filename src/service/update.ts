@@ -3,6 +3,7 @@
 // definition changed are restarted (with what depends on them), removed ones
 // are stopped and unsupervised, new ones become available.
 import { log } from "../lib/log.ts";
+import { reportProblems } from "./report.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { unsupervise } from "../s6/scandir.ts";
 import { EXIT } from "./change.ts";
@@ -31,7 +32,7 @@ export function diffDatabases(before: Database, after: Database): UpdatePlan {
 export async function update(tree: Tree, reporter: Reporter, { dryRun = false } = {}): Promise<number> {
   const before = openLive(tree);
   const after = compile(tree);
-  for (const p of after.problems) log.error(`service ${p.service}: ${p.file}: ${p.message}`);
+  reportProblems(after.problems);
   const plan = diffDatabases(before.db, after);
   const { added, removed, changed } = plan;
   log.info(`update: ${added.length} new, ${changed.length} changed, ${removed.length} removed`);

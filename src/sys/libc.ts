@@ -20,8 +20,6 @@ const { symbols: c } = dlopen("libc.so.6", {
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
-  setsid: { args: [], returns: "i32" },
-  ioctl: { args: ["i32", "u64", "i64"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
   clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 });
@@ -36,13 +34,10 @@ export class SysError extends Error {
 }
 
 export const errno = {
-  ENOENT: 2,
   EINTR: 4,
   ECHILD: 10,
   EBUSY: 16,
   EEXIST: 17,
-  EINVAL: 22,
-  ENXIO: 6,
 } as const;
 
 function lastErrno(): number {
@@ -70,7 +65,6 @@ export const MS = {
   NODEV: 4,
   NOEXEC: 8,
   REMOUNT: 32,
-  RELATIME: 1 << 21,
 } as const;
 
 export function mount(
@@ -83,8 +77,6 @@ export function mount(
   const args = [cstrOrNull(source), cstr(target), cstrOrNull(fstype), cstrOrNull(data)];
   check(`mount ${target}`, c.mount(args[0], args[1], args[2], BigInt(flags), args[3]));
 }
-
-export const MNT_DETACH = 2;
 
 export function umount(target: string, flags = 0): void {
   check(`umount ${target}`, c.umount2(cstr(target), flags));
@@ -108,7 +100,6 @@ export function sync(): void {
 
 export const SIG = {
   HUP: 1,
-  INT: 2,
   KILL: 9,
   USR1: 10,
   USR2: 12,
@@ -123,8 +114,6 @@ export function kill(pid: number, sig: number): boolean {
   return c.kill(pid, sig) === 0;
 }
 
-export const WNOHANG = 1;
-
 /**
  * Reaps one child without blocking. Returns its pid, 0 if children remain
  * but none has exited, or -1 when there are no children at all (ECHILD).
@@ -133,6 +122,7 @@ export const WNOHANG = 1;
  */
 export function reapAny(): number {
   const status = new Int32Array(1);
+  const WNOHANG = 1;
   const pid = c.waitpid(-1, status, WNOHANG);
   if (pid !== -1) return pid;
   const e = lastErrno();
@@ -174,10 +164,8 @@ export function mkfifo(path: string, mode: number): void {
 export const O = {
   RDONLY: 0,
   WRONLY: 1,
-  RDWR: 2,
   NOCTTY: 0o400,
   NONBLOCK: 0o4000,
-  CLOEXEC: 0o2000000,
 } as const;
 
 export function open(path: string, flags: number, mode = 0): number {
@@ -190,16 +178,6 @@ export function dup2(from: number, to: number): void {
 
 export function close(fd: number): void {
   c.close(fd);
-}
-
-export function setsid(): void {
-  check("setsid", c.setsid());
-}
-
-/** Makes fd's terminal the controlling terminal of this session (TIOCSCTTY). */
-export function takeControllingTerminal(fd: number): void {
-  const TIOCSCTTY = 0x540e;
-  check("ioctl TIOCSCTTY", c.ioctl(fd, BigInt(TIOCSCTTY), 1n));
 }
 
 export function geteuid(): number {
