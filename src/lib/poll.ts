@@ -5,3 +5,10 @@ export async function pollUntil(condition: () => boolean, timeoutMs: number, int
   }
   return condition();
 }
+
+/** Polls, in one loop, until still(item) is false for every item or timeoutMs passes; returns the items left. */
+export async function pollEach<T>(items: T[], still: (item: T) => boolean, timeoutMs: number): Promise<T[]> {
+  let left = items;
+  await pollUntil(() => (left = left.filter(still)).length === 0, timeoutMs);
+  return left;
+}

@@ -3,7 +3,7 @@
 // file so that s6-svscan supervises them without starting them, and linked in.
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pollUntil } from "../lib/poll.ts";
+import { pollEach } from "../lib/poll.ts";
 import { hasReader, isSupervised, writeControl } from "./supervise.ts";
 
 /** Copies a compiled service directory to where s6-supervise will run it, stopped. */
@@ -26,9 +26,7 @@ export async function supervise(
     symlinkSync(liveDir, join(scandir, name));
   }
   scannerCommand(scandir, "a");
-  // One poll over what is still missing, rather than one poller per service.
-  let missing = fresh;
-  await pollUntil(() => (missing = missing.filter(({ liveDir }) => !isSupervised(liveDir))).length === 0, 10_000);
+  const missing = await pollEach(fresh, ({ liveDir }) => !isSupervised(liveDir), 10_000);
   return missing.map(({ name }) => name);
 }
 
@@ -50,6 +48,6 @@ export async function unsupervise(scandir: string, services: { name: string; liv
   if (services.length === 0) return;
   for (const { name } of services) rmSync(join(scandir, name), { force: true });
   scannerCommand(scandir, "an");
-  await Promise.all(services.map(({ liveDir }) => pollUntil(() => !isSupervised(liveDir), 10_000)));
+  await pollEach(services, ({ liveDir }) => isSupervised(liveDir), 10_000);
   for (const { liveDir } of services) rmSync(liveDir, { recursive: true, force: true });
 }
