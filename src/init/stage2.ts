@@ -1,9 +1,11 @@
 // Stage 2: brings up the bundle named on the kernel command line, in
 // dependency order, beside the freshly started s6-svscan, then exits.
-import { log } from "../lib/log.ts";
+import { constants, openSync } from "node:fs";
+import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { isScanned } from "../s6/scandir.ts";
+import { hasReader } from "../s6/supervise.ts";
 import { change, EXIT } from "../service/change.ts";
 import { openLive } from "../service/live.ts";
 import { consoleReporter } from "../service/report.ts";
@@ -11,11 +13,12 @@ import { DEFAULT_BUNDLE } from "./cmdline.ts";
 
 export async function stage2(requested: string): Promise<number> {
   const tree = systemTree();
-  const scandir = treePaths(tree).scandir;
+  const { scandir, catchAllFifo } = treePaths(tree);
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
     return EXIT.BUSY;
   }
+  await keepInCatchAllLog(catchAllFifo);
   const live = openLive(tree, { showProblems: true });
   let bundle = requested;
   if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
@@ -23,4 +26,13 @@ export async function stage2(requested: string): Promise<number> {
     bundle = DEFAULT_BUNDLE;
   }
   return change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
+}
+
+/**
+ * The console scrolls away: keep the boot's account in the catch-all log too
+ * (it is saved to disk at shutdown). Its logger may still be starting.
+ */
+async function keepInCatchAllLog(fifo: string): Promise<void> {
+  if (!(await pollUntil(() => hasReader(fifo), 2_000))) return log.warn(`no catch-all logger on ${fifo}: this boot's account stays on the console only`);
+  copyLogTo(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
 }

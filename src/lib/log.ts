@@ -8,6 +8,14 @@ import { createConsola, type LogObject } from "consola";
 import { writeSync } from "node:fs";
 import { formatWithOptions } from "node:util";
 
+/** Descriptors that get a copy of every line, besides 1 or 2 (stage 2: the catch-all log). */
+const copies: number[] = [];
+
+/** From now on, every line also goes to fd. */
+export function copyLogTo(fd: number): void {
+  copies.push(fd);
+}
+
 const prefixes: Record<string, string> = {
   fatal: "fatal: ",
   error: "error: ",
@@ -20,11 +28,13 @@ export const log = createConsola({
   reporters: [
     {
       log(entry: LogObject) {
-        const text = formatWithOptions({ colors: false }, ...entry.args);
-        try {
-          writeSync(entry.level <= 1 ? 2 : 1, `goetia: ${prefixes[entry.type] ?? ""}${text}\n`);
-        } catch {
-          // Nowhere to say it: saying it must never be what fails.
+        const line = `goetia: ${prefixes[entry.type] ?? ""}${formatWithOptions({ colors: false }, ...entry.args)}\n`;
+        for (const fd of [entry.level <= 1 ? 2 : 1, ...copies]) {
+          try {
+            writeSync(fd, line);
+          } catch {
+            // Nowhere to say it: saying it must never be what fails.
+          }
         }
       },
     },

@@ -45,6 +45,8 @@ describe("boot", () => {
     expect(await ask(g, "GOETIAS", "cat /proc/[0-9]*/comm | grep -c -x goetia")).toBe("0");
     expect(await ask(g, "HOSTNAME", "hostname")).toBe("goetia");
     expect(await ask(g, "SYSLOGD", "pidof syslogd >/dev/null && echo running")).toBe("running");
+    // The boot's account is kept in the catch-all log as well as on the console.
+    expect(await ask(g, "LOGGED", "grep -c 'goetia: bundle default up' /run/system/log/uncaught-logs/current")).toBe("1");
     await powerOff(g);
     expect(g.output).toContain("goetia: down syslogd");
     expect(g.output).toContain("goetia: stage 4: poweroff");
