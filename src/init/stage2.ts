@@ -19,13 +19,19 @@ export async function stage2(requested: string): Promise<number> {
     return EXIT.BUSY;
   }
   await keepInCatchAllLog(catchAllFifo);
-  const live = openLive(tree, { showProblems: true });
-  let bundle = requested;
-  if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
-    log.error(`GOETIABUNDLE=${bundle}: no such bundle or service; bringing up ${DEFAULT_BUNDLE} instead`);
-    bundle = DEFAULT_BUNDLE;
+  try {
+    const live = openLive(tree, { showProblems: true });
+    let bundle = requested;
+    if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
+      log.error(`GOETIABUNDLE=${bundle}: no such bundle or service; bringing up ${DEFAULT_BUNDLE} instead`);
+      bundle = DEFAULT_BUNDLE;
+    }
+    return await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
+  } catch (error) {
+    // s6-svscan runs on regardless: the catch-all logger, and the handlers for a clean shutdown.
+    log.fatal(`stage 2 failed, no service was started: ${error instanceof Error ? error.message : error}`);
+    return EXIT.FAILED;
   }
-  return change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
 }
 
 /**

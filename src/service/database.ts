@@ -127,9 +127,22 @@ function fingerprint(dir: string): string {
 export function compile(tree: Tree): Database {
   const { sourceDir, compiledLink } = treePaths(tree);
   const stamp = sourceStamp(sourceDir);
-  const graph = buildGraph(loadSources(sourceDir));
+  const sources = loadSources(sourceDir);
+  // A file that cannot be read (a dangling link, say) breaks its service, not the compile.
+  const fingerprints = new Map<string, string>();
+  for (const service of sources.services.values()) {
+    if (service.type === "bundle") continue;
+    try {
+      fingerprints.set(service.name, fingerprint(service.dir));
+    } catch (error) {
+      sources.services.delete(service.name);
+      sources.broken.add(service.name);
+      sources.problems.push({ service: service.name, file: service.dir, message: `cannot be read: ${(error as Error).message}` });
+    }
+  }
+  const graph = buildGraph(sources);
   const services: Record<string, CompiledService> = {};
-  for (const [name, service] of graph.atoms) services[name] = { ...service, fingerprint: fingerprint(service.dir) };
+  for (const [name, service] of graph.atoms) services[name] = { ...service, fingerprint: fingerprints.get(name)! };
   const db: Database = {
     version: DB_VERSION,
     compiledAt: Date.now(),

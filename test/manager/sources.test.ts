@@ -1,7 +1,7 @@
 // Loading and checking service sources: every mistake is named with its
 // service, file and reason, broken services are left out, the rest loads.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readlinkSync } from "node:fs";
+import { existsSync, readlinkSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { HostTree } from "../helpers/host-tree.ts";
 
@@ -89,5 +89,21 @@ describe("compilation", () => {
     expect((await tree.goetia("deps", "-r", "a")).out).toBe("b\n");
     expect((await tree.goetia("deps", "-r", "-a", "a")).out).toBe("b\nc\n");
     expect((await tree.goetia("list", "top")).out).toBe("a\nc\n");
+  });
+});
+
+describe("unreadable sources", () => {
+  test("a dangling link breaks its service and what needs it, not the compile", async () => {
+    tree.oneshot("fine");
+    tree.service("dangling", { type: "longrun\n", run: "#!/bin/sh\n", "data/.keep": "" });
+    symlinkSync("../../.bin/config", join(tree.conf, "src/test/dangling/data/config"));
+    tree.oneshot("needs-dangling", { deps: ["dangling"] });
+    const run = await tree.goetia("compile");
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(`service dangling: ${src("dangling")}: cannot be read: `);
+    expect(run.out).toContain("service needs-dangling: ");
+    expect(run.out).toContain("depends on dangling, which is broken and left out");
+    await tree.start();
+    expect((await tree.goetia("start", "fine")).code).toBe(0);
   });
 });
