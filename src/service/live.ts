@@ -31,20 +31,35 @@ export interface OpenOptions {
 }
 
 export function openLive(tree: Tree, { showProblems = false, checkSources = true }: OpenOptions = {}): Live {
-  const paths = treePaths(tree);
-  let db = checkSources ? undefined : readDatabase(paths.liveDb);
-  if (!db) {
-    const latest = compiled(tree);
-    db = readDatabase(paths.liveDb);
-    if (!db) {
+  const live = readDatabase(treePaths(tree).liveDb);
+  let db = live;
+  if (!live || checkSources) {
+    const latest = latestDatabase(tree, live);
+    if (!live) {
       installLive(tree);
       db = latest;
-    } else if (db.sourceStamp !== latest.sourceStamp) {
+    } else if (latest.sourceStamp !== live.sourceStamp) {
       log.info("the sources have changed since they were applied: `goetia update` applies them");
     }
   }
-  if (showProblems) reportProblems(db.problems);
-  return liveFrom(tree, db);
+  if (showProblems) reportProblems(db!.problems);
+  return liveFrom(tree, db!);
+}
+
+/**
+ * The compiled database, recompiled if the sources changed. Where that
+ * cannot be done (a read-only /etc, a user who is not root), the last
+ * compiled one, or the live one, with a word of warning.
+ */
+function latestDatabase(tree: Tree, live: Database | undefined): Database {
+  try {
+    return compiled(tree);
+  } catch (error) {
+    const last = readDatabase(treePaths(tree).compiledLink) ?? live;
+    if (!last) throw error;
+    log.warn(`cannot compile the sources (${error instanceof Error ? error.message : error}); using the last compiled database`);
+    return last;
+  }
 }
 
 export function liveFrom(tree: Tree, db: Database): Live {

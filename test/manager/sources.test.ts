@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readlinkSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../helpers/guest.ts";
 import { HostTree } from "../helpers/host-tree.ts";
 
 let tree: HostTree;
@@ -105,5 +106,22 @@ describe("unreadable sources", () => {
     expect(run.out).toContain("depends on dangling, which is broken and left out");
     await tree.start();
     expect((await tree.goetia("start", "fine")).code).toBe(0);
+  });
+});
+
+describe("read-only users", () => {
+  test("a user who cannot compile still gets the status, from the last database", async () => {
+    tree.oneshot("one");
+    await tree.start();
+    expect((await tree.goetia("start", "one")).code).toBe(0);
+    tree.oneshot("two"); // the sources change, but this user may not write the new database
+    Bun.spawnSync(["chmod", "-R", "a+rX", tree.dir]);
+    const run = Bun.spawnSync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, join(ROOT, "src/main.ts"), "status", "--json"], {
+      env: tree.env,
+      stderr: "pipe",
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr.toString()).toContain("goetia: warning: cannot compile the sources (");
+    expect(JSON.parse(run.stdout.toString()).map((row: { name: string; state: string }) => `${row.name}:${row.state}`)).toEqual(["one:up"]);
   });
 });
