@@ -8,14 +8,14 @@ import { speakOnConsole } from "../lib/console.ts";
 import { log } from "../lib/log.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
-import { mark, markStart, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
+import { mark, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
 
 /** After SIGKILL, how long to wait for the last processes to be reaped. */
 const KILL_WAIT_MS = 1000;
 
 export function stage4(): never {
   const tree = systemTree();
-  markStart(tree, "stage4");
+  mark(tree, "stage4"); // PID 1 exec'd, not forked: its start time is the boot's
   // No recorded action: s6-svscan was told to leave by hand; end as safely as possible.
   const action = readAction(tree) ?? "poweroff";
   try {
@@ -64,10 +64,15 @@ function reapUntilAlone(timeoutMs: number): boolean {
   return false;
 }
 
-/** "requested +0 ms, stage3 +84 ms, ..." from the marks the stages left. */
+/** "requested +0 ms, stage3 +84 ms, ..." from the marks the stages left (a fork time is rounded down to 10 ms). */
 function describeTimeline(marks: { what: string; ns: bigint }[]): string {
   const start = marks[0].ns;
-  return marks.map(({ what, ns }) => `${what} +${Number((ns - start) / 1_000_000n)} ms`).join(", ");
+  return marks
+    .map(({ what, ns }) => {
+      const ms = Number((ns - start) / 1_000_000n);
+      return `${what} ${ms < 0 ? "" : "+"}${ms} ms`;
+    })
+    .join(", ");
 }
 
 function saveCatchAllLog(tree: Tree): void {

@@ -56,7 +56,7 @@ describe("the way down", () => {
       "goetia: reboot: stopping the supervision tree",
       "goetia: stage 4: reboot",
       "goetia: sending all processes the TERM signal",
-      "goetia: the way down: requested +0 ms, stage3-exec +",
+      "goetia: the way down: requested +0 ms, stage3-forked ",
       "goetia: reboot now",
       "reboot: Restarting system",
     ];
