@@ -1,6 +1,7 @@
 // What several commands share: the tree they act on and the options of a change.
 import type { ArgsDef } from "citty";
 import { systemTree } from "../lib/tree.ts";
+import { MAX_GRACE_MS } from "../shutdown/action.ts";
 import { change, EXIT, type ChangeRequest } from "../service/change.ts";
 import { openLive } from "../service/live.ts";
 import { consoleReporter } from "../service/report.ts";
@@ -21,6 +22,7 @@ export function parseGrace(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 0) throw new Error(`--grace: "${text}" is not a number of milliseconds`);
+  if (ms > MAX_GRACE_MS) throw new Error(`--grace: ${ms} ms is more than the ${MAX_GRACE_MS} ms a shutdown may wait`);
   return ms;
 }
 

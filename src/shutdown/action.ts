@@ -36,6 +36,8 @@ export const HANDLER_ACTIONS: Record<string, Action> = {
 
 /** How long stage 4 lets processes end after SIGTERM, at most, before SIGKILL. */
 export const DEFAULT_GRACE_MS = 3000;
+/** The longest grace anyone may ask for, as s6-linux-init allows: the way down stays bounded. */
+export const MAX_GRACE_MS = 300_000;
 
 const files = (tree: Tree) => {
   const dir = treePaths(tree).stateDir;
@@ -75,7 +77,7 @@ export function writeGrace(tree: Tree, ms: number): void {
 
 export function readGrace(tree: Tree): number {
   const ms = Number(read(files(tree).grace));
-  return Number.isInteger(ms) && ms >= 0 ? ms : DEFAULT_GRACE_MS;
+  return Number.isInteger(ms) && ms >= 0 ? Math.min(ms, MAX_GRACE_MS) : DEFAULT_GRACE_MS;
 }
 
 /** Notes that the way down reached `what` (now, by default). Never fails: it is only a record. */

@@ -7,6 +7,7 @@ import { emergencyShell } from "../init/emergency.ts";
 import { speakOnConsole } from "../lib/console.ts";
 import { log } from "../lib/log.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
+import { readStatus } from "../s6/supervise.ts";
 import * as libc from "../sys/libc.ts";
 import { mark, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
 
@@ -25,10 +26,11 @@ export function stage4(): never {
 
     const graceMs = readGrace(tree);
     log.info(`sending all processes the TERM signal (grace: ${graceMs} ms at most)`);
+    // The catch-all logger (s6-log -p) ignores TERM so as to keep the last
+    // words: HUP makes it write what it holds and end.
+    const catchAllLogger = readStatus(join(treePaths(tree).scandir, "s6-svscan-log"))?.pid;
     libc.kill(-1, libc.SIG.TERM);
-    // Loggers end on HUP after writing what they hold; the catch-all one
-    // (s6-log -p) ignores TERM and would wait for its own supervisor.
-    libc.kill(-1, libc.SIG.HUP);
+    if (catchAllLogger) libc.kill(catchAllLogger, libc.SIG.HUP);
     libc.kill(-1, libc.SIG.CONT);
     if (!reapUntilAlone(graceMs)) {
       log.info("sending all processes the KILL signal");

@@ -31,6 +31,12 @@ beforeAll(() => {
     [`${SRC}/impatient/up`]: "foreground { sleep 2 } foreground { goetia poweroff } setsid goetia reboot\n",
     [`${SRC}/busy-boot/type`]: "bundle\n",
     [`${SRC}/busy-boot/contents`]: "slow\nimpatient\n",
+    // A process outside supervision that ignores SIGTERM: only stage 4's KILL ends it.
+    "usr/bin/stray": "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 1; done\n",
+    [`${SRC}/leave-a-stray/type`]: "oneshot\n",
+    [`${SRC}/leave-a-stray/up`]: "background { stray } true\n",
+    [`${SRC}/with-stray/type`]: "bundle\n",
+    [`${SRC}/with-stray/contents`]: "default\nleave-a-stray\n",
   });
 });
 
@@ -89,6 +95,17 @@ describe("the way down", () => {
     expect(await g.exited).toBe(0);
     expect(g.output).toMatch(/goetia: warning: down stubborn \(\d+ ms\): did not stop within 1500 ms: killed/);
     expect(g.output).toContain("goetia: all services down");
+    expect(g.output).toContain("reboot: Power down");
+  });
+
+  test("a process that ignores SIGTERM gets the grace time asked for, then SIGKILL", async () => {
+    const g = await bootToPrompt(["GOETIABUNDLE=with-stray"]);
+    g.type("goetia poweroff -g 1500");
+    expect(await g.exited).toBe(0);
+    expect(g.output).toContain("goetia: sending all processes the TERM signal (grace: 1500 ms at most)");
+    expect(g.output).toContain("goetia: sending all processes the KILL signal");
+    const marks = g.output.match(/stage4 \+(\d+) ms, processes-gone \+(\d+) ms/)!;
+    expect(Number(marks[2]) - Number(marks[1])).toBeGreaterThanOrEqual(1500);
     expect(g.output).toContain("reboot: Power down");
   });
 

@@ -26,6 +26,12 @@ describe("requests", () => {
   });
 });
 
+test("a grace time beyond five minutes is refused before anything is asked", () => {
+  const run = goetia("--", process.execPath, MAIN, "poweroff", "-g", "999999");
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr.toString()).toContain("goetia: error: --grace: 999999 ms is more than the 300000 ms a shutdown may wait");
+});
+
 describe("shutdown TIME", () => {
   const now = new Date(2026, 10, 23, 10, 30, 0);
   test("now, +MINUTES and HH:MM (today, or tomorrow once past)", () => {
