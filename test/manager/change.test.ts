@@ -2,6 +2,9 @@
 // ordering, parallelism, readiness, failures, timeouts, the way down,
 // essential services, pruning, dry runs and concurrent changes.
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pollUntil } from "../../src/lib/poll.ts";
 import { HostTree } from "../helpers/host-tree.ts";
 
 setDefaultTimeout(60_000);
@@ -179,7 +182,7 @@ describe("concurrency", () => {
     tree.oneshot("first", { seconds: 1.5 });
     tree.oneshot("second");
     const one = tree.spawn("start", "first");
-    await Bun.sleep(400);
+    expect(await pollUntil(() => existsSync(join(tree.run, "goetia", "lock")), 10_000)).toBe(true);
     const two = await tree.goetia("start", "second");
     expect(two.code).toBe(0);
     expect(two.out).toMatch(/waiting for another change \(pid \d+: up first\)/);
