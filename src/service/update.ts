@@ -7,7 +7,7 @@ import { reportProblems } from "./report.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { unsupervise } from "../s6/scandir.ts";
 import { EXIT } from "./change.ts";
-import { compile, type Database } from "./database.ts";
+import { compiled, type Database } from "./database.ts";
 import { applyChange, planChange, type Reporter } from "./engine.ts";
 import { closure } from "./graph.ts";
 import { installLive, liveFrom, openLive } from "./live.ts";
@@ -30,8 +30,9 @@ export function diffDatabases(before: Database, after: Database): UpdatePlan {
 }
 
 export async function update(tree: Tree, reporter: Reporter, { dryRun = false } = {}): Promise<number> {
-  const before = openLive(tree);
-  const after = compile(tree);
+  // The live side as it is (no source check: that is this command's own job), then the sources compiled once.
+  const before = openLive(tree, { checkSources: false });
+  const after = compiled(tree);
   reportProblems(after.problems);
   const plan = diffDatabases(before.db, after);
   const { added, removed, changed } = plan;
