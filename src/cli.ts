@@ -1,7 +1,7 @@
 // The root command: one subcommand per file in commands/, loaded on demand.
 // A command's failure is one line ("goetia: error: ..."), not a stack trace.
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
-import { log } from "./lib/log.ts";
+import { errorText, log } from "./lib/log.ts";
 
 async function load<T extends ArgsDef>(module: Promise<{ default: CommandDef<T> }>): Promise<CommandDef<T>> {
   return speakingPlainly((await module).default);
@@ -14,7 +14,7 @@ function speakingPlainly<T extends ArgsDef>(command: CommandDef<T>): CommandDef<
       try {
         await command.run?.(context);
       } catch (error) {
-        log.error(error instanceof Error ? error.message : String(error));
+        log.error(errorText(error));
         process.exitCode ||= 1;
       }
     },

@@ -1,7 +1,7 @@
 // The last resort of a PID 1 that could not boot: a root shell on the
 // console, started again whenever it exits, so that PID 1 never returns
 // (which the kernel would answer with a panic).
-import { log } from "../lib/log.ts";
+import { errorText, log } from "../lib/log.ts";
 
 export function emergencyShell(reason: string): never {
   for (;;) {
@@ -15,7 +15,7 @@ export function emergencyShell(reason: string): never {
         stdio: ["inherit", "inherit", "inherit"],
       });
     } catch (error) {
-      log.error(`cannot start a shell: ${error instanceof Error ? error.message : error}`);
+      log.error(`cannot start a shell: ${errorText(error)}`);
       Bun.sleepSync(5000);
     }
   }

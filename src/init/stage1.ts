@@ -6,7 +6,7 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { DEFAULT_PATH, systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
 import { speakOnConsole } from "../lib/console.ts";
-import { log } from "../lib/log.ts";
+import { errorText, log } from "../lib/log.ts";
 import * as libc from "../sys/libc.ts";
 import { bundleFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
@@ -34,7 +34,7 @@ export function stage1(): never {
     } catch {
       // No console to speak on: the shell below still gets its chance.
     }
-    log.fatal(`stage 1 failed: ${error instanceof Error ? error.message : error}`);
+    log.fatal(`stage 1 failed: ${errorText(error)}`);
   }
   return emergencyShell("stage 1 could not hand over to s6-svscan");
 }

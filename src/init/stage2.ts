@@ -1,7 +1,7 @@
 // Stage 2: brings up the bundle named on the kernel command line, in
 // dependency order, beside the freshly started s6-svscan, then exits.
 import { constants, openSync } from "node:fs";
-import { copyLogTo, log } from "../lib/log.ts";
+import { copyLogTo, errorText, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { isScanned } from "../s6/scandir.ts";
@@ -29,7 +29,7 @@ export async function stage2(requested: string): Promise<number> {
     return await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
   } catch (error) {
     // s6-svscan runs on regardless: the catch-all logger, and the handlers for a clean shutdown.
-    log.fatal(`stage 2 failed, no service was started: ${error instanceof Error ? error.message : error}`);
+    log.fatal(`stage 2 failed, no service was started: ${errorText(error)}`);
     return EXIT.FAILED;
   }
 }

@@ -40,3 +40,8 @@ export const log = createConsola({
     },
   ],
 });
+
+/** What a caught error says, whatever was thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,6 +5,7 @@
 // read it again, so waiting costs nothing while nothing happens.
 import { closeSync, constants, openSync, readFileSync, watch, writeSync } from "node:fs";
 import { join } from "node:path";
+import { errorText } from "../lib/log.ts";
 
 /** True when some process holds fifo open for reading: a non-blocking open for writing fails (ENXIO) otherwise. */
 export function hasReader(fifo: string): boolean {
@@ -30,7 +31,7 @@ export function writeControl(fifo: string, letters: string): void {
   try {
     fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new Error(`nobody listens on ${fifo}: ${(error as Error).message}`);
+    throw new Error(`nobody listens on ${fifo}: ${errorText(error)}`);
   }
   try {
     writeSync(fd, letters);
@@ -164,7 +165,7 @@ export function transition(
     try {
       command(dir, goal === "up" ? "u" : "d");
     } catch (error) {
-      return finish({ ok: false, timedOut: false, message: `cannot control ${dir}: ${(error as Error).message}` });
+      return finish({ ok: false, timedOut: false, message: `cannot control ${dir}: ${errorText(error)}` });
     }
     check();
   });

@@ -25,8 +25,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { errorText } from "../lib/log.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
-import { buildGraph, type Graph } from "./graph.ts";
+import { buildGraph, reverseEdges, type Graph } from "./graph.ts";
 import { pipelineRunScript } from "./pipeline.ts";
 import { loadSources, type Problem, type Service } from "./source.ts";
 
@@ -77,13 +78,11 @@ export function readDatabase(dir: string): Database | undefined {
 
 export function graphOf(db: Database): Graph {
   const dependencies = new Map(Object.entries(db.dependencies));
-  const dependents = new Map<string, string[]>([...dependencies.keys()].map((name) => [name, []]));
-  for (const [name, deps] of dependencies) for (const dep of deps) dependents.get(dep)!.push(name);
   return {
     atoms: new Map(Object.entries(db.services)),
     bundles: new Map(Object.entries(db.bundles)),
     dependencies,
-    dependents,
+    dependents: reverseEdges(dependencies),
     problems: db.problems,
   };
 }
@@ -137,7 +136,7 @@ export function compile(tree: Tree): Database {
     } catch (error) {
       sources.services.delete(service.name);
       sources.broken.add(service.name);
-      sources.problems.push({ service: service.name, file: service.dir, message: `cannot be read: ${(error as Error).message}` });
+      sources.problems.push({ service: service.name, file: service.dir, message: `cannot be read: ${errorText(error)}` });
     }
   }
   const graph = buildGraph(sources);

@@ -76,9 +76,7 @@ export function buildGraph(sources: SourceSet): Graph {
     bundles.set(name, kept);
   }
 
-  const dependents = new Map<string, string[]>([...candidates.keys()].map((name) => [name, []]));
-  for (const [name, deps] of candidates) for (const dep of deps) dependents.get(dep)!.push(name);
-  return { atoms, bundles, dependencies: candidates, dependents, problems };
+  return { atoms, bundles, dependencies: candidates, dependents: reverseEdges(candidates), problems };
 }
 
 /** Each bundle as the set of atomic services it contains, nested bundles included. */
@@ -107,6 +105,13 @@ function flattenBundles(
   };
   for (const service of services.values()) if (service.type === "bundle") visit(service.name, []);
   return flat;
+}
+
+/** name -> what depends on it, from name -> what it depends on. */
+export function reverseEdges(dependencies: Map<string, string[]>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>([...dependencies.keys()].map((name) => [name, []]));
+  for (const [name, deps] of dependencies) for (const dep of deps) dependents.get(dep)!.push(name);
+  return dependents;
 }
 
 /** Strongly connected components with more than one member, or a self-loop (Tarjan). */

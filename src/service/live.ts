@@ -3,7 +3,7 @@
 // `goetia update` replaces it, restarting what changed.
 import { cpSync, existsSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "../lib/log.ts";
+import { errorText, log } from "../lib/log.ts";
 import { reportProblems } from "./report.ts";
 import { treeEnvironment, treePaths, type Tree } from "../lib/tree.ts";
 import { compiled, databasePaths, graphOf, readDatabase, type Database } from "./database.ts";
@@ -32,18 +32,18 @@ export interface OpenOptions {
 
 export function openLive(tree: Tree, { showProblems = false, checkSources = true }: OpenOptions = {}): Live {
   const live = readDatabase(treePaths(tree).liveDb);
-  let db = live;
-  if (!live || checkSources) {
-    const latest = latestDatabase(tree, live);
-    if (!live) {
-      installLive(tree);
-      db = latest;
-    } else if (latest.sourceStamp !== live.sourceStamp) {
-      log.info("the sources have changed since they were applied: `goetia update` applies them");
-    }
+  if (live && !checkSources) return openWith(tree, live, showProblems);
+  const latest = latestDatabase(tree, live);
+  if (!live) installLive(tree);
+  else if (latest.sourceStamp !== live.sourceStamp) {
+    log.info("the sources have changed since they were applied: `goetia update` applies them");
   }
-  if (showProblems) reportProblems(db!.problems);
-  return liveFrom(tree, db!);
+  return openWith(tree, live ?? latest, showProblems);
+}
+
+function openWith(tree: Tree, db: Database, showProblems: boolean): Live {
+  if (showProblems) reportProblems(db.problems);
+  return liveFrom(tree, db);
 }
 
 /**
@@ -57,7 +57,7 @@ function latestDatabase(tree: Tree, live: Database | undefined): Database {
   } catch (error) {
     const last = readDatabase(treePaths(tree).compiledLink) ?? live;
     if (!last) throw error;
-    log.warn(`cannot compile the sources (${error instanceof Error ? error.message : error}); using the last compiled database`);
+    log.warn(`cannot compile the sources (${errorText(error)}); using the last compiled database`);
     return last;
   }
 }

@@ -6,7 +6,7 @@
 // dependency order, and tells s6-svscan to exec its finish script (stage 4).
 // Whatever happens here, a watchdog makes s6-svscan leave within a bound.
 import { speakOnConsole } from "../lib/console.ts";
-import { log } from "../lib/log.ts";
+import { errorText, log } from "../lib/log.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { scannerCommand } from "../s6/scandir.ts";
 import { change } from "../service/change.ts";
@@ -48,7 +48,7 @@ export async function stage3(action: Action): Promise<number> {
     mark(tree, "services-stopping");
     await change(live, request, consoleReporter);
   } catch (error) {
-    log.error(`${action}: stopping services failed: ${error instanceof Error ? error.message : error}; going on`);
+    log.error(`${action}: stopping services failed: ${errorText(error)}; going on`);
   }
   mark(tree, "services-down");
   log.info(`${action}: stopping the supervision tree`);

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emergencyShell } from "../init/emergency.ts";
 import { speakOnConsole } from "../lib/console.ts";
-import { log } from "../lib/log.ts";
+import { errorText, log } from "../lib/log.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import { readStatus } from "../s6/supervise.ts";
 import * as libc from "../sys/libc.ts";
@@ -48,7 +48,7 @@ export function stage4(): never {
     log.info(`${action} now`);
     libc.reboot(REBOOT_COMMAND[action]);
   } catch (error) {
-    log.fatal(`stage 4 failed: ${error instanceof Error ? error.message : error}`);
+    log.fatal(`stage 4 failed: ${errorText(error)}`);
   }
   return emergencyShell(`could not ${action}`);
 }
@@ -83,7 +83,7 @@ function saveCatchAllLog(tree: Tree): void {
     mkdirSync(target, { recursive: true });
     cpSync(treePaths(tree).catchAllLog, target, { recursive: true });
   } catch (error) {
-    log.warn(`catch-all log not saved to ${target}: ${error instanceof Error ? error.message : error}`);
+    log.warn(`catch-all log not saved to ${target}: ${errorText(error)}`);
   }
 }
 
