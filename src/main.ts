@@ -1,35 +1,29 @@
-// goetia's single entry point, one binary under several names. What to do
-// is decided by the name it runs under and by whether it is PID 1:
-//   PID 1 (as /sbin/goetia, init...)  -> stage 1: boot
-//   PID 1 as .s6-svscan/finish        -> stage 4: the end (crash: the emergency shell)
+// goetia's single entry point, one binary under several names. Who it is
+// this time is decided by the name it runs under and by whether it is PID 1;
+// each role loads only its own modules.
+//   PID 1 as .s6-svscan/finish        -> stage 4: the end
+//   PID 1 as .s6-svscan/crash         -> the emergency shell
+//   PID 1 under any other name        -> stage 1: boot
 //   .s6-svscan/SIGINT, SIGTERM...     -> stage 3: the way down, for that signal's action
-//   `goetia stage2 BUNDLE`            -> stage 2, started by stage 1
+//   goetia-stage2 (started by stage 1) -> stage 2: the boot bundle up
 //   poweroff, reboot, halt, shutdown  -> those commands
-//   anything else                     -> the command line (citty)
-// The .s6-svscan/* handlers in run-image are links to /sbin/goetia.
-import { runMain } from "citty";
+//   anything else                     -> the command line
 import { basename } from "node:path";
-import { cli } from "./cli.ts";
-import { ACTIONS, HANDLER_ACTIONS } from "./shutdown/action.ts";
+import { HANDLER_ACTIONS, LINK_COMMANDS, STAGE2_NAME } from "./roles.ts";
 
-/** Names the binary answers to through links, each the command of that name. */
-const LINK_NAMES = new Set<string>([...ACTIONS, "shutdown"]);
+type Role = () => Promise<number>;
 
-async function main(): Promise<void> {
-  const name = basename(process.argv0);
-  const args = process.argv.slice(2);
+function roleFor(name: string, args: string[]): Role {
   if (process.pid === 1) {
-    if (name === "finish") (await import("./shutdown/stage4.ts")).stage4();
-    if (name === "crash") (await import("./init/emergency.ts")).emergencyShell("s6-svscan crashed");
-    (await import("./init/stage1.ts")).stage1();
+    if (name === "finish") return async () => (await import("./shutdown/stage4.ts")).stage4();
+    if (name === "crash") return async () => (await import("./boot/emergency.ts")).emergencyShell("s6-svscan crashed");
+    return async () => (await import("./boot/stage1.ts")).stage1();
   }
-  if (name in HANDLER_ACTIONS) process.exit(await (await import("./shutdown/stage3.ts")).stage3(HANDLER_ACTIONS[name]));
-  if (args[0] === "stage2") process.exit(await (await import("./init/stage2.ts")).stage2(args[1] ?? "default"));
-
-  const command = LINK_NAMES.has(name) ? [name, ...args] : args;
-  // sysvinit's `shutdown -h` means "power off"; citty would take it for --help.
-  const rawArgs = command[0] === "shutdown" ? command.map((a, i) => (i > 0 && a === "-h" ? "-P" : a)) : command;
-  await runMain(cli, { rawArgs });
+  const action = HANDLER_ACTIONS.get(name);
+  if (action) return async () => (await import("./shutdown/stage3.ts")).stage3(action);
+  if (name === STAGE2_NAME) return async () => (await import("./boot/stage2.ts")).stage2(process.env.GOETIABUNDLE || "default");
+  const commandLine = LINK_COMMANDS.has(name) ? [name, ...args] : args;
+  return async () => (await import("./cli/index.ts")).runCli(commandLine);
 }
 
-await main();
+process.exit(await roleFor(basename(process.argv0), process.argv.slice(2))());

@@ -3,23 +3,22 @@
 // way down itself (stage 3) runs under PID 1, so that it outlives the caller,
 // whose shell is one of the services it stops.
 import { readFileSync } from "node:fs";
+import { FailedError } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
-import { systemTree } from "../lib/tree.ts";
+import type { Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
-import { mark, readAction, REBOOT_COMMAND, SIGNAL_FOR, writeGrace, type Action } from "./action.ts";
+import { readAction, REBOOT_COMMAND, shutdownTimeline, SIGNAL_FOR, writeGrace, type Action } from "./action.ts";
 
-export interface RequestOptions {
+export interface ShutdownRequest {
   /** Skip the services and the grace time: sync and reboot(2) at once. */
   force?: boolean;
   /** How long stage 4 waits for processes to end after SIGTERM. */
   graceMs?: number;
 }
 
-export function requestShutdown(action: Action, { force = false, graceMs }: RequestOptions = {}): number {
-  if (libc.geteuid() !== 0) {
-    log.error(`${action}: only root can do that`);
-    return 1;
-  }
+/** Asks PID 1 for action; a refusal throws (exit 1). */
+export function requestShutdown(tree: Tree, action: Action, { force = false, graceMs }: ShutdownRequest = {}): void {
+  if (libc.geteuid() !== 0) throw new FailedError(`${action}: only root can do that`);
   if (force) {
     log.info(`${action} now, without stopping services`);
     libc.sync();
@@ -27,18 +26,12 @@ export function requestShutdown(action: Action, { force = false, graceMs }: Requ
   }
   const init = readFileSync("/proc/1/comm", "utf8").trim();
   if (init !== "s6-svscan") {
-    log.error(`${action}: PID 1 is ${init}, not s6-svscan: this machine was not booted by goetia (-f to ${action} at once)`);
-    return 1;
+    throw new FailedError(`${action}: PID 1 is ${init}, not s6-svscan: this machine was not booted by goetia (-f to ${action} at once)`);
   }
-  const tree = systemTree();
   const underWay = readAction(tree);
-  if (underWay) {
-    log.error(`${action}: a ${underWay} is already under way`);
-    return 1;
-  }
+  if (underWay) throw new FailedError(`${action}: a ${underWay} is already under way`);
   if (graceMs !== undefined) writeGrace(tree, graceMs);
-  mark(tree, "requested");
+  shutdownTimeline(tree).mark("requested");
   libc.kill(1, SIGNAL_FOR[action]);
   log.info(`${action} requested`);
-  return 0;
 }

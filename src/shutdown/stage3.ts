@@ -6,13 +6,14 @@
 // dependency order, and tells s6-svscan to exec its finish script (stage 4).
 // Whatever happens here, a watchdog makes s6-svscan leave within a bound.
 import { speakOnConsole } from "../lib/console.ts";
-import { errorText, log } from "../lib/log.ts";
+import { EXIT, errorText } from "../lib/errors.ts";
+import { log } from "../lib/log.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
-import { scannerCommand } from "../s6/scandir.ts";
-import { change } from "../service/change.ts";
-import { openLive } from "../service/live.ts";
-import { consoleReporter } from "../service/report.ts";
-import { claimAction, mark, markStart, readAction, type Action } from "./action.ts";
+import { change } from "../manager/run/change.ts";
+import { openLive } from "../manager/run/live.ts";
+import { consoleReporter } from "../manager/run/report.ts";
+import { leave, startWatchdog } from "../s6/svscan.ts";
+import { claimAction, readAction, shutdownTimeline, type Action } from "./action.ts";
 
 /** The services get this long, in all; then the tree stops regardless. */
 const SERVICES_LIMIT_MS = 60_000;
@@ -26,12 +27,12 @@ export async function stage3(action: Action): Promise<number> {
   const tree = systemTree();
   if (!claimAction(tree, action)) {
     log.warn(`${action} asked, but a ${readAction(tree) ?? "shutdown"} is already under way; it goes on`);
-    return 1;
+    return EXIT.FAILED;
   }
-  markStart(tree, "stage3");
+  const timeline = shutdownTimeline(tree);
+  timeline.markStart("stage3");
   const scandir = treePaths(tree).scandir;
-  // A separate process, so that even a stage 3 that dies or hangs cannot keep the machine up.
-  Bun.spawn(["sh", "-c", `sleep ${HARD_LIMIT_S}; s6-svscanctl -b ${scandir}`], { detached: true, stdio: ["ignore", "ignore", "ignore"] }).unref();
+  startWatchdog(scandir, HARD_LIMIT_S);
 
   log.info(`${action}: stage 3: stopping services`);
   try {
@@ -45,13 +46,13 @@ export async function stage3(action: Action): Promise<number> {
       serviceTimeoutCapMs: SERVICE_LIMIT_MS,
       preempt: true,
     };
-    mark(tree, "services-stopping");
+    timeline.mark("services-stopping");
     await change(live, request, consoleReporter);
   } catch (error) {
     log.error(`${action}: stopping services failed: ${errorText(error)}; going on`);
   }
-  mark(tree, "services-down");
+  timeline.mark("services-down");
   log.info(`${action}: stopping the supervision tree`);
-  scannerCommand(scandir, "b");
-  return 0;
+  leave(scandir);
+  return EXIT.OK;
 }

@@ -3,20 +3,23 @@
 // syncs, unmounts and calls reboot(2). It must never return.
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emergencyShell } from "../init/emergency.ts";
+import { emergencyShell } from "../boot/emergency.ts";
 import { speakOnConsole } from "../lib/console.ts";
-import { errorText, log } from "../lib/log.ts";
+import { errorText } from "../lib/errors.ts";
+import { log } from "../lib/log.ts";
+import { describeTimeline } from "../lib/timeline.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
-import { readStatus } from "../s6/supervise.ts";
+import { readStatus } from "../s6/status.ts";
 import * as libc from "../sys/libc.ts";
-import { mark, readAction, readGrace, readTimeline, REBOOT_COMMAND } from "./action.ts";
+import { readAction, readGrace, REBOOT_COMMAND, shutdownTimeline } from "./action.ts";
 
 /** After SIGKILL, how long to wait for the last processes to be reaped. */
 const KILL_WAIT_MS = 1000;
 
 export function stage4(): never {
   const tree = systemTree();
-  mark(tree, "stage4"); // PID 1 exec'd, not forked: its start time is the boot's
+  const timeline = shutdownTimeline(tree);
+  timeline.mark("stage4"); // PID 1 exec'd, not forked: its start time is the boot's
   // No recorded action: s6-svscan was told to leave by hand; end as safely as possible.
   const action = readAction(tree) ?? "poweroff";
   try {
@@ -28,7 +31,7 @@ export function stage4(): never {
     log.info(`sending all processes the TERM signal (grace: ${graceMs} ms at most)`);
     // The catch-all logger (s6-log -p) ignores TERM so as to keep the last
     // words: HUP makes it write what it holds and end.
-    const catchAllLogger = readStatus(join(treePaths(tree).scandir, "s6-svscan-log"))?.pid;
+    const catchAllLogger = catchAllLoggerPid(tree);
     libc.kill(-1, libc.SIG.TERM);
     if (catchAllLogger) libc.kill(catchAllLogger, libc.SIG.HUP);
     libc.kill(-1, libc.SIG.CONT);
@@ -37,9 +40,9 @@ export function stage4(): never {
       libc.kill(-1, libc.SIG.KILL);
       reapUntilAlone(KILL_WAIT_MS);
     }
-    mark(tree, "processes-gone");
+    timeline.mark("processes-gone");
     saveCatchAllLog(tree);
-    const marks = readTimeline(tree); // it lives in /run, about to go
+    const marks = timeline.read(); // it lives in /run, about to go
     libc.sync();
     unmountAll();
     libc.sync();
@@ -66,15 +69,13 @@ function reapUntilAlone(timeoutMs: number): boolean {
   return false;
 }
 
-/** "requested +0 ms, stage3 +84 ms, ..." from the marks the stages left (a fork time is rounded down to 10 ms). */
-function describeTimeline(marks: { what: string; ns: bigint }[]): string {
-  const start = marks[0].ns;
-  return marks
-    .map(({ what, ns }) => {
-      const ms = Number((ns - start) / 1_000_000n);
-      return `${what} ${ms < 0 ? "" : "+"}${ms} ms`;
-    })
-    .join(", ");
+function catchAllLoggerPid(tree: Tree): number | undefined {
+  try {
+    return readStatus(join(treePaths(tree).scandir, "s6-svscan-log"))?.pid;
+  } catch (error) {
+    log.warn(`cannot find the catch-all logger (${errorText(error)}): its last lines may be lost`);
+    return undefined;
+  }
 }
 
 function saveCatchAllLog(tree: Tree): void {
@@ -99,6 +100,7 @@ function unmountAll(): void {
     try {
       libc.umount(target);
     } catch {
+      // Busy: the next best thing is that nothing more gets written to it.
       try {
         libc.mount(null, target, null, libc.MS.REMOUNT | libc.MS.RDONLY, null);
       } catch {

@@ -21,6 +21,7 @@ const { symbols: c } = dlopen("libc.so.6", {
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
+  flock: { args: ["i32", "i32"], returns: "i32" },
   clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 });
 
@@ -35,6 +36,7 @@ export class SysError extends Error {
 
 export const errno = {
   EINTR: 4,
+  EAGAIN: 11,
   ECHILD: 10,
   EBUSY: 16,
   EEXIST: 17,
@@ -78,8 +80,8 @@ export function mount(
   check(`mount ${target}`, c.mount(args[0], args[1], args[2], BigInt(flags), args[3]));
 }
 
-export function umount(target: string, flags = 0): void {
-  check(`umount ${target}`, c.umount2(cstr(target), flags));
+export function umount(target: string): void {
+  check(`umount ${target}`, c.umount2(cstr(target), 0));
 }
 
 // reboot(2) commands (linux/reboot.h).
@@ -178,6 +180,20 @@ export function dup2(from: number, to: number): void {
 
 export function close(fd: number): void {
   c.close(fd);
+}
+
+/**
+ * Takes an exclusive flock(2) on fd without waiting; false when another
+ * open file holds it. The kernel drops the lock when its holder's last
+ * descriptor closes, so a lock never outlives a dead process.
+ */
+export function tryLockExclusive(fd: number): boolean {
+  const LOCK_EX = 2;
+  const LOCK_NB = 4;
+  if (c.flock(fd, LOCK_EX | LOCK_NB) === 0) return true;
+  const e = lastErrno();
+  if (e === errno.EAGAIN || e === errno.EINTR) return false;
+  throw new SysError("flock", e);
 }
 
 export function geteuid(): number {

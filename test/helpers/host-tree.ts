@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
 import { pollUntil } from "../../src/lib/poll.ts";
-import { isScanned } from "../../src/s6/scandir.ts";
+import { isScanned } from "../../src/s6/svscan.ts";
 import { ROOT } from "./guest.ts";
 
 export interface Run {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { delayUntil } from "../../src/commands/shutdown.ts";
+import { delayUntil } from "../../src/cli/commands/shutdown.ts";
 import { ROOT } from "../helpers/guest.ts";
 
 const goetia = (...args: string[]) => Bun.spawnSync(["setpriv", ...args], { cwd: ROOT, stderr: "pipe", stdout: "pipe" });
@@ -28,7 +28,7 @@ describe("requests", () => {
 
 test("a grace time beyond five minutes is refused before anything is asked", () => {
   const run = goetia("--", process.execPath, MAIN, "poweroff", "-g", "999999");
-  expect(run.exitCode).toBe(1);
+  expect(run.exitCode).toBe(100);
   expect(run.stderr.toString()).toContain("goetia: error: --grace: 999999 ms is more than the 300000 ms a shutdown may wait");
 });
 

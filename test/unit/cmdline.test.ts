@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { bundleFromCmdline, parseCmdline } from "../../src/init/cmdline.ts";
+import { bundleFromCmdline, parseCmdline } from "../../src/boot/cmdline.ts";
 
 describe("parseCmdline", () => {
   test("splits key=value words and flags", () => {

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { buildGraph, closure, findCycles, resolveNames, UnknownServiceError } from "../../src/service/graph.ts";
-import type { Service, SourceSet } from "../../src/service/source.ts";
+import { buildGraph, findCycles } from "../../src/manager/compile/check.ts";
+import type { SourceSet } from "../../src/manager/compile/source.ts";
+import { closure, resolveNames, UnknownServiceError } from "../../src/manager/graph.ts";
+import type { Service } from "../../src/manager/service.ts";
 
 function service(name: string, fields: Partial<Service> = {}): Service {
   return { name, type: "oneshot", dir: `/src/${name}`, contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], up: "true", ...fields };

@@ -1,0 +1,23 @@
+import { defineCommand } from "citty";
+import { closure, resolveNames } from "../../manager/graph.ts";
+import { openLive } from "../../manager/run/live.ts";
+import { reportOpening } from "../../manager/run/report.ts";
+import { treeArgs, treeOf } from "../args.ts";
+
+export default defineCommand({
+  meta: { name: "deps", description: "What services need (or, with -r, what needs them)" },
+  args: {
+    ...treeArgs,
+    names: { type: "positional", description: "services or bundles", required: true },
+    reverse: { type: "boolean", alias: "r", description: "list what depends on them instead" },
+    all: { type: "boolean", alias: "a", description: "follow the whole chain, not only direct links" },
+  },
+  run({ args }) {
+    const live = openLive(treeOf(args));
+    reportOpening(live);
+    const edges = args.reverse ? live.graph.dependents : live.graph.dependencies;
+    const direct = [...resolveNames(live.graph, args._)].flatMap((name) => edges.get(name) ?? []);
+    const found = args.all ? closure(direct, edges) : new Set(direct);
+    for (const name of [...found].sort()) console.log(name);
+  },
+});

@@ -1,0 +1,25 @@
+import { defineCommand } from "citty";
+import { resolveNames } from "../../manager/graph.ts";
+import { openLive } from "../../manager/run/live.ts";
+import { reportOpening } from "../../manager/run/report.ts";
+import { treeArgs, treeOf } from "../args.ts";
+
+export default defineCommand({
+  meta: { name: "list", description: "List services and bundles, or the services a bundle contains" },
+  args: {
+    ...treeArgs,
+    bundle: { type: "positional", description: "list only what this bundle contains", required: false },
+  },
+  run({ args }) {
+    const live = openLive(treeOf(args));
+    reportOpening(live);
+    const { graph } = live;
+    if (args.bundle) {
+      for (const name of [...resolveNames(graph, [args.bundle])].sort()) console.log(name);
+      return;
+    }
+    for (const name of [...graph.atoms.keys(), ...graph.bundles.keys()].sort()) {
+      console.log(`${name}\t${graph.atoms.get(name)?.type ?? "bundle"}`);
+    }
+  },
+});

@@ -1,0 +1,18 @@
+import { defineCommand } from "citty";
+import { consoleReporter } from "../../manager/run/report.ts";
+import { update } from "../../manager/run/update.ts";
+import { treeArgs, treeOf } from "../args.ts";
+
+export default defineCommand({
+  meta: {
+    name: "update",
+    description: "Apply edited sources to the running system: recompile, restart what changed, stop what was removed",
+  },
+  args: {
+    ...treeArgs,
+    "dry-run": { type: "boolean", alias: "n", description: "only say what would change" },
+  },
+  run({ args }) {
+    return update(treeOf(args), consoleReporter, { dryRun: args["dry-run"] });
+  },
+});

@@ -1,0 +1,106 @@
+// Compiling: sources read and checked, frozen into a database. goetia
+// compiles by itself whenever the sources have changed since the last
+// compile, so nobody has to remember a compile step; `goetia compile` does it
+// on demand.
+//
+//   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { errorText, FailedError } from "../../lib/errors.ts";
+import { isMissing } from "../../lib/files.ts";
+import { treePaths, type Tree } from "../../lib/tree.ts";
+import { databasePaths, readDatabase, writeDatabase, type CompiledService, type Database } from "../database.ts";
+import { buildGraph } from "./check.ts";
+import { makeServicedir } from "./servicedir.ts";
+import { loadSources } from "./source.ts";
+
+/** A stamp of every entry under the source directory: path, size and mtime. */
+export function sourceStamp(sourceDir: string): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      const stat = lstatSync(path);
+      hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\0`);
+      if (stat.isSymbolicLink()) hash.update(`${readlinkSync(path)}\0`);
+      if (stat.isDirectory()) walk(path);
+    }
+  };
+  walk(sourceDir);
+  return hash.digest("hex");
+}
+
+/** Content hash of a service's source directory, links followed. */
+function fingerprint(dir: string): string {
+  const hash = createHash("sha256");
+  const walk = (path: string, rel: string) => {
+    const stat = statSync(path);
+    hash.update(`${rel}\0${stat.mode}\0`);
+    if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry), `${rel}/${entry}`);
+    else if (stat.isFile()) hash.update(readFileSync(path));
+  };
+  walk(dir, ".");
+  return hash.digest("hex");
+}
+
+/** Compiles the tree's sources into a new database and switches `compiled` to it. */
+export function compile(tree: Tree): Database {
+  const { sourceDir, compiledLink, pipes } = treePaths(tree);
+  const stamp = sourceStamp(sourceDir);
+  const sources = loadSources(sourceDir);
+  // A file that cannot be read (a dangling link, say) breaks its service, not the compile.
+  const fingerprints = new Map<string, string>();
+  for (const service of sources.services.values()) {
+    if (service.type === "bundle") continue;
+    try {
+      fingerprints.set(service.name, fingerprint(service.dir));
+    } catch (error) {
+      sources.services.delete(service.name);
+      sources.broken.add(service.name);
+      sources.problems.push({ service: service.name, file: service.dir, message: `cannot be read: ${errorText(error)}` });
+    }
+  }
+  const graph = buildGraph(sources);
+  const services: Record<string, CompiledService> = {};
+  for (const [name, service] of graph.atoms) services[name] = { ...service, fingerprint: fingerprints.get(name) ?? "" };
+
+  const compiledAt = Date.now();
+  const name = `compiled-${compiledAt}-${process.pid}`;
+  const dir = join(tree.confDir, name);
+  for (const service of Object.values(services)) {
+    if (service.type === "longrun") makeServicedir(service, databasePaths(dir).servicedir(service.name), pipes);
+  }
+  const db = writeDatabase(dir, {
+    compiledAt,
+    sourceStamp: stamp,
+    services,
+    bundles: Object.fromEntries(graph.bundles),
+    dependencies: Object.fromEntries(graph.dependencies),
+    problems: graph.problems,
+  });
+
+  // Switch atomically: a new link renamed over the old one (a stale one from a killed compile is replaced).
+  const previous = existsSync(compiledLink) ? readlinkSync(compiledLink) : undefined;
+  rmSync(`${compiledLink}.new`, { force: true });
+  symlinkSync(name, `${compiledLink}.new`);
+  renameSync(`${compiledLink}.new`, compiledLink);
+  if (previous && previous !== name) rmSync(join(tree.confDir, previous), { recursive: true, force: true });
+  return db;
+}
+
+/** The current compiled database, compiling first when the sources have changed. */
+export function compiled(tree: Tree): Database {
+  const { sourceDir, compiledLink } = treePaths(tree);
+  if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
+  const db = readDatabase(compiledLink);
+  if (db && db.sourceStamp === sourceStamp(sourceDir)) return db;
+  return compile(tree);
+}

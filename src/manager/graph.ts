@@ -1,0 +1,49 @@
+// The dependency graph of a compiled database, and the questions asked of
+// it. Every walk is iterative: a chain of any length costs no stack.
+import { UsageError } from "../lib/errors.ts";
+import type { Problem, Service } from "./service.ts";
+
+export interface Graph {
+  /** Atomic services (longruns and oneshots) that can be brought up. */
+  atoms: Map<string, Service>;
+  /** Bundles, each flattened to the atomic services it names. */
+  bundles: Map<string, string[]>;
+  /** name -> atomic services it directly depends on. */
+  dependencies: Map<string, string[]>;
+  /** name -> atomic services that directly depend on it. */
+  dependents: Map<string, string[]>;
+  problems: Problem[];
+}
+
+/** name -> what depends on it, from name -> what it depends on. */
+export function reverseEdges(dependencies: Map<string, string[]>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>([...dependencies.keys()].map((name) => [name, []]));
+  for (const [name, deps] of dependencies) for (const dep of deps) dependents.get(dep)?.push(name);
+  return dependents;
+}
+
+export class UnknownServiceError extends UsageError {}
+
+/** Names (services or bundles) to the atomic services they mean. */
+export function resolveNames(graph: Graph, names: string[]): Set<string> {
+  const atoms = new Set<string>();
+  for (const name of names) {
+    const bundle = graph.bundles.get(name);
+    if (bundle) bundle.forEach((atom) => atoms.add(atom));
+    else if (graph.atoms.has(name)) atoms.add(name);
+    else throw new UnknownServiceError(`no service or bundle named ${name}`);
+  }
+  return atoms;
+}
+
+/** start plus everything reachable through edges (dependencies or dependents). */
+export function closure(start: Iterable<string>, edges: Map<string, string[]>): Set<string> {
+  const seen = new Set<string>();
+  const pending = [...start];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const next of edges.get(name) ?? []) if (!seen.has(next)) pending.push(next);
+  }
+  return seen;
+}

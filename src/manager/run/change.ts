@@ -1,0 +1,104 @@
+// A whole change as a person asks for it: names resolved, one change at a
+// time, the plan printed or carried out, and an exit code as s6-rc gives it.
+import { EXIT } from "../../lib/errors.ts";
+import { log } from "../../lib/log.ts";
+import { treePaths } from "../../lib/tree.ts";
+import { closure, resolveNames } from "../graph.ts";
+import { applyChange } from "./engine.ts";
+import type { Live } from "./live.ts";
+import { takeLock } from "./lock.ts";
+import { planChange, waves } from "./plan.ts";
+import { INTERRUPTED, type Direction, type Outcome, type Reporter } from "./transition.ts";
+
+export interface ChangeRequest {
+  direction: Direction;
+  names: string[];
+  /** Also bring down everything outside the selection (up) or inside it (down): s6-rc's -p. */
+  prune?: boolean;
+  /** Going down, essential services go too (s6-rc's -D). */
+  includeEssential?: boolean;
+  /** Print the plan, change nothing. */
+  dryRun?: boolean;
+  /** Give up after this many ms (exit 2); 0 waits for ever. */
+  timeoutMs?: number;
+  /** How long to wait for another change to end before giving up. */
+  lockWaitMs?: number;
+  /** How the closing line names the change (default: the names). */
+  label?: string;
+  /** No service may take longer than this, whatever its own timeout says (shutdown). */
+  serviceTimeoutCapMs?: number;
+  /** Interrupt a change in progress rather than wait for it (shutdown). */
+  preempt?: boolean;
+}
+
+/** Carries out request; returns the exit code: 0 done, 1 something failed, 2 timed out. Unknown names throw a usage error. */
+export async function change(live: Live, request: ChangeRequest, reporter: Reporter): Promise<number> {
+  const targets = resolveNames(live.graph, request.names);
+  const what = request.label ?? request.names.join(" ");
+  if (request.dryRun) {
+    for (const { direction, services } of planSteps(live, request, targets)) printPlan(live, direction, services);
+    return EXIT.OK;
+  }
+
+  const waitMs = request.lockWaitMs ?? (request.preempt ? 5_000 : 30_000);
+  const release = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, waitMs, { preempt: request.preempt });
+  const abort = new AbortController();
+  const timer = request.timeoutMs ? setTimeout(() => abort.abort(`timed out after ${request.timeoutMs} ms`), request.timeoutMs) : undefined;
+  // SIGTERM (a shutdown taking over) ends what is in flight, cleanly.
+  const onTerm = () => abort.abort("interrupted by SIGTERM");
+  process.on("SIGTERM", onTerm);
+  const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
+  try {
+    // Planned only now, under the lock: the change before this one may have moved things.
+    const outcomes: Outcome[] = [];
+    for (const { direction, services } of planSteps(live, request, targets)) {
+      if (abort.signal.aborted) break;
+      outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
+    }
+    if (abort.signal.aborted) {
+      const cut = outcomes.filter((o) => o.reason === INTERRUPTED).map((o) => o.name);
+      log.error(`${what}: ${abort.signal.reason}; interrupted: ${cut.join(", ") || "none"}`);
+      return EXIT.TIMEOUT;
+    }
+    return summarize(what, request.direction, outcomes) ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    process.off("SIGTERM", onTerm);
+    clearTimeout(timer);
+    release();
+  }
+}
+
+/** What the change does, in order: with prune, first down what is left out. */
+function planSteps(live: Live, request: ChangeRequest, targets: Set<string>) {
+  const { graph } = live;
+  const plan = (direction: Direction, names: Iterable<string>, includeEssential = request.includeEssential) =>
+    ({ direction, services: planChange(graph, live.states.phase, direction, names, { includeEssential }) });
+  if (!request.prune) return [plan(request.direction, targets)];
+  if (request.direction === "up") {
+    const keep = closure(targets, graph.dependencies);
+    return [plan("down", [...graph.atoms.keys()].filter((name) => !keep.has(name))), plan("up", targets)];
+  }
+  // -pd: down the selection, and bring everything else up.
+  return [plan("down", targets), plan("up", [...graph.atoms.keys()].filter((name) => !targets.has(name)), false)];
+}
+
+function printPlan(live: Live, direction: Direction, services: Set<string>): void {
+  if (services.size === 0) return void log.info(`nothing to bring ${direction}`);
+  waves(live.graph, direction, services).forEach((wave, i) => {
+    log.info(`would bring ${direction}, step ${i + 1}: ${wave.join(" ")}`);
+  });
+}
+
+/** The closing line: names every failure, or says the target was reached. */
+export function summarize(what: string, direction: Direction, outcomes: Outcome[]): boolean {
+  const failed = outcomes.filter((o) => !o.ok && !o.skipped).map((o) => o.name);
+  const skipped = outcomes.filter((o) => o.skipped).map((o) => o.name);
+  if (failed.length === 0 && skipped.length === 0) {
+    log.info(`${what} ${direction}`);
+    return true;
+  }
+  const parts = [`failed: ${failed.join(", ")}`];
+  if (skipped.length > 0) parts.push(`skipped: ${skipped.join(", ")}`);
+  log.error(`${what} not fully ${direction}: ${parts.join("; ")}`);
+  return false;
+}

@@ -1,0 +1,145 @@
+// Carrying out a planned change: every service starts the moment what it
+// waits for is done (dependencies going up, dependents going down), so
+// independent branches run in parallel. A failure skips only what waits for
+// it. The scheduler is iterative: a chain of any length costs no stack.
+import { errorText } from "../../lib/errors.ts";
+import { treePaths } from "../../lib/tree.ts";
+import { supervise } from "../../s6/scandir.ts";
+import type { Service } from "../service.ts";
+import type { Live } from "./live.ts";
+import { runLongrun } from "./longrun.ts";
+import { runOneshot } from "./oneshot.ts";
+import { makePipes } from "./pipes.ts";
+import { waitsFor } from "./plan.ts";
+import type { Direction, Outcome, Reporter, TransitionResult } from "./transition.ts";
+
+/**
+ * Runs act on each service of services once everything it waits for (among
+ * services) has succeeded; when one of those failed, skip stands in for act,
+ * naming the first failure. Resolves with every outcome, in services' order;
+ * an act that throws is a failure.
+ */
+export function schedule(
+  waits: Map<string, string[]>,
+  services: Set<string>,
+  act: (name: string) => Promise<Outcome>,
+  skip: (name: string, blocker: string) => Outcome,
+): Promise<Outcome[]> {
+  const order = [...services];
+  if (order.length === 0) return Promise.resolve([]);
+  const followers = new Map<string, string[]>(order.map((name) => [name, []]));
+  const pending = new Map<string, number>();
+  for (const name of order) {
+    const before = (waits.get(name) ?? []).filter((other) => services.has(other));
+    pending.set(name, before.length);
+    for (const other of before) followers.get(other)!.push(name);
+  }
+  const blockers = new Map<string, string>();
+  const outcomes = new Map<string, Outcome>();
+
+  return new Promise((resolve) => {
+    const ready = order.filter((name) => pending.get(name) === 0);
+    const done = (outcome: Outcome) => {
+      outcomes.set(outcome.name, outcome);
+      for (const follower of followers.get(outcome.name)!) {
+        if (!outcome.ok && !blockers.has(follower)) blockers.set(follower, outcome.name);
+        const left = pending.get(follower)! - 1;
+        pending.set(follower, left);
+        if (left === 0) ready.push(follower);
+      }
+    };
+    const drain = () => {
+      for (let name = ready.shift(); name !== undefined; name = ready.shift()) {
+        const blocker = blockers.get(name);
+        if (blocker !== undefined) done(skip(name, blocker));
+        else
+          act(name)
+            .catch((error): Outcome => ({ name, ok: false, skipped: false, reason: errorText(error), durationMs: 0 }))
+            .then((outcome) => {
+              done(outcome);
+              drain();
+            });
+      }
+      if (outcomes.size === order.length) resolve(order.map((name) => outcomes.get(name)!));
+    };
+    drain();
+  });
+}
+
+export interface ApplyOptions {
+  /** Ends what is in flight, as failures. */
+  abort?: AbortSignal;
+  /** No transition may take longer than this, whatever the service's own timeout. */
+  timeoutCapMs?: number;
+}
+
+export async function applyChange(
+  live: Live,
+  direction: Direction,
+  services: Set<string>,
+  reporter: Reporter,
+  options: ApplyOptions = {},
+): Promise<Outcome[]> {
+  const unsupervised = direction === "up" ? await superviseLongruns(live, services) : new Set<string>();
+  const act = async (name: string): Promise<Outcome> => {
+    const service = live.graph.atoms.get(name)!;
+    if (unsupervised.has(name)) return fail(live, service, direction, reporter, "s6-svscan did not pick it up: no supervisor");
+    return transitionOne(live, service, direction, reporter, options);
+  };
+  return schedule(waitsFor(live.graph, direction), services, act, (name, blocker) => skip(live, name, direction, blocker, reporter));
+}
+
+function skip(live: Live, name: string, direction: Direction, blocker: string, reporter: Reporter): Outcome {
+  const relation = direction === "up" ? "dependency" : "dependent";
+  const reason = `${relation} ${blocker} failed`;
+  if (direction === "up") live.states.set(name, { phase: "failed", since: Date.now(), reason });
+  const outcome = { name, ok: false, skipped: true, reason, durationMs: 0 };
+  reporter.finished(outcome, direction);
+  return outcome;
+}
+
+function fail(live: Live, service: Service, direction: Direction, reporter: Reporter, reason: string): Outcome {
+  live.states.set(service.name, { phase: "failed", since: Date.now(), reason });
+  const outcome = { name: service.name, ok: false, skipped: false, reason, durationMs: 0 };
+  reporter.finished(outcome, direction);
+  return outcome;
+}
+
+async function transitionOne(
+  live: Live,
+  service: Service,
+  direction: Direction,
+  reporter: Reporter,
+  { abort, timeoutCapMs }: ApplyOptions,
+): Promise<Outcome> {
+  const start = Date.now();
+  live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
+  reporter.started(service, direction);
+  const own = direction === "up" ? service.timeoutUp : service.timeoutDown;
+  const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
+  let result: TransitionResult;
+  try {
+    result =
+      service.type === "oneshot"
+        ? await runOneshot(service, direction, live.env, timeoutMs, abort)
+        : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
+  } catch (error) {
+    result = { ok: false, message: errorText(error) };
+  }
+  const end = Date.now();
+  const durationMs = end - start;
+  const reason = result.message || undefined;
+  live.states.set(service.name, { phase: result.ok ? direction : "failed", since: end, durationMs, reason });
+  const outcome = { name: service.name, ok: result.ok, skipped: false, reason, durationMs };
+  reporter.finished(outcome, direction);
+  return outcome;
+}
+
+/** Gives every longrun of the change a supervisor, stopped, before anything starts; returns those s6-svscan never picked up. */
+async function superviseLongruns(live: Live, services: Set<string>): Promise<Set<string>> {
+  const longruns = [...services].map((name) => live.graph.atoms.get(name)!).filter((service) => service.type === "longrun");
+  const paths = treePaths(live.tree);
+  makePipes(paths.pipes, longruns);
+  const entries = longruns.map(({ name }) => ({ name, sourceDir: live.servicedirSource(name), liveDir: live.servicedir(name) }));
+  return new Set(await supervise(paths.scandir, entries));
+}

@@ -1,0 +1,85 @@
+// The database a running tree works from. The first command after boot
+// installs the compiled database as the live one; after that only
+// `goetia update` replaces it, restarting what changed. Opening it says
+// nothing: what it noticed is in `notes`, for the caller to tell.
+import { cpSync, existsSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { errorText } from "../../lib/errors.ts";
+import { treeEnvironment, treePaths, type Tree } from "../../lib/tree.ts";
+import { compiled } from "../compile/compile.ts";
+import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
+import type { Graph } from "../graph.ts";
+import { StateStore } from "./state.ts";
+
+export interface Note {
+  level: "info" | "warn";
+  text: string;
+}
+
+export interface Live {
+  tree: Tree;
+  db: Database;
+  graph: Graph;
+  states: StateStore;
+  /** The tree's clean environment, for oneshots. */
+  env: Record<string, string>;
+  /** Where a longrun's pristine service directory is. */
+  servicedirSource(name: string): string;
+  /** Where s6-supervise runs it. */
+  servicedir(name: string): string;
+  /** What opening it found worth telling: sources changed since, sources that cannot be compiled. */
+  notes: Note[];
+}
+
+/** The live database; checkSources (not during a shutdown) compiles changed sources first and notes that they wait for an update. */
+export function openLive(tree: Tree, { checkSources = true } = {}): Live {
+  const live = readDatabase(treePaths(tree).liveDb);
+  if (live && !checkSources) return liveFrom(tree, live);
+  const notes: Note[] = [];
+  const latest = latestDatabase(tree, live, notes);
+  if (!live) installLive(tree);
+  else if (latest.sourceStamp !== live.sourceStamp) {
+    notes.push({ level: "info", text: "the sources have changed since they were applied: `goetia update` applies them" });
+  }
+  return liveFrom(tree, live ?? latest, notes);
+}
+
+/**
+ * The compiled database, recompiled if the sources changed. Where that
+ * cannot be done (a read-only /etc, a user who is not root), the last
+ * compiled one, or the live one, with a note.
+ */
+function latestDatabase(tree: Tree, live: Database | undefined, notes: Note[]): Database {
+  try {
+    return compiled(tree);
+  } catch (error) {
+    const last = readDatabase(treePaths(tree).compiledLink) ?? live;
+    if (!last) throw error;
+    notes.push({ level: "warn", text: `cannot compile the sources (${errorText(error)}); using the last compiled database` });
+    return last;
+  }
+}
+
+export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
+  const paths = treePaths(tree);
+  return {
+    tree,
+    db,
+    graph: graphOf(db),
+    states: new StateStore(paths.states),
+    env: treeEnvironment(tree),
+    servicedirSource: (name) => databasePaths(paths.liveDb).servicedir(name),
+    servicedir: (name) => join(paths.servicedirs, name),
+    notes,
+  };
+}
+
+/** Makes the current compiled database the live one, replacing it whole. */
+export function installLive(tree: Tree): void {
+  const paths = treePaths(tree);
+  const fresh = `${paths.liveDb}.new`;
+  rmSync(fresh, { recursive: true, force: true });
+  cpSync(realpathSync(paths.compiledLink), fresh, { recursive: true });
+  if (existsSync(paths.liveDb)) rmSync(paths.liveDb, { recursive: true });
+  renameSync(fresh, paths.liveDb);
+}

@@ -1,0 +1,57 @@
+// One change at a time per tree: an exclusive flock(2) on the lock file,
+// which the kernel releases when its holder ends, however it ends. The
+// file's text (pid, what) only tells a waiting command who it waits for.
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { SystemError } from "../../lib/errors.ts";
+import { readIfExists } from "../../lib/files.ts";
+import { log } from "../../lib/log.ts";
+import * as libc from "../../sys/libc.ts";
+
+export class LockBusyError extends SystemError {}
+
+const RETRY_MS = 20;
+
+/**
+ * Takes the lock, waiting up to waitMs for another change to end; returns
+ * the release function. With preempt (shutdown), the holder is asked to stop
+ * (SIGTERM: a change aborts what it has in flight), and killed after waitMs.
+ */
+export async function takeLock(path: string, what: string, waitMs: number, { preempt = false } = {}): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "a+", 0o644);
+  let announced = false;
+  for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
+    if (libc.tryLockExclusive(fd)) {
+      ftruncateSync(fd, 0);
+      writeSync(fd, `${process.pid}\n${what}\n`);
+      return () => {
+        ftruncateSync(fd, 0);
+        closeSync(fd);
+      };
+    }
+    // Undefined for a moment after the holder took it, before it wrote its name.
+    const holder = readHolder(path);
+    if (Date.now() >= deadline) {
+      if (!preempt || !holder) {
+        closeSync(fd);
+        const who = holder ? `pid ${holder.pid}: ${holder.what}` : "its holder is not known yet";
+        throw new LockBusyError(`another change is running (${who}); try again when it ends`);
+      }
+      libc.kill(holder.pid, libc.SIG.KILL);
+      continue;
+    }
+    if (!holder) continue;
+    if (!announced) {
+      log.info(`${preempt ? "interrupting" : "waiting for"} another change (pid ${holder.pid}: ${holder.what})`);
+      if (preempt) libc.kill(holder.pid, libc.SIG.TERM);
+      announced = true;
+    }
+  }
+}
+
+function readHolder(path: string): { pid: number; what: string } | undefined {
+  const [pid, what = ""] = (readIfExists(path) ?? "").split("\n");
+  const n = Number(pid);
+  return Number.isInteger(n) && n > 0 ? { pid: n, what } : undefined;
+}

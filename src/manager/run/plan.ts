@@ -1,0 +1,59 @@
+// Planning a change: which services it acts on, and in what order. Pure
+// functions of the graph and each service's phase, so they are tested
+// without any process.
+import { closure, type Graph } from "../graph.ts";
+import { isSettled, type Phase } from "./state.ts";
+import type { Direction } from "./transition.ts";
+
+/** What a service waits for in a change: its dependencies going up, its dependents going down. */
+export function waitsFor(graph: Graph, direction: Direction): Map<string, string[]> {
+  return direction === "up" ? graph.dependencies : graph.dependents;
+}
+
+/**
+ * The services a change acts on: the targets with their dependencies (up)
+ * or their dependents (down), less those already settled. Going down
+ * without includeEssential, essential services stay, and so does
+ * everything they need.
+ */
+export function planChange(
+  graph: Graph,
+  phaseOf: (name: string) => Phase,
+  direction: Direction,
+  targets: Iterable<string>,
+  { includeEssential = false } = {},
+): Set<string> {
+  const atom = (name: string) => graph.atoms.get(name);
+  const involved = closure(targets, waitsFor(graph, direction));
+  const plan = new Set([...involved].filter((name) => !isSettled(phaseOf(name), direction, atom(name)?.type ?? "oneshot")));
+  if (direction === "down" && !includeEssential) {
+    const essential = [...plan].filter((name) => atom(name)?.essential);
+    for (const kept of closure(essential, graph.dependencies)) plan.delete(kept);
+  }
+  return plan;
+}
+
+/** The plan in waves: each wave can run once the waves before it are done (Kahn's order, level by level). */
+export function waves(graph: Graph, direction: Direction, services: Set<string>): string[][] {
+  const before = waitsFor(graph, direction);
+  const after = waitsFor(graph, direction === "up" ? "down" : "up");
+  const waiting = new Map<string, number>();
+  for (const name of services) waiting.set(name, (before.get(name) ?? []).filter((other) => services.has(other)).length);
+  const result: string[][] = [];
+  let wave = [...services].filter((name) => waiting.get(name) === 0);
+  while (wave.length > 0) {
+    wave.sort();
+    result.push(wave);
+    const next: string[] = [];
+    for (const name of wave) {
+      for (const other of after.get(name) ?? []) {
+        const left = waiting.get(other);
+        if (left === undefined) continue;
+        waiting.set(other, left - 1);
+        if (left === 1) next.push(other);
+      }
+    }
+    wave = next;
+  }
+  return result;
+}

@@ -1,0 +1,29 @@
+// How the manager's news reaches a person: one line per service as a change
+// goes, the problems of the sources, and what opening the live tree noticed.
+import { log } from "../../lib/log.ts";
+import { describeProblem, type Problem, type Service } from "../service.ts";
+import type { Live } from "./live.ts";
+import type { Direction, Outcome, Reporter } from "./transition.ts";
+
+export const consoleReporter: Reporter = {
+  started(service: Service, direction: Direction) {
+    log.info(`${direction === "up" ? "starting" : "stopping"} ${service.name} (${service.type})`);
+  },
+  finished(outcome: Outcome, direction: Direction) {
+    if (outcome.ok && outcome.reason) log.warn(`${direction} ${outcome.name} (${outcome.durationMs} ms): ${outcome.reason}`);
+    else if (outcome.ok) log.info(`${direction} ${outcome.name} (${outcome.durationMs} ms)`);
+    else if (outcome.skipped) log.warn(`skipped ${outcome.name}: ${outcome.reason}`);
+    else log.error(`failed ${outcome.name}: ${outcome.reason} (${outcome.durationMs} ms)`);
+  },
+};
+
+/** Each problem in the sources, named by service and file. */
+export function reportProblems(problems: Problem[]): void {
+  for (const problem of problems) log.error(describeProblem(problem));
+}
+
+/** What opening the live tree noticed; with problems, the sources' problems too (commands that act show them). */
+export function reportOpening(live: Live, { problems = false } = {}): void {
+  if (problems) reportProblems(live.db.problems);
+  for (const note of live.notes) log[note.level](note.text);
+}

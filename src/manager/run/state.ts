@@ -1,0 +1,81 @@
+// Each service's state in a running tree: one small JSON record per service
+// under <runDir>/goetia/state, replaced atomically, so a reader never sees
+// half a record.
+//
+// The states, described here once. A change moves each service it acts on
+// from one to the next; nothing else writes them.
+//
+//   phase     entered when
+//   down      never brought up, or a down transition succeeded
+//   starting  an up transition began
+//   up        it succeeded: a oneshot's up exited 0, a longrun was started
+//             (and said it was ready, when it has a notification-fd)
+//   stopping  a down transition began (a longrun killed after its
+//             timeout-down still ends up down, with the kill as its reason)
+//   failed    a transition failed, timed out or was interrupted; or, going
+//             up, a dependency failed and it was skipped
+//
+// A change has nothing to do for a service already in its direction's phase;
+// nor, going down, for a failed oneshot, which never came up (a failed
+// longrun may still be kept up by s6, so it is stopped). `goetia status` adds
+// one state that no record holds: "restarting", a longrun up by goetia's
+// record whose daemon s6-supervise finds dead (and restarts).
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { errorText } from "../../lib/errors.ts";
+import { readIfExists, writeAtomically } from "../../lib/files.ts";
+import { log } from "../../lib/log.ts";
+import type { ServiceType } from "../service.ts";
+import type { Direction } from "./transition.ts";
+
+export type Phase = "up" | "down" | "starting" | "stopping" | "failed";
+
+/** What `goetia status` shows: a phase, or restarting. */
+export type ShownState = Phase | "restarting";
+
+export interface ServiceState {
+  phase: Phase;
+  /** When this phase began (ms since the epoch). */
+  since: number;
+  /** How long the last transition took, when it has ended. */
+  durationMs?: number;
+  /** Why it failed: an exit code, a timeout, a skipped dependency. */
+  reason?: string;
+}
+
+/** True when a change in direction has nothing to do for a service in phase. */
+export function isSettled(phase: Phase, direction: Direction, type: ServiceType): boolean {
+  return phase === direction || (direction === "down" && phase === "failed" && type === "oneshot");
+}
+
+/** A service with no record has never been brought up. */
+const NEVER_STARTED: ServiceState = { phase: "down", since: 0 };
+
+export class StateStore {
+  constructor(private readonly dir: string) {}
+
+  /** The service's record. A record that cannot be read says so, as a failure: goetia does not know what the service did. */
+  get(name: string): ServiceState {
+    const path = join(this.dir, `${name}.json`);
+    try {
+      const text = readIfExists(path);
+      return text === undefined ? NEVER_STARTED : (JSON.parse(text) as ServiceState);
+    } catch (error) {
+      const reason = `its state record ${path} cannot be read: ${errorText(error)}`;
+      log.warn(`${name}: ${reason}`);
+      return { phase: "failed", since: 0, reason };
+    }
+  }
+
+  /** The record's phase alone (bound: it is handed to planning as is). */
+  readonly phase = (name: string): Phase => this.get(name).phase;
+
+  set(name: string, state: ServiceState): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeAtomically(join(this.dir, `${name}.json`), JSON.stringify(state));
+  }
+
+  remove(name: string): void {
+    rmSync(join(this.dir, `${name}.json`), { force: true });
+  }
+}

@@ -1,0 +1,61 @@
+// What `goetia status` shows: goetia's record of each service joined with
+// what s6-supervise says right now, so a daemon that keeps dying shows it.
+import { readStatus } from "../../s6/status.ts";
+import { resolveNames } from "../graph.ts";
+import type { Live } from "./live.ts";
+import type { ShownState } from "./state.ts";
+
+export interface StatusRow {
+  name: string;
+  type: string;
+  state: ShownState;
+  since: string | null;
+  pid: number | null;
+  detail: string;
+}
+
+export function describeServices(live: Live, names: string[]): StatusRow[] {
+  const selected = names.length > 0 ? [...resolveNames(live.graph, names)] : [...live.graph.atoms.keys()];
+  return selected.sort().map((name) => {
+    const service = live.graph.atoms.get(name)!;
+    const record = live.states.get(name);
+    const row: StatusRow = {
+      name,
+      type: service.type,
+      state: record.phase,
+      since: record.since ? new Date(record.since).toISOString() : null,
+      pid: null,
+      detail: record.reason ?? (record.durationMs !== undefined ? `${record.phase} in ${record.durationMs} ms` : ""),
+    };
+    const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
+    if (s6?.pid) row.pid = s6.pid;
+    if (s6 && record.phase === "up" && s6.pid === 0) {
+      row.state = "restarting";
+      row.since = new Date(s6.since).toISOString();
+      row.detail = s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`;
+    }
+    return row;
+  });
+}
+
+export function formatTable(rows: StatusRow[]): string {
+  const header = { name: "NAME", type: "TYPE", state: "STATE", since: "SINCE", pid: "PID", detail: "DETAIL" };
+  const cells = rows.map((row) => ({
+    ...row,
+    since: row.since ? age(Date.parse(row.since)) : "-",
+    pid: row.pid === null ? "-" : String(row.pid),
+  }));
+  const columns = ["name", "type", "state", "since", "pid"] as const;
+  const widths = columns.map((column) => Math.max(header[column].length, ...cells.map((c) => c[column].length)));
+  const line = (c: Record<(typeof columns)[number] | "detail", string>) =>
+    [...columns.map((column, i) => c[column].padEnd(widths[i])), c.detail].join("  ").trimEnd();
+  return [line(header), ...cells.map(line)].join("\n");
+}
+
+/** "12s ago", "3m ago", "5h ago", "2d ago". */
+function age(since: number): string {
+  const seconds = Math.max(0, Math.round((Date.now() - since) / 1000));
+  const [value, unit] =
+    seconds < 120 ? [seconds, "s"] : seconds < 7200 ? [seconds / 60, "m"] : seconds < 172800 ? [seconds / 3600, "h"] : [seconds / 86400, "d"];
+  return `${Math.floor(value)}${unit} ago`;
+}

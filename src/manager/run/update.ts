@@ -1,0 +1,68 @@
+// Live update, s6-rc-update's job: the sources were edited on a running
+// system; recompile, then make the running tree match. Services whose
+// definition changed are restarted (with what depends on them), removed ones
+// are stopped and unsupervised, new ones become available.
+import { EXIT } from "../../lib/errors.ts";
+import { log } from "../../lib/log.ts";
+import { treePaths, type Tree } from "../../lib/tree.ts";
+import { unsupervise } from "../../s6/scandir.ts";
+import { compiled } from "../compile/compile.ts";
+import type { Database } from "../database.ts";
+import { closure } from "../graph.ts";
+import { applyChange } from "./engine.ts";
+import { installLive, liveFrom, openLive } from "./live.ts";
+import { takeLock } from "./lock.ts";
+import { planChange } from "./plan.ts";
+import { reportProblems } from "./report.ts";
+import type { Reporter } from "./transition.ts";
+
+/** What an update does: services added, removed, and changed (their fingerprint differs), each sorted. */
+export function diffDatabases(before: Database, after: Database): { added: string[]; removed: string[]; changed: string[] } {
+  const old = before.services;
+  const next = after.services;
+  return {
+    added: Object.keys(next).filter((name) => !old[name]).sort(),
+    removed: Object.keys(old).filter((name) => !next[name]).sort(),
+    changed: Object.keys(next).filter((name) => old[name] && old[name].fingerprint !== next[name].fingerprint).sort(),
+  };
+}
+
+export async function update(tree: Tree, reporter: Reporter, { dryRun = false } = {}): Promise<number> {
+  // The live side as it is (no source check: that is this command's own job), then the sources compiled once.
+  const before = openLive(tree, { checkSources: false });
+  const after = compiled(tree);
+  reportProblems(after.problems);
+  const plan = diffDatabases(before.db, after);
+  const { added, removed, changed } = plan;
+  log.info(`update: ${added.length} new, ${changed.length} changed, ${removed.length} removed`);
+  for (const [label, names] of Object.entries(plan)) if (names.length > 0) log.info(`  ${label}: ${names.join(" ")}`);
+  if (dryRun) return EXIT.OK;
+
+  const release = await takeLock(treePaths(tree).lock, "update", 30_000);
+  try {
+    // Down, in the old graph: what goes away or changes, and what depends on it.
+    const touched = [...removed, ...changed];
+    const stopping = planChange(before.graph, before.states.phase, "down", touched, { includeEssential: true });
+    const wasUp = [...closure(touched, before.graph.dependents)].filter((name) => before.states.phase(name) === "up");
+    const down = await applyChange(before, "down", stopping, reporter);
+    const stuck = down.filter((o) => !o.ok).map((o) => o.name);
+    if (stuck.length > 0) {
+      log.error(`update: could not stop ${stuck.join(", ")}; the old definitions stay live`);
+      return EXIT.FAILED;
+    }
+    const longruns = touched.filter((name) => before.graph.atoms.get(name)?.type === "longrun");
+    await unsupervise(treePaths(tree).scandir, longruns.map((name) => ({ name, liveDir: before.servicedir(name) })));
+    for (const name of removed) before.states.remove(name);
+
+    installLive(tree);
+    const live = liveFrom(tree, after);
+    const restart = wasUp.filter((name) => live.graph.atoms.has(name));
+    const up = await applyChange(live, "up", planChange(live.graph, live.states.phase, "up", restart), reporter);
+    const failed = up.filter((o) => !o.ok).map((o) => o.name);
+    if (failed.length > 0) log.error(`update: applied, but these did not come back up: ${failed.join(", ")}`);
+    else log.info("update: applied");
+    return failed.length > 0 ? EXIT.FAILED : EXIT.OK;
+  } finally {
+    release();
+  }
+}

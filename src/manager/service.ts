@@ -1,0 +1,39 @@
+// A service as the s6-rc source format defines it, once read and checked,
+// and a mistake found in the sources.
+
+export type ServiceType = "longrun" | "oneshot" | "bundle";
+
+export interface Service {
+  name: string;
+  type: ServiceType;
+  /** The source directory it was read from. */
+  dir: string;
+  /** Bundles: the names they contain (services or bundles). */
+  contents: string[];
+  /** Atomic services: what must be up before this one starts. */
+  dependencies: string[];
+  /** Milliseconds; 0 waits forever. */
+  timeoutUp: number;
+  timeoutDown: number;
+  essential: boolean;
+  /** Oneshots: command lines, lexed like execlineb. */
+  up?: string;
+  down?: string;
+  /** Longruns: the fd on which the daemon says it is ready. */
+  notificationFd?: number;
+  /** Longruns: pipeline links (s6-rc producer-for / consumer-for). */
+  producerFor?: string;
+  consumerFor: string[];
+  pipelineName?: string;
+}
+
+/** A mistake in the sources: always told as "service NAME: FILE: message". */
+export interface Problem {
+  service: string;
+  file: string;
+  message: string;
+}
+
+export function describeProblem({ service, file, message }: Problem): string {
+  return `service ${service}: ${file}: ${message}`;
+}

@@ -1,0 +1,18 @@
+// The names goetia's one binary runs under (links, or argv[0]), each a role.
+// Kept apart from main.ts so that stage 1 can name stage 2 without importing
+// the entry point, and free of imports so that choosing a role costs nothing.
+import type { Action } from "./shutdown/action.ts";
+
+/** The argv[0] under which stage 1 starts stage 2. */
+export const STAGE2_NAME = "goetia-stage2";
+
+/** .s6-svscan/SIGxxx, the handlers PID 1 runs: busybox init's signals, and SIGINT for Ctrl-Alt-Del. */
+export const HANDLER_ACTIONS = new Map<string, Action>([
+  ["SIGINT", "reboot"],
+  ["SIGTERM", "reboot"],
+  ["SIGUSR1", "halt"],
+  ["SIGUSR2", "poweroff"],
+]);
+
+/** Links that are the command of the same name: `poweroff -f` is `goetia poweroff -f`. */
+export const LINK_COMMANDS = new Set(["poweroff", "reboot", "halt", "shutdown"]);

@@ -1,0 +1,74 @@
+// The shape of the code, checked from its import lines: no module imports
+// itself in a circle, and the light entries (help, status) load neither the
+// FFI nor the way down.
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const SRC = join(import.meta.dir, "..", "..", "src");
+
+type Kind = "static" | "type" | "dynamic";
+
+/** Every module under src/ with the modules it imports, and how: import, import type, import(). */
+function importGraph(): Map<string, { target: string; kind: Kind }[]> {
+  const graph = new Map<string, { target: string; kind: Kind }[]>();
+  for (const file of readdirSync(SRC, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(join(SRC, file), "utf8");
+    const edge = (path: string, kind: Kind) => ({ target: relative(SRC, resolve(dirname(join(SRC, file)), path)), kind });
+    graph.set(file, [
+      ...[...text.matchAll(/^import (type )?[^;]*? from "(\.[^"]+)";/gms)].map(([, type, path]) => edge(path, type ? "type" : "static")),
+      ...[...text.matchAll(/import\("(\.[^"]+)"\)/g)].map(([, path]) => edge(path, "dynamic")),
+    ]);
+  }
+  return graph;
+}
+
+const graph = importGraph();
+
+/** The modules loaded from start through imports of the given kinds. */
+function reachable(start: string, kinds: Kind[]): Set<string> {
+  const seen = new Set<string>();
+  const pending = [start];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const { target, kind } of graph.get(file) ?? []) if (kinds.includes(kind)) pending.push(target);
+  }
+  return seen;
+}
+
+describe("imports", () => {
+  test("no circle anywhere in src/, type imports included", () => {
+    const circles: string[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "visiting") return void circles.push([...path.slice(path.indexOf(file)), file].join(" -> "));
+      state.set(file, "visiting");
+      for (const { target } of graph.get(file) ?? []) visit(target, [...path, file]);
+      state.set(file, "done");
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+
+  test("every import names a module that exists", () => {
+    const missing = [...graph.entries()].flatMap(([file, edges]) => edges.filter(({ target }) => !graph.has(target)).map(({ target }) => `${file} -> ${target}`));
+    expect(missing).toEqual([]);
+  });
+
+  const heavy = (files: Set<string>) => [...files].filter((file) => file === "sys/libc.ts" || file.startsWith("shutdown/")).sort();
+
+  test("choosing a role loads nothing but the role table", () => {
+    expect([...reachable("main.ts", ["static"])].sort()).toEqual(["main.ts", "roles.ts"]);
+  });
+
+  test("goetia --help and goetia status load no FFI and no shutdown code", () => {
+    expect(heavy(reachable("cli/index.ts", ["static"]))).toEqual([]);
+    expect(heavy(reachable("cli/commands/status.ts", ["static", "dynamic"]))).toEqual([]);
+  });
+
+  test("and the check itself can fail: poweroff does load both", () => {
+    expect(heavy(reachable("cli/commands/poweroff.ts", ["static"]))).toContain("sys/libc.ts");
+  });
+});
