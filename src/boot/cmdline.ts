@@ -1,33 +1,25 @@
 // The kernel command line, split the way the kernel splits it (next_arg in
 // lib/cmdline.c): words are separated by blanks, double quotes protect
 // blanks, a quote opening a word or a value is removed with its closing one,
-// and everything after a lone `--` is handed to init as its arguments.
+// and everything after a lone `--` is init's argv, none of the kernel's words.
 
 export interface KernelCommandLine {
   /** key=value words, the last one winning, as the kernel does. */
   params: Record<string, string>;
   /** Words without `=` before `--` (quiet, ro, single...). */
   flags: string[];
-  /** Words after `--`: the kernel passes them to init as argv. */
-  initArgs: string[];
 }
 
 export const DEFAULT_BUNDLE = "default";
 
 export function parseCmdline(text: string): KernelCommandLine {
-  const result: KernelCommandLine = { params: {}, flags: [], initArgs: [] };
-  let afterSeparator = false;
+  const result: KernelCommandLine = { params: {}, flags: [] };
   for (const raw of splitWords(text)) {
+    if (raw === "--") break;
     const word = unquote(raw);
-    if (afterSeparator) {
-      result.initArgs.push(word);
-    } else if (raw === "--") {
-      afterSeparator = true;
-    } else {
-      const eq = word.indexOf("=");
-      if (eq > 0) result.params[word.slice(0, eq)] = unquote(word.slice(eq + 1));
-      else result.flags.push(word);
-    }
+    const eq = word.indexOf("=");
+    if (eq > 0) result.params[word.slice(0, eq)] = unquote(word.slice(eq + 1));
+    else result.flags.push(word);
   }
   return result;
 }

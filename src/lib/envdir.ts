@@ -2,14 +2,16 @@
 // file name is the name, the first line is the value; an empty file unsets.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isMissing } from "./files.ts";
 
 export function readEnvdir(dir: string): Record<string, string | null> {
   const vars: Record<string, string | null> = {};
   let names: string[];
   try {
     names = readdirSync(dir);
-  } catch {
-    return vars;
+  } catch (error) {
+    if (isMissing(error)) return vars; // no envdir: nothing to set
+    throw error;
   }
   for (const name of names) {
     if (name.startsWith(".") || name.includes("=")) continue;

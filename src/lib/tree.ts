@@ -9,7 +9,7 @@ export interface Tree {
   confDir: string;
   /** Live state, on a tmpfs: service/ (the scandir), log/, goetia/. */
   runDir: string;
-  /** Where per-service loggers write. */
+  /** Logs kept on disk: the catch-all log is saved here at shutdown. */
   logDir: string;
 }
 

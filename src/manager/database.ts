@@ -43,7 +43,7 @@ export function readDatabase(dir: string): Database | undefined {
     const db = JSON.parse(text) as Database;
     return db.version === DB_VERSION ? db : undefined;
   } catch {
-    return undefined;
+    return undefined; // torn or foreign: as good as none
   }
 }
 

@@ -1,27 +1,19 @@
 // The test system booted for real: Debian's kernel under QEMU (TCG), goetia
 // as PID 1, Debian's s6 supervising. Each test boots once and powers off.
 import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { buildImage, Guest } from "../helpers/guest.ts";
+import { bootToPrompt, buildImage, killGuests, type Guest } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
 
-const PROMPT = /goetia:~# /;
 let image: string;
-let guest: Guest | undefined;
 
 beforeAll(() => {
   image = buildImage("boot");
 });
 
-afterEach(() => guest?.kill());
+afterEach(killGuests);
 
-/** Boots, waits for the console prompt, and returns the guest. */
-async function bootToPrompt(kernelArgs: string[] = []): Promise<Guest> {
-  guest = new Guest(image, kernelArgs);
-  await guest.waitFor(PROMPT);
-  return guest;
-}
 
 /** Types a command whose answer is printed as KEY=value, and returns the value. */
 async function ask(g: Guest, key: string, command: string): Promise<string> {
@@ -37,7 +29,7 @@ async function powerOff(g: Guest): Promise<void> {
 
 describe("boot", () => {
   test("the default bundle comes up, PID 1 is s6-svscan, no Bun process stays, poweroff ends QEMU", async () => {
-    const g = await bootToPrompt();
+    const g = await bootToPrompt(image);
     expect(g.output).toContain("goetia: stage 1: bundle default");
     for (const service of ["hostname", "syslogd", "console-shell"]) expect(g.output).toMatch(new RegExp(`goetia: up ${service} \\(\\d+ ms\\)`));
     expect(g.output).toContain("goetia: bundle default up");
@@ -53,7 +45,7 @@ describe("boot", () => {
   });
 
   test("GOETIABUNDLE=rescue brings up that bundle and not what only default has", async () => {
-    const g = await bootToPrompt(["GOETIABUNDLE=rescue"]);
+    const g = await bootToPrompt(image, ["GOETIABUNDLE=rescue"]);
     expect(g.output).toContain("goetia: stage 1: bundle rescue");
     expect(g.output).toContain("goetia: bundle rescue up");
     expect(g.output).toContain("goetia: up console-shell");
@@ -63,7 +55,7 @@ describe("boot", () => {
   });
 
   test("an unknown bundle is named in an error and the default bundle comes up instead", async () => {
-    const g = await bootToPrompt(["GOETIABUNDLE=no-such-bundle"]);
+    const g = await bootToPrompt(image, ["GOETIABUNDLE=no-such-bundle"]);
     expect(g.output).toContain("goetia: error: GOETIABUNDLE=no-such-bundle: no such bundle or service; bringing up default instead");
     expect(g.output).toContain("goetia: bundle default up");
     await powerOff(g);

@@ -2,13 +2,12 @@
 // never a kernel panic; and the boot script must tell a hang or a panic
 // from a clean power-off.
 import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { buildImage, Guest, ROOT } from "../helpers/guest.ts";
+import { buildImage, Guest, killGuests, ROOT } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
 
-let guest: Guest | undefined;
-afterEach(() => guest?.kill());
+afterEach(killGuests);
 
 /** Proves the shell answers by having it compute something. */
 async function expectWorkingShell(g: Guest): Promise<void> {
@@ -18,7 +17,7 @@ async function expectWorkingShell(g: Guest): Promise<void> {
 
 describe("emergency shell", () => {
   test("/init cannot exec goetia: it says why and starts a shell", async () => {
-    guest = new Guest(buildImage("no-goetia", { "usr/sbin/goetia": "not a program\n" }));
+    const guest = new Guest(buildImage("no-goetia", { "usr/sbin/goetia": "not a program\n" }));
     await guest.waitFor(/init: cannot exec \/sbin\/goetia: Permission denied/);
     await guest.waitFor(/init: starting an emergency shell/);
     await expectWorkingShell(guest);
@@ -28,7 +27,7 @@ describe("emergency shell", () => {
   });
 
   test("stage 1 cannot exec s6-svscan: it says why and starts a shell; reboot -f works there", async () => {
-    guest = new Guest(buildImage("no-svscan", { "usr/bin/s6-svscan": "not a program\n" }));
+    const guest = new Guest(buildImage("no-svscan", { "usr/bin/s6-svscan": "not a program\n" }));
     await guest.waitFor(/goetia: fatal: stage 1 failed: execve \/usr\/bin\/s6-svscan: Permission denied/);
     await guest.waitFor(/goetia: error: stage 1 could not hand over to s6-svscan: starting an emergency shell/);
     await expectWorkingShell(guest);

@@ -1,14 +1,13 @@
 // What a new user does first: add services with an overlay, choose their
 // bundle on the kernel command line, and let a oneshot power the VM off.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { buildImage, Guest } from "../helpers/guest.ts";
+import { buildImage, Guest, killGuests } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
 
 const SRC = "etc/goetia/system/src/mine";
-let guest: Guest | undefined;
-afterEach(() => guest?.kill());
+afterEach(killGuests);
 
 test("a service added by an overlay runs in its own bundle, and a oneshot can power off", async () => {
   const image = buildImage("overlay", {
@@ -24,7 +23,7 @@ test("a service added by an overlay runs in its own bundle, and a oneshot can po
     [`${SRC}/mine/contents.d/the-end`]: "",
     [`${SRC}/mine/contents.d/hostname`]: "",
   });
-  guest = new Guest(image, ["GOETIABUNDLE=mine"]);
+  const guest = new Guest(image, ["GOETIABUNDLE=mine"]);
   expect(await guest.exited).toBe(0);
   const out = guest.output;
   expect(out).toContain("goetia: up greeter");
@@ -54,7 +53,7 @@ test("a bundle three levels deep comes up whole, in dependency order, at boot", 
     [`${SRC}/report/dependencies`]: "web\nhostname\n",
     [`${SRC}/report/up`]: 'foreground { goetia status } foreground { sh -c "echo LISTENING=$(netstat -ltn | grep -c :8080)" } goetia poweroff\n',
   });
-  guest = new Guest(image, ["GOETIABUNDLE=outer"]);
+  const guest = new Guest(image, ["GOETIABUNDLE=outer"]);
   expect(await guest.exited).toBe(0);
   const out = guest.output;
   expect(out).toContain("goetia: bundle outer up");

@@ -5,15 +5,13 @@ import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildImage, Guest } from "../helpers/guest.ts";
+import { bootToPrompt, buildImage, Guest, killGuests } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
 
 const SRC = "etc/goetia/system/src/test";
-const PROMPT = /goetia:~# /;
 let image: string;
-let guest: Guest | undefined;
 
 beforeAll(() => {
   image = buildImage("shutdown", {
@@ -40,17 +38,12 @@ beforeAll(() => {
   });
 });
 
-afterEach(() => guest?.kill());
+afterEach(killGuests);
 
-async function bootToPrompt(args: string[] = [], monitor?: string): Promise<Guest> {
-  guest = new Guest(image, args, 120, monitor);
-  await guest.waitFor(PROMPT);
-  return guest;
-}
 
 describe("the way down", () => {
   test("shutdown -r now reboots through every stage, and says so on the console", async () => {
-    const g = await bootToPrompt();
+    const g = await bootToPrompt(image);
     g.type("shutdown -r now");
     expect(await g.exited).toBe(0);
     const out = g.output;
@@ -78,7 +71,7 @@ describe("the way down", () => {
 
   test("Ctrl-Alt-Del sent through the QEMU monitor reboots", async () => {
     const socket = join(mkdtempSync(join(tmpdir(), "goetia-monitor-")), "monitor");
-    const g = await bootToPrompt([], socket);
+    const g = await bootToPrompt(image, [], socket);
     const monitor = await Bun.connect({ unix: socket, socket: { data() {} } });
     monitor.write("sendkey ctrl-alt-delete\n");
     expect(await g.exited).toBe(0);
@@ -89,7 +82,7 @@ describe("the way down", () => {
   });
 
   test("a service that ignores SIGTERM is killed after its timeout-down, and the power-off goes on", async () => {
-    const g = await bootToPrompt(["GOETIABUNDLE=with-stubborn"]);
+    const g = await bootToPrompt(image, ["GOETIABUNDLE=with-stubborn"]);
     expect(g.output).toContain("goetia: up stubborn");
     g.type("poweroff");
     expect(await g.exited).toBe(0);
@@ -99,7 +92,7 @@ describe("the way down", () => {
   });
 
   test("a process that ignores SIGTERM gets the grace time asked for, then SIGKILL", async () => {
-    const g = await bootToPrompt(["GOETIABUNDLE=with-stray"]);
+    const g = await bootToPrompt(image, ["GOETIABUNDLE=with-stray"]);
     g.type("goetia poweroff -g 1500");
     expect(await g.exited).toBe(0);
     expect(g.output).toContain("goetia: sending all processes the TERM signal (grace: 1500 ms at most)");
@@ -110,7 +103,7 @@ describe("the way down", () => {
   });
 
   test("a shutdown asked while stage 2 still starts services interrupts it; a second request stands down", async () => {
-    guest = new Guest(image, ["GOETIABUNDLE=busy-boot"]);
+    const guest = new Guest(image, ["GOETIABUNDLE=busy-boot"]);
     expect(await guest.exited).toBe(0);
     const out = guest.output;
     expect(out).toContain("goetia: starting slow");

@@ -7,6 +7,24 @@ import { dirname, join } from "node:path";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 
+/** The console shell's prompt: the test system is up and takes commands. */
+export const PROMPT = /goetia:~# /;
+
+/** Every guest still running, for killGuests. */
+const running = new Set<Guest>();
+
+/** Ends every guest a test left running (afterEach). */
+export function killGuests(): void {
+  for (const guest of running) guest.kill();
+}
+
+/** Boots image, waits for the console prompt, and returns the guest. */
+export async function bootToPrompt(image: string, kernelArgs: string[] = [], monitor?: string): Promise<Guest> {
+  const guest = new Guest(image, kernelArgs, 120, monitor);
+  await guest.waitFor(PROMPT);
+  return guest;
+}
+
 /** Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading "#!" makes it executable). */
 export function buildImage(name: string, files: Record<string, string> = {}): string {
   const overlay = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
@@ -45,7 +63,8 @@ export class Guest {
       }
     };
     const done = Promise.all([collect(this.process.stdout), collect(this.process.stderr)]);
-    this.exited = done.then(() => this.process.exited);
+    running.add(this);
+    this.exited = done.then(() => this.process.exited).finally(() => running.delete(this));
   }
 
   /** Resolves with the match once pattern appears on the console; rejects after timeoutMs or on exit. */

@@ -6,7 +6,6 @@ describe("parseCmdline", () => {
     const c = parseCmdline("console=ttyS0 quiet GOETIABUNDLE=rescue ro\n");
     expect(c.params).toEqual({ console: "ttyS0", GOETIABUNDLE: "rescue" });
     expect(c.flags).toEqual(["quiet", "ro"]);
-    expect(c.initArgs).toEqual([]);
   });
 
   test("double quotes group blanks; those opening a value or a word are removed", () => {
@@ -19,10 +18,10 @@ describe("parseCmdline", () => {
     expect(parseCmdline('a="one two b=3').params).toEqual({ a: "one two b=3" });
   });
 
-  test("words after -- go to init untouched, even key=value ones", () => {
+  test("words after -- are init's arguments, not the kernel's, even key=value ones", () => {
     const c = parseCmdline("quiet -- GOETIABUNDLE=other single");
     expect(c.params).toEqual({});
-    expect(c.initArgs).toEqual(["GOETIABUNDLE=other", "single"]);
+    expect(c.flags).toEqual(["quiet"]);
   });
 
   test("a quoted -- is a word, not the separator", () => {
@@ -37,7 +36,7 @@ describe("parseCmdline", () => {
 
   test("blanks of any kind separate, and none at all is fine", () => {
     expect(parseCmdline("  a=1\t\tb=2 \n").params).toEqual({ a: "1", b: "2" });
-    expect(parseCmdline("")).toEqual({ params: {}, flags: [], initArgs: [] });
+    expect(parseCmdline("")).toEqual({ params: {}, flags: [] });
   });
 });
 
