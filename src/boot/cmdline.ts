@@ -1,25 +1,31 @@
-// The kernel command line, split the way the kernel splits it (next_arg in
-// lib/cmdline.c): words are separated by blanks, double quotes protect
-// blanks, a quote opening a word or a value is removed with its closing one,
-// and everything after a lone `--` is init's argv, none of the kernel's words.
+// The kernel command line, split exactly as the kernel splits it (next_arg
+// in lib/cmdline.c, driven by parse_args in kernel/params.c): words are
+// separated by blanks outside double quotes; a word's first `=` after its
+// first character separates name and value; a quote opening the word or the
+// value goes with the word's last character if that is a quote; and a bare
+// `--` ends the kernel's words (what follows is init's argv).
 
 export interface KernelCommandLine {
-  /** key=value words, the last one winning, as the kernel does. */
+  /** name=value words, the last one winning, as the kernel does. */
   params: Record<string, string>;
-  /** Words without `=` before `--` (quiet, ro, single...). */
+  /** Words without a value, before `--` (quiet, ro, single...). */
   flags: string[];
 }
 
 export const DEFAULT_BUNDLE = "default";
 
+/** The kernel's isspace() on ASCII. */
+const BLANKS = new Set([" ", "\t", "\n", "\v", "\f", "\r"]);
+
 export function parseCmdline(text: string): KernelCommandLine {
   const result: KernelCommandLine = { params: {}, flags: [] };
-  for (const raw of splitWords(text)) {
-    if (raw === "--") break;
-    const word = unquote(raw);
-    const eq = word.indexOf("=");
-    if (eq > 0) result.params[word.slice(0, eq)] = unquote(word.slice(eq + 1));
-    else result.flags.push(word);
+  let rest = skipBlanks(text);
+  while (rest !== "") {
+    const { name, value, next } = nextArg(rest);
+    rest = next;
+    if (value === undefined && name === "--") break;
+    if (value === undefined) result.flags.push(name);
+    else result.params[name] = value;
   }
   return result;
 }
@@ -29,13 +35,31 @@ export function bundleFromCmdline(cmdline: KernelCommandLine): string {
   return cmdline.params.GOETIABUNDLE || DEFAULT_BUNDLE;
 }
 
-/** Blank-separated words; blanks inside double quotes do not separate. */
-function splitWords(text: string): string[] {
-  return text.match(/(?:[^\s"]|"[^"]*(?:"|$))+/g) ?? [];
+function skipBlanks(text: string): string {
+  let i = 0;
+  while (i < text.length && BLANKS.has(text[i])) i++;
+  return text.slice(i);
 }
 
-/** Drops a double quote that opens the text, and the one that closes it. */
-function unquote(text: string): string {
-  if (!text.startsWith('"')) return text;
-  return text.endsWith('"') && text.length > 1 ? text.slice(1, -1) : text.slice(1);
+/** One word off the front of args (which starts with no blank): next_arg. */
+function nextArg(args: string): { name: string; value?: string; next: string } {
+  const quoted = args.startsWith('"');
+  const word = quoted ? args.slice(1) : args;
+  let inQuote = quoted;
+  let equals = -1;
+  let end = 0;
+  for (; end < word.length && (inQuote || !BLANKS.has(word[end])); end++) {
+    if (equals === -1 && end > 0 && word[end] === "=") equals = end;
+    if (word[end] === '"') inQuote = !inQuote;
+  }
+  const next = skipBlanks(word.slice(end));
+  // The word's last character, if a quote, closes a quoted value or a quoted word (once).
+  const closing = end > 0 && word[end - 1] === '"';
+  if (equals === -1) return { name: word.slice(0, closing && quoted ? end - 1 : end), next };
+  let valueStart = equals + 1;
+  let valueEnd = end;
+  const quotedValue = word[valueStart] === '"';
+  if (quotedValue) valueStart++;
+  if (closing && (quotedValue || quoted)) valueEnd = Math.max(valueStart, end - 1);
+  return { name: word.slice(0, equals), value: word.slice(valueStart, valueEnd), next };
 }

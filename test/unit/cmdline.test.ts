@@ -24,10 +24,15 @@ describe("parseCmdline", () => {
     expect(c.flags).toEqual(["quiet"]);
   });
 
-  test("a quoted -- is a word, not the separator", () => {
-    const c = parseCmdline('"--" x=1');
-    expect(c.flags).toEqual(["--"]);
-    expect(c.params).toEqual({ x: "1" });
+  test("a quoted -- is the separator too: next_arg strips the quotes before parse_args compares", () => {
+    const c = parseCmdline('a=1 "--" x=1');
+    expect(c.flags).toEqual([]);
+    expect(c.params).toEqual({ a: "1" });
+  });
+
+  test("a word beginning with = takes its name from the first = after it", () => {
+    expect(parseCmdline("=a=b =x").params).toEqual({ "=a": "b" });
+    expect(parseCmdline("=a=b =x").flags).toEqual(["=x"]);
   });
 
   test("the last of repeated keys wins, and values may contain =", () => {
