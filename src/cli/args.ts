@@ -20,10 +20,11 @@ export const changeArgs = {
   timeout: { type: "string", alias: "t", description: "give up after this many milliseconds (exit 2)" },
 } as const satisfies ArgsDef;
 
-/** A --option's number of milliseconds; absent: undefined. */
-export function parseMs(option: string, text: string | undefined): number | undefined {
+/** A --option's number of milliseconds, at most max; absent: undefined. */
+export function parseMs(option: string, text: string | undefined, max: number, maxWhat = "allowed"): number | undefined {
   if (text === undefined) return undefined;
   const ms = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(ms)) throw new UsageError(`--${option}: "${text}" is not a number of milliseconds`);
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${option}: "${text}" is not a number of milliseconds`);
+  if (ms > max) throw new UsageError(`--${option}: ${text} ms is more than the ${max} ms ${maxWhat}`);
   return ms;
 }

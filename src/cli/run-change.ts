@@ -1,4 +1,6 @@
 // change, start and stop: one change on the tree, told on the terminal.
+import { assertMayChange } from "../lib/tree.ts";
+import { MAX_TIMEOUT_MS } from "../lib/cutoff.ts";
 import { change, type ChangeRequest } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { consoleReporter, reportOpening } from "../manager/run/report.ts";
@@ -9,8 +11,10 @@ export async function runChange(
   args: { _: string[]; tree?: string; "dry-run"?: boolean; timeout?: string },
   request: Omit<ChangeRequest, "names" | "dryRun" | "timeoutMs">,
 ): Promise<number> {
-  const timeoutMs = parseMs("timeout", args.timeout) ?? 0;
-  const live = openLive(treeOf(args));
+  const timeoutMs = parseMs("timeout", args.timeout, MAX_TIMEOUT_MS, "a timer can wait") ?? 0;
+  const tree = treeOf(args);
+  if (!args["dry-run"]) assertMayChange(tree);
+  const live = openLive(tree);
   reportOpening(live, { problems: true });
   return change(live, { ...request, names: args._, dryRun: args["dry-run"], timeoutMs }, consoleReporter);
 }

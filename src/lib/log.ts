@@ -29,7 +29,8 @@ export const log = createConsola({
   reporters: [
     {
       log(entry: LogObject) {
-        const line = `goetia: ${prefixes[entry.type] ?? ""}${formatWithOptions({ colors: false }, ...entry.args)}\n`;
+        const text = escapeControls(formatWithOptions({ colors: false }, ...entry.args));
+        const line = `goetia: ${prefixes[entry.type] ?? ""}${text}\n`;
         for (const fd of [entry.level <= 1 ? 2 : 1, ...copies]) {
           try {
             writeSync(fd, line);
@@ -41,3 +42,12 @@ export const log = createConsola({
     },
   ],
 });
+
+/**
+ * Control characters as visible escapes (\n, \x1b...): a message is one
+ * line, and user data in it (a file's bytes, a name) must never drive the
+ * reader's terminal.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+}

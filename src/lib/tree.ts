@@ -1,10 +1,14 @@
 // A supervision tree's places on disk. The system tree and, later, each user
 // tree have the same shape; only the roots differ. Tests point a tree at
 // temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR and GOETIA_LOGDIR.
+import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
 import { applyEnvdir } from "./envdir.ts";
+import { FailedError } from "./errors.ts";
 
 export interface Tree {
+  /** "system", the machine's own tree. */
+  name: string;
   /** Configuration: env/, run-image/, src/, compiled. */
   confDir: string;
   /** Live state, on a tmpfs: service/ (the scandir), log/, goetia/. */
@@ -15,6 +19,7 @@ export interface Tree {
 
 export function systemTree(env: Record<string, string | undefined> = process.env): Tree {
   return {
+    name: "system",
     confDir: env.GOETIA_CONFDIR ?? "/etc/goetia/system",
     runDir: env.GOETIA_RUNDIR ?? "/run/system",
     logDir: env.GOETIA_LOGDIR ?? "/var/log/system",
@@ -53,4 +58,15 @@ export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
  */
 export function treeEnvironment(tree: Tree): Record<string, string> {
   return applyEnvdir({ PATH: DEFAULT_PATH }, treePaths(tree).envDir);
+}
+
+/** Refuses, before anything is touched, a change of the tree by someone who may not write its run directory. */
+export function assertMayChange(tree: Tree): void {
+  try {
+    accessSync(tree.runDir, constants.W_OK);
+  } catch {
+    const owner = statSync(tree.runDir, { throwIfNoEntry: false })?.uid;
+    const who = owner === 0 ? "root" : owner === undefined ? "its owner" : `uid ${owner}`;
+    throw new FailedError(`only ${who} may change the ${tree.name} tree (${tree.runDir} is not writable here)`);
+  }
 }

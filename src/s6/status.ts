@@ -18,6 +18,8 @@ export interface SuperviseStatus {
   stamp: string;
   readyStamp: string;
   finishing: boolean;
+  /** It was asked up (s6-svc -u) and s6-supervise keeps it so. */
+  wantUp: boolean;
   ready: boolean;
   /** When down: how the last run ended. */
   exitCode?: number;
@@ -43,6 +45,7 @@ export function decodeStatus(bytes: Uint8Array): SuperviseStatus {
     stamp: buffer.toString("hex", 0, 12),
     readyStamp: buffer.toString("hex", 12, 24),
     finishing: (buffer[34] & 2) !== 0,
+    wantUp: (buffer[34] & 4) !== 0,
     ready: (buffer[34] & 8) !== 0,
   };
   const wstat = buffer.readUInt16BE(32);

@@ -11,8 +11,8 @@ import { readStatus, type SuperviseStatus } from "./status.ts";
 
 export type Goal = "up" | "down";
 
-/** How a wait ended: the goal reached, or cut short. */
-export type WaitEnd = "reached" | Cutoff;
+/** How a wait ended: the goal reached, cut short, or (up) s6-supervise could not spawn the run script. */
+export type WaitEnd = "reached" | "unspawnable" | Cutoff;
 
 export interface WaitOptions {
   /** Up means ready too (the service has a notification-fd). */
@@ -44,6 +44,20 @@ function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: Super
   return now.pid !== 0 || now.stamp !== before.stamp;
 }
 
+/**
+ * How long after s6-svc -u a service may show no process before goetia
+ * concludes that s6-supervise could not spawn ./run (not executable, a
+ * missing interpreter). s6-supervise spawns at once; when that fails it says
+ * so only on its stderr and its status keeps the "want up" it announced
+ * before trying, with no pid and the old stamp; it retries every 10 s, for
+ * ever, and s6-svc -wu would wait for ever.
+ */
+const SPAWN_WAIT_MS = 3000;
+
+function spawnFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
+  return now.wantUp && now.pid === 0 && now.stamp === before.stamp;
+}
+
 function isThere(goal: Goal, ready: boolean, status: SuperviseStatus): boolean {
   return goal === "down" ? status.pid === 0 && !status.finishing : status.pid !== 0 && (!ready || status.ready);
 }
@@ -66,20 +80,27 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort 
     const finish = (end: WaitEnd) => {
       watcher.close();
       cancel();
+      clearTimeout(spawnCheck);
       resolve(end);
     };
     const check = () => {
       const now = readStatus(dir);
       if (now && reached(goal, ready, before, now)) finish("reached");
     };
+    const checkSpawned = () => {
+      const now = readStatus(dir);
+      if (now && spawnFailed(before, now)) finish("unspawnable");
+    };
     // Watch first, then command: no change can slip between the two.
     const watcher = watch(join(dir, "supervise"), check);
     const cancel = onCutoff(timeoutMs, abort, finish);
+    const spawnCheck = letters === "u" ? setTimeout(checkSpawned, SPAWN_WAIT_MS) : undefined;
     try {
       if (letters) command(dir, letters);
     } catch (error) {
       watcher.close();
       cancel();
+      clearTimeout(spawnCheck);
       return reject(error);
     }
     check();

@@ -1,7 +1,6 @@
 // poweroff, reboot and halt are one command with three names; shutdown
 // shares their options.
 import { defineCommand, type ArgsDef } from "citty";
-import { UsageError } from "../../lib/errors.ts";
 import { systemTree } from "../../lib/tree.ts";
 import { MAX_GRACE_MS, type Action } from "../../shutdown/action.ts";
 import { requestShutdown } from "../../shutdown/request.ts";
@@ -18,10 +17,7 @@ export const wayDownArgs = {
 
 /** Asks for action with the options of the way down: the machine's own tree, always. */
 export function requestWayDown(action: Action, args: { force?: boolean; grace?: string }): void {
-  const graceMs = parseMs("grace", args.grace);
-  if (graceMs !== undefined && graceMs > MAX_GRACE_MS) {
-    throw new UsageError(`--grace: ${graceMs} ms is more than the ${MAX_GRACE_MS} ms a shutdown may wait`);
-  }
+  const graceMs = parseMs("grace", args.grace, MAX_GRACE_MS, "a shutdown may wait");
   requestShutdown(systemTree(), action, { force: args.force, graceMs });
 }
 

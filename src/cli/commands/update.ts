@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { assertMayChange } from "../../lib/tree.ts";
 import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
 import { treeArgs, treeOf } from "../args.ts";
@@ -13,6 +14,8 @@ export default defineCommand({
     "dry-run": { type: "boolean", alias: "n", description: "only say what would change" },
   },
   run({ args }) {
-    return update(treeOf(args), consoleReporter, { dryRun: args["dry-run"] });
+    const tree = treeOf(args);
+    if (!args["dry-run"]) assertMayChange(tree);
+    return update(tree, consoleReporter, { dryRun: args["dry-run"] });
   },
 });

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { errorText, FailedError } from "../../lib/errors.ts";
+import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { databasePaths, readDatabase, writeDatabase, type CompiledService, type Database } from "../database.ts";
@@ -15,7 +15,10 @@ import { buildGraph } from "./check.ts";
 import { makeServicedir } from "./servicedir.ts";
 import { loadSources } from "./source.ts";
 
-/** A stamp of every entry under the source directory: path, size and mtime. */
+/**
+ * A stamp of every entry under the source directory: path, mode, size and
+ * mtime. A folder that cannot be read stamps as such: compiling reports it.
+ */
 export function sourceStamp(sourceDir: string): string {
   const hash = createHash("sha256");
   const walk = (dir: string) => {
@@ -23,13 +26,13 @@ export function sourceStamp(sourceDir: string): string {
     try {
       entries = readdirSync(dir).sort();
     } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
+      if (!isMissing(error)) hash.update(`${dir}\0${errnoCode(error)}\0`);
+      return;
     }
     for (const entry of entries) {
       const path = join(dir, entry);
       const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\0`);
+      hash.update(`${path}\0${stat.mode}\0${stat.size}\0${stat.mtimeMs}\0`);
       if (stat.isSymbolicLink()) hash.update(`${readlinkSync(path)}\0`);
       if (stat.isDirectory()) walk(path);
     }

@@ -4,6 +4,7 @@
 // and what is wrong; a broken service is left out and the rest still loads.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import type { Problem, Service, ServiceType } from "../service.ts";
@@ -17,15 +18,34 @@ export interface SourceSet {
 
 const TYPES: ServiceType[] = ["longrun", "oneshot", "bundle"];
 
-/** Longrun files that s6-supervise reads as a non-negative integer: checked here, where the mistake can be named. */
+/** Numeric files, each with the largest value that means something. */
+const NUMBER_LIMITS: Record<string, { max: number; why: string }> = {
+  "timeout-up": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "timeout-down": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "timeout-kill": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "timeout-finish": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "max-death-tally": { max: 4096, why: "deaths, as many as s6-supervise keeps" },
+  "notification-fd": { max: 1023, why: "past the usual limit of open descriptors (1024)" },
+};
+
+/** Longrun files that s6-supervise reads as a number: checked here, where the mistake can be named. */
 const SUPERVISE_NUMBERS = ["timeout-kill", "timeout-finish", "max-death-tally"];
 
-/** s6-rc's rule: a name is a file name that is neither hidden nor reserved. */
+/** The longest up or down script: execlineb gets it as one argument, and the kernel takes at most 128 KiB there. */
+const MAX_SCRIPT_BYTES = 128 * 1024 - 1;
+
+/** goetia derives file names from service names (NAME.json.new, NAME-log): this leaves them room under 255 bytes. */
+const MAX_NAME_BYTES = 240;
+
+
+/** s6-rc's rule, and goetia's room for derived names: a file name that is neither hidden nor reserved. */
 export function badNameReason(name: string): string | undefined {
-  if (name.length === 0 || name.length > 255) return "names must be 1 to 255 characters long";
-  if (name.includes("/") || name.includes("\n")) return "names may not contain / or a newline";
+  const bytes = Buffer.byteLength(name);
+  if (bytes === 0 || bytes > MAX_NAME_BYTES) return `names must be 1 to ${MAX_NAME_BYTES} bytes long`;
+  if (name.includes("/")) return "names may not contain /";
+  if (/[\x00-\x1f\x7f]/.test(name)) return "names may not contain control characters";
   if (name.startsWith(".")) return "names may not start with a dot";
-  if (name.startsWith("s6rc-") || name.startsWith("s6-svscan")) return "names starting with s6rc- or s6-svscan are reserved";
+  if (/^(s6rc-|s6-rc-|s6-svscan)/.test(name)) return "names starting with s6rc- or s6-svscan are reserved, as are s6-rc- ones";
   return undefined;
 }
 
@@ -47,19 +67,27 @@ export function loadSources(sourceDir: string): SourceSet {
   return set;
 }
 
-/** The service folders: src/NAME when it has a type file, else src/CATEGORY/NAME. A folder that cannot be read is a problem. */
+/**
+ * The service folders: src/NAME when it has a type file, else
+ * src/CATEGORY/NAME. Hidden entries are skipped, unless they hold a type
+ * file (a service with a bad name, reported as such); anything else that is
+ * not a folder, or cannot be read, is a problem.
+ */
 function serviceDirs(sourceDir: string, problems: Problem[]): string[] {
   const dirs: string[] = [];
-  for (const entry of listDir(sourceDir)) {
-    const path = join(sourceDir, entry);
+  const visit = (path: string, name: string, inCategory: boolean) => {
     try {
-      if (!isDirectory(path)) continue;
-      if (existsSync(join(path, "type"))) dirs.push(path);
-      else for (const inner of listDir(path)) if (isDirectory(join(path, inner))) dirs.push(join(path, inner));
+      const hidden = name.startsWith(".");
+      const isService = existsSync(join(path, "type"));
+      if (hidden && !isService) return;
+      if (!isDirectory(path)) return void problems.push({ service: name, file: path, message: "not a folder: services and their categories are folders" });
+      if (isService || inCategory) dirs.push(path);
+      else for (const inner of listDir(path, true)) visit(join(path, inner), inner, true);
     } catch (error) {
-      problems.push({ service: entry, file: path, message: `cannot be read: ${errorText(error)}` });
+      problems.push({ service: name, file: path, message: `cannot be read: ${errorText(error)}` });
     }
-  }
+  };
+  for (const entry of listDir(sourceDir, true)) visit(join(sourceDir, entry), entry, false);
   return dirs;
 }
 
@@ -83,12 +111,20 @@ class SourceFiles {
 
   /** The whole file, trimmed: s6-rc lexes an up/down file as one execline script. */
   command(file: string): string | undefined {
-    return this.text(file)?.trim();
+    const script = this.text(file)?.trim();
+    if (script !== undefined && Buffer.byteLength(script) > MAX_SCRIPT_BYTES) {
+      return void this.fail(file, `${Buffer.byteLength(script)} bytes: more than the ${MAX_SCRIPT_BYTES} a command line may hold`);
+    }
+    return script;
   }
 
-  /** Non-empty lines, without comments (# to end of line). */
+  /** Non-empty lines, without comments (# to end of line); a file with control characters in it is not text, and a problem. */
   lines(file: string): string[] | undefined {
-    return this.text(file)
+    const text = this.text(file);
+    if (text !== undefined && /[\x00-\x08\x0b-\x1f\x7f]/.test(text.replace(/\r\n/g, "\n"))) {
+      return void this.fail(file, "not text: it holds control characters");
+    }
+    return text
       ?.split("\n")
       .map((line) => line.replace(/#.*/, "").trim())
       .filter((line) => line !== "");
@@ -102,12 +138,14 @@ class SourceFiles {
     const text = this.line(file);
     if (text === undefined) return undefined;
     if (!/^\d+$/.test(text)) return void this.fail(file, `"${text}" is not a non-negative integer`);
+    const { max, why } = NUMBER_LIMITS[file];
+    if (Number(text) > max) return void this.fail(file, `${text} is more than ${max} ${why}`);
     return Number(text);
   }
 
   /** A name list from NAME.d/ (empty files) or NAME (one per line), merged; each name checked. */
   names(base: string): string[] {
-    const names = new Set([...listDir(join(this.dir, `${base}.d`)), ...(this.lines(base) ?? [])]);
+    const names = new Set([...listDir(join(this.dir, `${base}.d`), false), ...(this.lines(base) ?? [])]);
     for (const name of names) {
       const reason = badNameReason(name);
       if (reason) this.fail(base, `bad name "${name}": ${reason}`);
@@ -158,7 +196,7 @@ function readService(name: string, dir: string, problem: Report): Service | unde
     service.down = files.command("down");
     if (service.up === undefined && !broken) files.fail("up", "missing: a oneshot needs an up file");
   } else {
-    if (!files.exists("run")) files.fail("run", "missing: a longrun needs a run file");
+    checkRun(files);
     for (const file of SUPERVISE_NUMBERS) files.number(file);
     service.notificationFd = files.number("notification-fd");
     if (service.notificationFd !== undefined && service.notificationFd < 3) files.fail("notification-fd", "must be 3 or more: 0, 1 and 2 are taken");
@@ -169,10 +207,27 @@ function readService(name: string, dir: string, problem: Report): Service | unde
   return broken ? undefined : service;
 }
 
-/** The entries of a folder, hidden ones left out; none when it does not exist. */
-function listDir(dir: string): string[] {
+/** A longrun's run must be there, executable, and name an interpreter that exists (s6-supervise would fail to start it, again and again). */
+function checkRun(files: SourceFiles): void {
+  const path = join(files.dir, "run");
+  let mode: number;
   try {
-    return readdirSync(dir).filter((name) => !name.startsWith(".")).sort();
+    mode = statSync(path).mode;
+  } catch (error) {
+    if (isMissing(error)) return files.fail("run", "missing: a longrun needs a run file");
+    return files.fail("run", `cannot be read: ${errorText(error)}`);
+  }
+  if ((mode & 0o111) === 0) return files.fail("run", "not executable (chmod +x)");
+  const interpreter = /^#!\s*(\S+)/.exec(files.text("run")?.split("\n", 1)[0] ?? "")?.[1];
+  if (interpreter !== undefined && !existsSync(interpreter)) files.fail("run", `its interpreter ${interpreter} does not exist`);
+}
+
+/** The entries of a folder, sorted, hidden ones too if asked; none when it does not exist. */
+function listDir(dir: string, withHidden: boolean): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => withHidden || !name.startsWith("."))
+      .sort();
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;

@@ -20,6 +20,10 @@ export async function runLongrun(
     const end = await bring(dir, direction, { ready, timeoutMs, abort });
     if (end === "reached") return { ok: true, message: "" };
     if (end === "abort") return { ok: false, message: INTERRUPTED };
+    if (end === "unspawnable") {
+      command(dir, "d"); // s6-supervise would retry every 10 s for ever
+      return { ok: false, message: "s6-supervise cannot run its run script: it is not executable, or its interpreter is missing (the catch-all log says which)" };
+    }
     if (direction === "up") return { ok: false, message: `timed out after ${timeoutMs} ms` };
     command(dir, "k");
     const killed = await awaitGoal(dir, "down", { timeoutMs: KILL_WAIT_MS });
