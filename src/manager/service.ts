@@ -12,6 +12,8 @@ export interface Service {
   contents: string[];
   /** Atomic services: what must be up before this one starts. */
   dependencies: string[];
+  /** For each name in contents or dependencies, the file that names it as written (contents, contents.d/NAME...). */
+  origins?: Record<string, string>;
   /** Milliseconds; 0 waits forever. */
   timeoutUp: number;
   timeoutDown: number;

@@ -72,3 +72,27 @@ describe("names", () => {
     expect([...closure(["a"], graph.dependents)].sort()).toEqual(["a", "b", "c"]);
   });
 });
+
+describe("at scale, without recursion", () => {
+  const chain = (n: number, root: string[] = []) => Array.from({ length: n }, (_, i) => service(`s${i}`, { dependencies: i > 0 ? [`s${i - 1}`] : root }));
+
+  test("a missing link at the bottom of a 20,000-long chain leaves out the whole chain, each naming the link below it", () => {
+    const graph = buildGraph(sources(...chain(20_000, ["ghost"])));
+    expect(graph.atoms.size).toBe(0);
+    expect(graph.problems[0].message).toBe("depends on ghost, which does not exist");
+    expect(graph.problems.at(-1)!.message).toBe("depends on s19998, which is broken and left out");
+  });
+
+  test("a cycle 20,000 long is found and told in walking order", () => {
+    const ring = chain(20_000, ["s19999"]);
+    const cycles = findCycles(new Map(ring.map((s) => [s.name, s.dependencies])));
+    expect(cycles.length).toBe(1);
+    expect(cycles[0].slice(0, 3)).toEqual(["s0", "s19999", "s19998"]);
+  });
+
+  test("bundles nested 20,000 deep flatten to their one service", () => {
+    const nested = Array.from({ length: 20_000 }, (_, i) => service(`b${i}`, { type: "bundle", contents: [i > 0 ? `b${i - 1}` : "leaf"] }));
+    const graph = buildGraph(sources(service("leaf"), ...nested));
+    expect(graph.bundles.get("b19999")).toEqual(["leaf"]);
+  });
+});

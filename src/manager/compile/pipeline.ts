@@ -15,12 +15,14 @@ type Report = (service: Service, file: string, message: string) => void;
 
 /**
  * Checks every pipeline link from both ends. Returns the services left out,
- * the extra dependencies (producer -> consumer) and the pipeline bundles.
+ * the extra dependencies (producer -> consumer), the pipeline bundles, and
+ * each bundle's owner (the last consumer, whose pipeline-name names it).
  */
 export function checkPipelines(services: Map<string, Service>, report: Report) {
   const broken = new Set<string>();
   const dependencies = new Map<string, string>();
   const bundles = new Map<string, string[]>();
+  const owners = new Map<string, string>();
   const longrun = (name: string) => (services.get(name)?.type === "longrun" ? services.get(name) : undefined);
 
   for (const service of services.values()) {
@@ -56,20 +58,23 @@ export function checkPipelines(services: Map<string, Service>, report: Report) {
             ? `${service.pipelineName} is already the name of a service`
             : undefined;
     if (problem) report(service, "pipeline-name", problem);
-    else bundles.set(service.pipelineName, pipelineMembers(services, service));
+    else {
+      bundles.set(service.pipelineName, pipelineMembers(services, service));
+      owners.set(service.pipelineName, service.name);
+    }
   }
-  return { broken, dependencies, bundles };
+  return { broken, dependencies, bundles, owners };
 }
 
 /** The last consumer and everything feeding it, however far back. */
 function pipelineMembers(services: Map<string, Service>, last: Service): string[] {
   const members = new Set<string>();
-  const visit = (name: string) => {
-    if (members.has(name)) return;
+  const pending = [last.name];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (members.has(name)) continue;
     members.add(name);
-    services.get(name)?.consumerFor.forEach(visit);
-  };
-  visit(last.name);
+    pending.push(...(services.get(name)?.consumerFor ?? []));
+  }
   return [...members];
 }
 

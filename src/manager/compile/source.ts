@@ -143,14 +143,16 @@ class SourceFiles {
     return Number(text);
   }
 
-  /** A name list from NAME.d/ (empty files) or NAME (one per line), merged; each name checked. */
-  names(base: string): string[] {
-    const names = new Set([...listDir(join(this.dir, `${base}.d`), false), ...(this.lines(base) ?? [])]);
-    for (const name of names) {
+  /** The names in NAME.d/ (empty files) and NAME (one per line), each with the file that names it; each name checked. */
+  names(base: string): Record<string, string> {
+    const origins: Record<string, string> = {};
+    for (const name of listDir(join(this.dir, `${base}.d`), false)) origins[name] = `${base}.d/${name}`;
+    for (const name of this.lines(base) ?? []) origins[name] ??= base;
+    for (const [name, file] of Object.entries(origins)) {
       const reason = badNameReason(name);
-      if (reason) this.fail(base, `bad name "${name}": ${reason}`);
+      if (reason) this.fail(file, `bad name "${name}": ${reason}`);
     }
-    return [...names];
+    return origins;
   }
 
   exists(file: string): boolean {
@@ -184,11 +186,13 @@ function readService(name: string, dir: string, problem: Report): Service | unde
     consumerFor: [],
   };
   if (service.type === "bundle") {
-    service.contents = files.names("contents");
+    service.origins = files.names("contents");
+    service.contents = Object.keys(service.origins);
     return broken ? undefined : service;
   }
 
-  service.dependencies = files.names("dependencies");
+  service.origins = files.names("dependencies");
+  service.dependencies = Object.keys(service.origins);
   service.timeoutUp = files.number("timeout-up") ?? 0;
   service.timeoutDown = files.number("timeout-down") ?? 0;
   if (service.type === "oneshot") {
