@@ -1,6 +1,8 @@
-// The two ways goetia touches its own files: a record replaced whole (a
-// reader never sees half of it) and a file that may not be there.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+// How goetia touches its own files: a record or a link replaced whole (a
+// reader sees the old or the new, never a mix), a file that may not be
+// there, and a file lock around work that must not overlap.
+import { closeSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { lockFile } from "../sys/libc.ts";
 import { errnoCode } from "./errors.ts";
 
 /** Writes path.new, then renames it over path: readers see the old or the new text, never a mix. */
@@ -23,4 +25,35 @@ export function readIfExists(path: string): string | undefined {
 export function isMissing(error: unknown): boolean {
   const code = errnoCode(error);
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** Points link at target, replacing what it pointed at in one rename (a stale link.new from a killed writer is replaced). */
+export function switchLink(link: string, target: string): void {
+  rmSync(`${link}.new`, { force: true });
+  symlinkSync(target, `${link}.new`);
+  renameSync(`${link}.new`, link);
+}
+
+/**
+ * Runs fn holding a flock on path (created if missing), waiting for it:
+ * shared among readers, exclusive for a writer. Where the lock file cannot
+ * be opened (a read-only folder that never had one), no writer can be at
+ * work there either, and fn runs unlocked.
+ */
+export function withFileLock<T>(path: string, kind: "shared" | "exclusive", fn: () => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, "a+", 0o644);
+  } catch (error) {
+    if (errnoCode(error) !== "EACCES" && errnoCode(error) !== "EROFS") throw error;
+    const existing = readIfExists(path) === undefined ? undefined : openSync(path, "r");
+    if (existing === undefined) return fn();
+    fd = existing;
+  }
+  try {
+    lockFile(fd, { exclusive: kind === "exclusive", wait: true });
+    return fn();
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -32,12 +32,14 @@ export const treePaths = (tree: Tree) => ({
   sourceDir: join(tree.confDir, "src"),
   /** Symlink to the newest compiled database. */
   compiledLink: join(tree.confDir, "compiled"),
+  /** flock'd while a database is compiled (exclusive) or copied live (shared). */
+  databaseLock: join(tree.confDir, ".lock"),
   scandir: join(tree.runDir, "service"),
   catchAllFifo: join(tree.runDir, "service", "s6-svscan-log", "fifo"),
   catchAllLog: join(tree.runDir, "log", "uncaught-logs"),
   /** goetia's own live data, below. */
   stateDir: join(tree.runDir, "goetia"),
-  /** The database the running tree works from. */
+  /** The database the running tree works from: a symlink to live-<stamp>/, switched atomically. */
   liveDb: join(tree.runDir, "goetia", "live"),
   /** Service directories as s6-supervise uses them. */
   servicedirs: join(tree.runDir, "goetia", "servicedirs"),

@@ -2,9 +2,12 @@
 // goetia makes directly goes through this module, on glibc via bun:ffi.
 // Each wrapper throws a SysError naming the call and errno, so callers never
 // read errno themselves (it must be read right after the call, here).
+// libc is opened on the first call, not on import: a command that makes no
+// syscall of its own (goetia status, --help) never pays for the FFI.
 import { dlopen, ptr, read, type Pointer } from "bun:ffi";
 
-const { symbols: c } = dlopen("libc.so.6", {
+const open_ = () =>
+  dlopen("libc.so.6", {
   __errno_location: { args: [], returns: "ptr" },
   strerror: { args: ["i32"], returns: "cstring" },
   mount: { args: ["ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
@@ -23,14 +26,25 @@ const { symbols: c } = dlopen("libc.so.6", {
   geteuid: { args: [], returns: "u32" },
   flock: { args: ["i32", "i32"], returns: "i32" },
   clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
-});
+  }).symbols;
+
+let symbols: ReturnType<typeof open_> | undefined;
+
+/** True once some call has opened libc (a test's way to see that a command made none). */
+export function ffiOpened(): boolean {
+  return symbols !== undefined;
+}
+
+function c(): ReturnType<typeof open_> {
+  return (symbols ??= open_());
+}
 
 export class SysError extends Error {
   constructor(
     readonly call: string,
     readonly errno: number,
   ) {
-    super(`${call}: ${c.strerror(errno)} (errno ${errno})`);
+    super(`${call}: ${c().strerror(errno)} (errno ${errno})`);
   }
 }
 
@@ -43,7 +57,7 @@ export const errno = {
 } as const;
 
 function lastErrno(): number {
-  return read.i32(c.__errno_location() as Pointer, 0);
+  return read.i32(c().__errno_location() as Pointer, 0);
 }
 
 function check(call: string, result: number): number {
@@ -77,11 +91,11 @@ export function mount(
   data: string | null,
 ): void {
   const args = [cstrOrNull(source), cstr(target), cstrOrNull(fstype), cstrOrNull(data)];
-  check(`mount ${target}`, c.mount(args[0], args[1], args[2], BigInt(flags), args[3]));
+  check(`mount ${target}`, c().mount(args[0], args[1], args[2], BigInt(flags), args[3]));
 }
 
 export function umount(target: string): void {
-  check(`umount ${target}`, c.umount2(cstr(target), 0));
+  check(`umount ${target}`, c().umount2(cstr(target), 0));
 }
 
 // reboot(2) commands (linux/reboot.h).
@@ -93,11 +107,11 @@ export const RB = {
 } as const;
 
 export function reboot(cmd: number): void {
-  check("reboot", c.reboot(cmd));
+  check("reboot", c().reboot(cmd));
 }
 
 export function sync(): void {
-  c.sync();
+  c().sync();
 }
 
 export const SIG = {
@@ -113,7 +127,7 @@ export const SIG = {
 
 /** kill(2); returns false when no process matched (ESRCH). */
 export function kill(pid: number, sig: number): boolean {
-  return c.kill(pid, sig) === 0;
+  return c().kill(pid, sig) === 0;
 }
 
 /**
@@ -125,7 +139,7 @@ export function kill(pid: number, sig: number): boolean {
 export function reapAny(): number {
   const status = new Int32Array(1);
   const WNOHANG = 1;
-  const pid = c.waitpid(-1, status, WNOHANG);
+  const pid = c().waitpid(-1, status, WNOHANG);
   if (pid !== -1) return pid;
   const e = lastErrno();
   if (e === errno.ECHILD) return -1;
@@ -143,24 +157,24 @@ export function execve(path: string, argv: string[], env: Record<string, string>
   };
   const argvp = pointers(keep.slice(1, argv.length + 1));
   const envp = pointers(keep.slice(argv.length + 1));
-  c.execve(keep[0], argvp, envp);
+  c().execve(keep[0], argvp, envp);
   throw new SysError(`execve ${path}`, lastErrno());
 }
 
 /** Puts sig back to its default action: Bun ignores SIGPIPE and SIGXFSZ, and an ignore survives exec. */
 export function defaultSignal(sig: number): void {
-  c.signal(sig, null);
+  c().signal(sig, null);
 }
 
 /** Unblocks every signal, so the program we exec starts with a clean mask. */
 export function unblockAllSignals(): void {
   const SIG_SETMASK = 2;
   const empty = new BigUint64Array(16); // sizeof(sigset_t) in glibc is 128 bytes
-  check("sigprocmask", c.sigprocmask(SIG_SETMASK, empty, null));
+  check("sigprocmask", c().sigprocmask(SIG_SETMASK, empty, null));
 }
 
 export function mkfifo(path: string, mode: number): void {
-  check(`mkfifo ${path}`, c.mkfifo(cstr(path), mode));
+  check(`mkfifo ${path}`, c().mkfifo(cstr(path), mode));
 }
 
 export const O = {
@@ -171,39 +185,43 @@ export const O = {
 } as const;
 
 export function open(path: string, flags: number, mode = 0): number {
-  return check(`open ${path}`, c.open(cstr(path), flags, mode));
+  return check(`open ${path}`, c().open(cstr(path), flags, mode));
 }
 
 export function dup2(from: number, to: number): void {
-  check(`dup2 ${from} ${to}`, c.dup2(from, to));
+  check(`dup2 ${from} ${to}`, c().dup2(from, to));
 }
 
 export function close(fd: number): void {
-  c.close(fd);
+  c().close(fd);
 }
 
 /**
- * Takes an exclusive flock(2) on fd without waiting; false when another
- * open file holds it. The kernel drops the lock when its holder's last
- * descriptor closes, so a lock never outlives a dead process.
+ * flock(2) on fd, exclusive or shared; with wait false, returns false at
+ * once when another open file holds it. The kernel drops the lock when its
+ * holder's last descriptor closes, so a lock never outlives a dead process.
  */
-export function tryLockExclusive(fd: number): boolean {
+export function lockFile(fd: number, { exclusive = true, wait = false } = {}): boolean {
+  const LOCK_SH = 1;
   const LOCK_EX = 2;
   const LOCK_NB = 4;
-  if (c.flock(fd, LOCK_EX | LOCK_NB) === 0) return true;
-  const e = lastErrno();
-  if (e === errno.EAGAIN || e === errno.EINTR) return false;
-  throw new SysError("flock", e);
+  for (;;) {
+    if (c().flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)) === 0) return true;
+    const e = lastErrno();
+    if (e === errno.EINTR && wait) continue;
+    if (e === errno.EAGAIN || e === errno.EINTR) return false;
+    throw new SysError("flock", e);
+  }
 }
 
 export function geteuid(): number {
-  return c.geteuid();
+  return c().geteuid();
 }
 
 /** CLOCK_MONOTONIC in nanoseconds: one clock for every process, so marks from several compare. */
 export function monotonicNs(): bigint {
   const CLOCK_MONOTONIC = 1;
   const timespec = new BigInt64Array(2);
-  check("clock_gettime", c.clock_gettime(CLOCK_MONOTONIC, timespec));
+  check("clock_gettime", c().clock_gettime(CLOCK_MONOTONIC, timespec));
   return timespec[0] * 1_000_000_000n + timespec[1];
 }

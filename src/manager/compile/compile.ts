@@ -5,10 +5,10 @@
 //
 //   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
-import { isMissing } from "../../lib/files.ts";
+import { isMissing, switchLink, withFileLock } from "../../lib/files.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { databasePaths, readDatabase, writeDatabase, type CompiledService, type Database } from "../database.ts";
 import { buildGraph } from "./check.ts";
@@ -54,8 +54,16 @@ function fingerprint(dir: string): string {
   return hash.digest("hex");
 }
 
-/** Compiles the tree's sources into a new database and switches `compiled` to it. */
+/**
+ * Compiles the tree's sources into a new database and switches `compiled`
+ * to it, holding the tree's database lock: compiles never overlap, and a
+ * database being copied live is never removed under the copy.
+ */
 export function compile(tree: Tree): Database {
+  return withFileLock(treePaths(tree).databaseLock, "exclusive", () => compileLocked(tree));
+}
+
+function compileLocked(tree: Tree): Database {
   const { sourceDir, compiledLink, pipes } = treePaths(tree);
   const stamp = sourceStamp(sourceDir);
   const sources = loadSources(sourceDir);
@@ -90,20 +98,21 @@ export function compile(tree: Tree): Database {
     problems: graph.problems,
   });
 
-  // Switch atomically: a new link renamed over the old one (a stale one from a killed compile is replaced).
-  const previous = existsSync(compiledLink) ? readlinkSync(compiledLink) : undefined;
-  rmSync(`${compiledLink}.new`, { force: true });
-  symlinkSync(name, `${compiledLink}.new`);
-  renameSync(`${compiledLink}.new`, compiledLink);
-  if (previous && previous !== name) rmSync(join(tree.confDir, previous), { recursive: true, force: true });
+  switchLink(compiledLink, name);
+  // Every other database goes: the one replaced, and any a killed compile left half-made.
+  for (const entry of readdirSync(tree.confDir)) {
+    if (entry.startsWith("compiled-") && entry !== name) rmSync(join(tree.confDir, entry), { recursive: true, force: true });
+  }
   return db;
 }
 
-/** The current compiled database, compiling first when the sources have changed. */
+/** The current compiled database, compiling first when the sources have changed (unless another command just did). */
 export function compiled(tree: Tree): Database {
-  const { sourceDir, compiledLink } = treePaths(tree);
+  const { sourceDir, compiledLink, databaseLock } = treePaths(tree);
   if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
-  const db = readDatabase(compiledLink);
-  if (db && db.sourceStamp === sourceStamp(sourceDir)) return db;
-  return compile(tree);
+  const upToDate = () => {
+    const db = readDatabase(compiledLink);
+    return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
+  };
+  return upToDate() ?? withFileLock(databaseLock, "exclusive", () => upToDate() ?? compileLocked(tree));
 }

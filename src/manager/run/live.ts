@@ -2,9 +2,10 @@
 // installs the compiled database as the live one; after that only
 // `goetia update` replaces it, restarting what changed. Opening it says
 // nothing: what it noticed is in `notes`, for the caller to tell.
-import { cpSync, existsSync, realpathSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { errorText } from "../../lib/errors.ts";
+import { cpSync, existsSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { basename, join } from "node:path";
+import { errnoCode, errorText } from "../../lib/errors.ts";
+import { switchLink, withFileLock } from "../../lib/files.ts";
 import { treeEnvironment, treePaths, type Tree } from "../../lib/tree.ts";
 import { compiled } from "../compile/compile.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
@@ -74,12 +75,26 @@ export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
   };
 }
 
-/** Makes the current compiled database the live one, replacing it whole. */
-export function installLive(tree: Tree): void {
+/**
+ * Makes the current compiled database the live one: a copy, then the live
+ * link switched to it in one rename. Only the first of several commands
+ * racing to install one wins (the others find it there); `goetia update`
+ * (under the change lock) replaces it.
+ */
+export function installLive(tree: Tree, { replace = false } = {}): void {
   const paths = treePaths(tree);
-  const fresh = `${paths.liveDb}.new`;
-  rmSync(fresh, { recursive: true, force: true });
-  cpSync(realpathSync(paths.compiledLink), fresh, { recursive: true });
-  if (existsSync(paths.liveDb)) rmSync(paths.liveDb, { recursive: true });
-  renameSync(fresh, paths.liveDb);
+  const dir = `${paths.liveDb}-${Date.now()}-${process.pid}`;
+  withFileLock(paths.databaseLock, "shared", () => cpSync(realpathSync(paths.compiledLink), dir, { recursive: true }));
+  const previous = existsSync(paths.liveDb) ? realpathSync(paths.liveDb) : undefined;
+  if (replace) switchLink(paths.liveDb, basename(dir));
+  else {
+    try {
+      symlinkSync(basename(dir), paths.liveDb);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      if (errnoCode(error) !== "EEXIST") throw error;
+      return; // another command installed it first
+    }
+  }
+  if (previous) rmSync(previous, { recursive: true, force: true });
 }

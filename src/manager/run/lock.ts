@@ -22,7 +22,7 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
   const fd = openSync(path, "a+", 0o644);
   let announced = false;
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
-    if (libc.tryLockExclusive(fd)) {
+    if (libc.lockFile(fd)) {
       ftruncateSync(fd, 0);
       writeSync(fd, `${process.pid}\n${what}\n`);
       return () => {

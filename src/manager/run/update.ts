@@ -54,7 +54,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     await unsupervise(treePaths(tree).scandir, longruns.map((name) => ({ name, liveDir: before.servicedir(name) })));
     for (const name of removed) before.states.remove(name);
 
-    installLive(tree);
+    installLive(tree, { replace: true });
     const live = liveFrom(tree, after);
     const restart = wasUp.filter((name) => live.graph.atoms.has(name));
     const up = await applyChange(live, "up", planChange(live.graph, live.states.phase, "up", restart), reporter);
