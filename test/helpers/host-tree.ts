@@ -11,7 +11,10 @@ import { ROOT } from "./guest.ts";
 
 export interface Run {
   code: number;
+  /** Standard output and error, in that order. */
   out: string;
+  /** Standard output alone: the command's answer. */
+  stdout: string;
 }
 
 export class HostTree {
@@ -85,7 +88,7 @@ export class HostTree {
   async goetia(...args: string[]): Promise<Run> {
     const child = this.spawn(...args);
     const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    return { code, out: out + err };
+    return { code, out: out + err, stdout: out };
   }
 
   /** Event log entries as { name, event, ns }. */

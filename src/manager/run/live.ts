@@ -12,8 +12,9 @@ import { databasePaths, graphOf, readDatabase, type Database } from "../database
 import type { Graph } from "../graph.ts";
 import { StateStore } from "./state.ts";
 
+/** A word for the person, on standard error: standard output stays the command's answer (status --json...). */
 export interface Note {
-  level: "info" | "warn";
+  level: "warn";
   text: string;
 }
 
@@ -40,7 +41,7 @@ export function openLive(tree: Tree, { checkSources = true } = {}): Live {
   const latest = latestDatabase(tree, live, notes);
   if (!live) installLive(tree);
   else if (latest.sourceStamp !== live.sourceStamp) {
-    notes.push({ level: "info", text: "the sources have changed since they were applied: `goetia update` applies them" });
+    notes.push({ level: "warn", text: "the sources have changed since they were applied: `goetia update` applies them" });
   }
   return liveFrom(tree, live ?? latest, notes);
 }
