@@ -5,10 +5,15 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, wri
 import { lockFile } from "../sys/libc.ts";
 import { errnoCode } from "./errors.ts";
 
-/** Writes path.new, then renames it over path: readers see the old or the new text, never a mix. */
+/** Writes path.new, then renames it over path: readers see the old or the new text, never a mix. A failed write (ENOSPC) leaves no .new behind. */
 export function writeAtomically(path: string, data: string, mode = 0o644): void {
-  writeFileSync(`${path}.new`, data, { mode });
-  renameSync(`${path}.new`, path);
+  try {
+    writeFileSync(`${path}.new`, data, { mode });
+    renameSync(`${path}.new`, path);
+  } catch (error) {
+    rmSync(`${path}.new`, { force: true });
+    throw error;
+  }
 }
 
 /** The file's text, or undefined when it does not exist; any other failure is thrown. */

@@ -1,9 +1,15 @@
 // execline: how s6-rc stores a oneshot's up and down (one command line,
 // lexed by execlineb), and the plumbing of generated run scripts.
 
-/** Starts script as execlineb -P -c lexes it, in a process group of its own (so a timeout ends all it started). */
-export function spawnExecline(script: string, env: Record<string, string>) {
-  return Bun.spawn(["execlineb", "-P", "-c", script], {
+/**
+ * Starts script as execlineb -P -c lexes it, in a process group of its own
+ * (so a timeout ends all it started). A shell around it writes its exit code
+ * (128 + N for signal N) into exitFile: the script outlives a killed
+ * caller, and its outcome must too.
+ */
+export function spawnExecline(script: string, env: Record<string, string>, exitFile: string) {
+  const recorded = 'execlineb -P -c "$1"; code=$?; echo $code > "$2"; exit $code';
+  return Bun.spawn(["/bin/sh", "-c", recorded, "goetia-oneshot", script, exitFile], {
     cwd: "/",
     env,
     stdin: "ignore",

@@ -8,6 +8,7 @@ import { applyChange } from "./engine.ts";
 import type { Live } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange, waves } from "./plan.ts";
+import { settleInterrupted } from "./settle.ts";
 import { INTERRUPTED, type Direction, type Outcome, type Reporter } from "./transition.ts";
 
 export interface ChangeRequest {
@@ -49,6 +50,8 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   process.on("SIGTERM", onTerm);
   const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
   try {
+    const settled = await settleInterrupted(live);
+    if (settled.length > 0) log.warn(`settled what an interrupted change left: ${settled.join(", ")}`);
     // Planned only now, under the lock: the change before this one may have moved things.
     const outcomes: Outcome[] = [];
     for (const { direction, services } of planSteps(live, request, targets)) {

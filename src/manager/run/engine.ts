@@ -84,7 +84,12 @@ export async function applyChange(
   const act = async (name: string): Promise<Outcome> => {
     const service = live.graph.atoms.get(name)!;
     if (unsupervised.has(name)) return fail(live, service, direction, reporter, "s6-svscan did not pick it up: no supervisor");
-    return transitionOne(live, service, direction, reporter, options);
+    try {
+      return await transitionOne(live, service, direction, reporter, options);
+    } catch (error) {
+      // Its record could not be written (ENOSPC...): say so; the record may stay behind, and status shows it interrupted.
+      return fail(live, service, direction, reporter, errorText(error));
+    }
   };
   return schedule(waitsFor(live.graph, direction), services, act, (name, blocker) => skip(live, name, direction, blocker, reporter));
 }
@@ -99,7 +104,11 @@ function skip(live: Live, name: string, direction: Direction, blocker: string, r
 }
 
 function fail(live: Live, service: Service, direction: Direction, reporter: Reporter, reason: string): Outcome {
-  live.states.set(service.name, { phase: "failed", since: Date.now(), reason });
+  try {
+    live.states.set(service.name, { phase: "failed", since: Date.now(), reason });
+  } catch {
+    // The failure being told may be this very write's; the line below tells it.
+  }
   const outcome = { name: service.name, ok: false, skipped: false, reason, durationMs: 0 };
   reporter.finished(outcome, direction);
   return outcome;
@@ -121,10 +130,10 @@ async function transitionOne(
   try {
     result =
       service.type === "oneshot"
-        ? await runOneshot(service, direction, live.env, timeoutMs, abort)
+        ? await runOneshot(service, direction, live.env, live.states.exitFile(service.name), timeoutMs, abort)
         : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
   } catch (error) {
-    result = { ok: false, message: errorText(error) };
+    result = { ok: false, message: errorText(error) }; // E2BIG, ENOSPC...: it did not start
   }
   const end = Date.now();
   const durationMs = end - start;

@@ -4,7 +4,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { SystemError } from "../../lib/errors.ts";
-import { readIfExists } from "../../lib/files.ts";
+import { isMissing, readIfExists } from "../../lib/files.ts";
 import { log } from "../../lib/log.ts";
 import * as libc from "../../sys/libc.ts";
 
@@ -47,6 +47,22 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
       if (preempt) libc.kill(holder.pid, libc.SIG.TERM);
       announced = true;
     }
+  }
+}
+
+/** True while some change holds the lock at path: a transition on record is really under way. */
+export function isLockHeld(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    if (isMissing(error)) return false; // no change ever ran
+    throw error;
+  }
+  try {
+    return !libc.lockFile(fd, { exclusive: false });
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,20 +1,26 @@
 // A oneshot's up or down: its execline command line, run in the tree's clean
 // environment from /, never in the environment of whoever asked.
+import { writeFileSync } from "node:fs";
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
+import { readIfExists } from "../../lib/files.ts";
 import { spawnExecline } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
 
+/** Runs the script; it writes its own exit code into exitFile, for a change that outlives this one's goetia. */
 export async function runOneshot(
   service: Service,
   direction: Direction,
   env: Record<string, string>,
+  exitFile: string,
   timeoutMs: number,
   abort?: AbortSignal,
 ): Promise<TransitionResult> {
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, message: "" };
-  const child = spawnExecline(script, env);
+  // Made empty now, not by the script's shell: if it cannot be made, the script does not run at all.
+  writeFileSync(exitFile, "");
+  const child = spawnExecline(script, env, exitFile);
   let cut: Cutoff | undefined;
   const cancel = onCutoff(timeoutMs, abort, (why) => {
     cut = why;
@@ -28,7 +34,18 @@ export async function runOneshot(
   cancel();
   if (cut === "timeout") return { ok: false, message: `timed out after ${timeoutMs} ms` };
   if (cut === "abort") return { ok: false, message: INTERRUPTED };
-  if (code === 0) return { ok: true, message: "" };
-  const how = child.signalCode ? `killed by ${child.signalCode}` : `exited ${code}`;
+  return exitResult(direction, child.signalCode ? `killed by ${child.signalCode}` : code);
+}
+
+/** What an exit code (or a signal's name) says of a script that ran in direction. */
+export function exitResult(direction: Direction, exit: number | string): TransitionResult {
+  if (exit === 0) return { ok: true, message: "" };
+  const how = typeof exit === "string" ? exit : exit > 128 ? `killed by signal ${exit - 128}` : `exited ${exit}`;
   return { ok: false, message: `${direction} script ${how}` };
+}
+
+/** The exit code a script wrote for itself, if it got that far. */
+export function recordedExit(exitFile: string): number | undefined {
+  const text = readIfExists(exitFile)?.trim();
+  return text === undefined || text === "" ? undefined : Number(text);
 }

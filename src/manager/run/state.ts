@@ -15,6 +15,12 @@
 //   failed    a transition failed, timed out or was interrupted; or, going
 //             up, a dependency failed and it was skipped
 //
+// Transitions happen only under the tree's change lock. A starting or
+// stopping record found while nobody holds the lock is a change that was
+// killed: status shows it "interrupted", and the next change settles it
+// first (a oneshot's script, which outlives a killed goetia, is waited for
+// and its recorded exit taken; a longrun is asked again).
+//
 // A change has nothing to do for a service already in its direction's phase;
 // nor, going down, for a failed oneshot, which never came up (a failed
 // longrun may still be kept up by s6, so it is stopped). `goetia status` adds
@@ -30,8 +36,8 @@ import type { Direction } from "./transition.ts";
 
 export type Phase = "up" | "down" | "starting" | "stopping" | "failed";
 
-/** What `goetia status` shows: a phase, or restarting. */
-export type ShownState = Phase | "restarting";
+/** What `goetia status` shows: a phase, restarting, or interrupted (a transition whose change was killed). */
+export type ShownState = Phase | "restarting" | "interrupted";
 
 export interface ServiceState {
   phase: Phase;
@@ -42,6 +48,8 @@ export interface ServiceState {
   /** Why it failed: an exit code, a timeout, a skipped dependency. */
   reason?: string;
 }
+
+export const isTransitional = (phase: Phase) => phase === "starting" || phase === "stopping";
 
 /** True when a change in direction has nothing to do for a service in phase. */
 export function isSettled(phase: Phase, direction: Direction, type: ServiceType): boolean {
@@ -77,5 +85,11 @@ export class StateStore {
 
   remove(name: string): void {
     rmSync(join(this.dir, `${name}.json`), { force: true });
+  }
+
+  /** Where a oneshot's script writes its exit code, so that it is known even if goetia dies first. */
+  exitFile(name: string): string {
+    mkdirSync(this.dir, { recursive: true });
+    return join(this.dir, `${name}.exit`);
   }
 }

@@ -1,9 +1,11 @@
 // What `goetia status` shows: goetia's record of each service joined with
 // what s6-supervise says right now, so a daemon that keeps dying shows it.
+import { treePaths } from "../../lib/tree.ts";
 import { readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
 import type { Live } from "./live.ts";
-import type { ShownState } from "./state.ts";
+import { isLockHeld } from "./lock.ts";
+import { isTransitional, type ShownState } from "./state.ts";
 
 export interface StatusRow {
   name: string;
@@ -16,6 +18,9 @@ export interface StatusRow {
 
 export function describeServices(live: Live, names: string[]): StatusRow[] {
   const selected = names.length > 0 ? [...resolveNames(live.graph, names)] : [...live.graph.atoms.keys()];
+  // Asked once, and only if a record shows a transition.
+  let changeUnderWay: boolean | undefined;
+  const underWay = () => (changeUnderWay ??= isLockHeld(treePaths(live.tree).lock));
   return selected.sort().map((name) => {
     const service = live.graph.atoms.get(name)!;
     const record = live.states.get(name);
@@ -27,6 +32,10 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
       pid: null,
       detail: record.reason ?? (record.durationMs !== undefined ? `${record.phase} in ${record.durationMs} ms` : ""),
     };
+    if (isTransitional(record.phase) && !underWay()) {
+      row.state = "interrupted";
+      row.detail = `goetia was stopped while it was ${record.phase} it; the next change settles it`;
+    }
     const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
     if (s6?.pid) row.pid = s6.pid;
     if (s6 && record.phase === "up" && s6.pid === 0) {

@@ -13,6 +13,7 @@ import { applyChange } from "./engine.ts";
 import { installLive, liveFrom, openLive } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange } from "./plan.ts";
+import { settleInterrupted } from "./settle.ts";
 import { reportProblems } from "./report.ts";
 import type { Reporter } from "./transition.ts";
 
@@ -40,6 +41,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
 
   const release = await takeLock(treePaths(tree).lock, "update", 30_000);
   try {
+    await settleInterrupted(before);
     // Down, in the old graph: what goes away or changes, and what depends on it.
     const touched = [...removed, ...changed];
     const stopping = planChange(before.graph, before.states.phase, "down", touched, { includeEssential: true });
