@@ -30,6 +30,14 @@ export function parseCmdline(text: string): KernelCommandLine {
   return result;
 }
 
+/** The words that ask for the emergency shell before any service starts: goetia's own, and the conventional ones. */
+const EMERGENCY_FLAGS = ["goetia.emergency", "emergency", "single", "-s"];
+
+/** The word that asked for the emergency shell, if one did. */
+export function emergencyFromCmdline(cmdline: KernelCommandLine): string | undefined {
+  return cmdline.flags.find((flag) => EMERGENCY_FLAGS.includes(flag));
+}
+
 /** The bundle to bring up: GOETIABUNDLE, or `default` when absent or empty. */
 export function bundleFromCmdline(cmdline: KernelCommandLine): string {
   return cmdline.params.GOETIABUNDLE || DEFAULT_BUNDLE;

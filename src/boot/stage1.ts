@@ -10,9 +10,9 @@ import { log } from "../lib/log.ts";
 import { DEFAULT_PATH, systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
 import { execSvscan } from "../s6/svscan.ts";
 import * as libc from "../sys/libc.ts";
-import { bundleFromCmdline, parseCmdline } from "./cmdline.ts";
+import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
-import { STAGE2_NAME } from "../roles.ts";
+import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
 
 /** The file systems every goetia machine has, mounted in this order. */
 const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number, data: string | null][] = [
@@ -61,7 +61,8 @@ function boot(): never {
   chmodSync(paths.scandir, 0o755);
 
   const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
-  startStage2(env);
+  const emergency = emergencyFromCmdline(cmdline);
+  startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency });
 
   const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
   libc.dup2(consoleFd, CONSOLE_FD);
@@ -82,7 +83,7 @@ function mountOnce(source: string, target: string, type: string, flags: number, 
 
 /**
  * Stage 2 runs beside s6-svscan and waits for it before acting; it reads
- * GOETIABUNDLE from env. Its output goes to the console: it is what a person
+ * GOETIABUNDLE (and the word that asked for an emergency shell) from env. Its output goes to the console: it is what a person
  * watches while the machine boots.
  */
 function startStage2(env: Record<string, string>): void {

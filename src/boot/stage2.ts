@@ -1,5 +1,8 @@
 // Stage 2: brings up the bundle named on the kernel command line, in
-// dependency order, beside the freshly started s6-svscan, then exits.
+// dependency order, beside the freshly started s6-svscan, then exits. When
+// asked on the kernel command line, or when the bundle is missing or does
+// not fully come up, it opens an emergency shell on the console first or
+// after: s6-svscan runs, so goetia status and goetia change work there.
 import { constants, openSync } from "node:fs";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
@@ -11,8 +14,10 @@ import { consoleReporter, reportOpening } from "../manager/run/report.ts";
 import { hasReader } from "../s6/control.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
+import { runEmergencyShell } from "./emergency.ts";
 
-export async function stage2(requested: string): Promise<number> {
+/** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first. */
+export async function stage2(requested: string, emergency?: string): Promise<number> {
   const tree = systemTree();
   const { scandir, catchAllFifo } = treePaths(tree);
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
@@ -20,20 +25,35 @@ export async function stage2(requested: string): Promise<number> {
     return EXIT.SYSTEM;
   }
   await keepInCatchAllLog(catchAllFifo);
+  if (emergency !== undefined) {
+    shell(`${emergency} on the kernel command line: no service is started yet`, `leave the shell to bring up ${requested}`);
+  }
+  let code: number;
   try {
     const live = openLive(tree);
     reportOpening(live, { problems: true });
-    let bundle = requested;
-    if (!live.graph.bundles.has(bundle) && !live.graph.atoms.has(bundle)) {
-      log.error(`GOETIABUNDLE=${bundle}: no such bundle or service; bringing up ${DEFAULT_BUNDLE} instead`);
-      bundle = DEFAULT_BUNDLE;
+    const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
+    if (bundle !== requested) log.error(`GOETIABUNDLE=${requested}: no such bundle or service${bundle ? `; bringing up ${bundle} instead` : ""}`);
+    if (bundle === undefined) {
+      shell(`no bundle named ${[...new Set([requested, DEFAULT_BUNDLE])].join(" nor ")}: nothing to bring up`);
+      return EXIT.FAILED;
     }
-    return await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
+    code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
+    // 2 is a shutdown taking over the boot: no shell then.
+    if (code === EXIT.FAILED) shell(`bundle ${bundle} did not fully come up (goetia status says why)`);
   } catch (error) {
     // s6-svscan runs on regardless: the catch-all logger, and the handlers for a clean shutdown.
     log.fatal(`stage 2 failed, no service was started: ${errorText(error)}`);
-    return exitCodeOf(error);
+    code = exitCodeOf(error);
+    shell("stage 2 failed");
   }
+  return code;
+}
+
+/** The emergency shell, once, said so on the console first. */
+function shell(why: string, after = "leave the shell to go on with whatever is up"): void {
+  log.error(`${why}: starting an emergency shell (s6-svscan runs: goetia status, goetia change); ${after}`);
+  runEmergencyShell();
 }
 
 /**

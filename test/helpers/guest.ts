@@ -67,11 +67,11 @@ export class Guest {
     this.exited = done.then(() => this.process.exited).finally(() => running.delete(this));
   }
 
-  /** Resolves with the match once pattern appears on the console; rejects after timeoutMs or on exit. */
-  waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+  /** Resolves with the match once pattern appears on the console (after the first `from` characters); rejects after timeoutMs or on exit. */
+  waitFor(pattern: RegExp, timeoutMs = 90_000, from = 0): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const match = this.output.match(pattern);
+        const match = this.output.slice(from).match(pattern);
         if (!match) return false;
         cleanup();
         resolve(match);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { bundleFromCmdline, parseCmdline } from "../../src/boot/cmdline.ts";
+import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "../../src/boot/cmdline.ts";
 
 describe("parseCmdline", () => {
   test("splits key=value words and flags", () => {
@@ -50,5 +50,13 @@ describe("bundleFromCmdline", () => {
     expect(bundleFromCmdline(parseCmdline("GOETIABUNDLE=rescue"))).toBe("rescue");
     expect(bundleFromCmdline(parseCmdline("quiet"))).toBe("default");
     expect(bundleFromCmdline(parseCmdline("GOETIABUNDLE="))).toBe("default");
+  });
+});
+
+describe("emergencyFromCmdline", () => {
+  test("goetia.emergency, emergency, single and -s ask for the shell; a value does not", () => {
+    for (const word of ["goetia.emergency", "emergency", "single", "-s"]) expect(emergencyFromCmdline(parseCmdline(`quiet ${word}`))).toBe(word);
+    expect(emergencyFromCmdline(parseCmdline("quiet single=no"))).toBeUndefined();
+    expect(emergencyFromCmdline(parseCmdline("quiet -- single"))).toBeUndefined();
   });
 });
