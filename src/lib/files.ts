@@ -40,12 +40,12 @@ export function switchLink(link: string, target: string): void {
 }
 
 /**
- * Runs fn holding a flock on path (created if missing), waiting for it:
- * shared among readers, exclusive for a writer. Where the lock file cannot
- * be opened (a read-only folder that never had one), no writer can be at
- * work there either, and fn runs unlocked.
+ * Runs fn holding an exclusive flock on path (created if missing), waiting
+ * for it. Where the lock file cannot be opened (a read-only folder that
+ * never had one), no writer can be at work there either, and fn runs
+ * unlocked.
  */
-export function withFileLock<T>(path: string, kind: "shared" | "exclusive", fn: () => T): T {
+export function withFileLock<T>(path: string, fn: () => T): T {
   let fd: number;
   try {
     fd = openSync(path, "a+", 0o644);
@@ -56,7 +56,7 @@ export function withFileLock<T>(path: string, kind: "shared" | "exclusive", fn: 
     fd = existing;
   }
   try {
-    lockFile(fd, { exclusive: kind === "exclusive", wait: true });
+    lockFile(fd, { wait: true });
     return fn();
   } finally {
     closeSync(fd);

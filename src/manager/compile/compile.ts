@@ -5,7 +5,7 @@
 //
 //   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
 import { isMissing, switchLink, withFileLock } from "../../lib/files.ts";
@@ -57,10 +57,10 @@ function fingerprint(dir: string): string {
 /**
  * Compiles the tree's sources into a new database and switches `compiled`
  * to it, holding the tree's database lock: compiles never overlap, and a
- * database being copied live is never removed under the copy.
+ * database being copied live is never replaced under the copy.
  */
 export function compile(tree: Tree): Database {
-  return withFileLock(treePaths(tree).databaseLock, "exclusive", () => compileLocked(tree));
+  return withFileLock(treePaths(tree).databaseLock, () => compileLocked(tree));
 }
 
 function compileLocked(tree: Tree): Database {
@@ -106,13 +106,24 @@ function compileLocked(tree: Tree): Database {
   return db;
 }
 
+/** The compiled database if it is up to date with the sources. */
+function upToDate(tree: Tree): Database | undefined {
+  const { sourceDir, compiledLink } = treePaths(tree);
+  if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
+  const db = readDatabase(compiledLink);
+  return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
+}
+
 /** The current compiled database, compiling first when the sources have changed (unless another command just did). */
 export function compiled(tree: Tree): Database {
-  const { sourceDir, compiledLink, databaseLock } = treePaths(tree);
-  if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
-  const upToDate = () => {
-    const db = readDatabase(compiledLink);
-    return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
-  };
-  return upToDate() ?? withFileLock(databaseLock, "exclusive", () => upToDate() ?? compileLocked(tree));
+  return upToDate(tree) ?? withFileLock(treePaths(tree).databaseLock, () => upToDate(tree) ?? compileLocked(tree));
+}
+
+/** The current compiled database (compiled first if the sources changed) copied whole to target, in one hold of the lock: the copy is the database returned. */
+export function copyCompiled(tree: Tree, target: string): Database {
+  return withFileLock(treePaths(tree).databaseLock, () => {
+    const db = upToDate(tree) ?? compileLocked(tree);
+    cpSync(realpathSync(treePaths(tree).compiledLink), target, { recursive: true });
+    return db;
+  });
 }

@@ -122,6 +122,7 @@ async function transitionOne(
   { abort, timeoutCapMs }: ApplyOptions,
 ): Promise<Outcome> {
   const start = Date.now();
+  if (service.type === "oneshot") live.states.clearExit(service.name);
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
   reporter.started(service, direction);
   const own = direction === "up" ? service.timeoutUp : service.timeoutDown;

@@ -2,12 +2,12 @@
 // installs the compiled database as the live one; after that only
 // `goetia update` replaces it, restarting what changed. Opening it says
 // nothing: what it noticed is in `notes`, for the caller to tell.
-import { cpSync, existsSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { errnoCode, errorText } from "../../lib/errors.ts";
-import { switchLink, withFileLock } from "../../lib/files.ts";
+import { switchLink } from "../../lib/files.ts";
 import { treeEnvironment, treePaths, type Tree } from "../../lib/tree.ts";
-import { compiled } from "../compile/compile.ts";
+import { compiled, copyCompiled } from "../compile/compile.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
 import { StateStore } from "./state.ts";
@@ -76,26 +76,27 @@ export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
   };
 }
 
-/**
- * Makes the current compiled database the live one: a copy, then the live
- * link switched to it in one rename. Only the first of several commands
- * racing to install one wins (the others find it there); `goetia update`
- * (under the change lock) replaces it.
- */
-export function installLive(tree: Tree, { replace = false } = {}): void {
-  const paths = treePaths(tree);
-  const dir = `${paths.liveDb}-${Date.now()}-${process.pid}`;
-  withFileLock(paths.databaseLock, "shared", () => cpSync(realpathSync(paths.compiledLink), dir, { recursive: true }));
-  const previous = existsSync(paths.liveDb) ? realpathSync(paths.liveDb) : undefined;
-  if (replace) switchLink(paths.liveDb, basename(dir));
-  else {
-    try {
-      symlinkSync(basename(dir), paths.liveDb);
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      if (errnoCode(error) !== "EEXIST") throw error;
-      return; // another command installed it first
-    }
-  }
+/** Copies the current compiled database to a new live-<stamp>/ folder, not yet in use: `goetia update` plans with it, then switches. */
+export function stageLive(tree: Tree): { db: Database; dir: string } {
+  const dir = `${treePaths(tree).liveDb}-${Date.now()}-${process.pid}`;
+  return { db: copyCompiled(tree, dir), dir };
+}
+
+/** Makes a staged database the live one, in one rename of the live link; the one it replaces goes. */
+export function switchLive(tree: Tree, dir: string): void {
+  const { liveDb } = treePaths(tree);
+  const previous = existsSync(liveDb) ? realpathSync(liveDb) : undefined;
+  switchLink(liveDb, basename(dir));
   if (previous) rmSync(previous, { recursive: true, force: true });
+}
+
+/** Makes the current compiled database the live one, where there is none yet: of several commands racing to, the first wins. */
+function installLive(tree: Tree): void {
+  const { dir } = stageLive(tree);
+  try {
+    symlinkSync(basename(dir), treePaths(tree).liveDb);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    if (errnoCode(error) !== "EEXIST") throw error;
+  }
 }

@@ -1,13 +1,12 @@
 // A oneshot's up or down: its execline command line, run in the tree's clean
 // environment from /, never in the environment of whoever asked.
-import { writeFileSync } from "node:fs";
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
 import { spawnExecline } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
 
-/** Runs the script; it writes its own exit code into exitFile, for a change that outlives this one's goetia. */
+/** Runs the script; it writes its own exit code into exitFile (made empty by the caller), for a change that outlives this one's goetia. */
 export async function runOneshot(
   service: Service,
   direction: Direction,
@@ -18,8 +17,6 @@ export async function runOneshot(
 ): Promise<TransitionResult> {
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, message: "" };
-  // Made empty now, not by the script's shell: if it cannot be made, the script does not run at all.
-  writeFileSync(exitFile, "");
   const child = spawnExecline(script, env, exitFile);
   let cut: Cutoff | undefined;
   const cancel = onCutoff(timeoutMs, abort, (why) => {

@@ -26,7 +26,7 @@
 // longrun may still be kept up by s6, so it is stopped). `goetia status` adds
 // one state that no record holds: "restarting", a longrun up by goetia's
 // record whose daemon s6-supervise finds dead (and restarts).
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { readIfExists, writeAtomically } from "../../lib/files.ts";
@@ -89,7 +89,16 @@ export class StateStore {
 
   /** Where a oneshot's script writes its exit code, so that it is known even if goetia dies first. */
   exitFile(name: string): string {
-    mkdirSync(this.dir, { recursive: true });
     return join(this.dir, `${name}.exit`);
+  }
+
+  /**
+   * Empties the exit file before a oneshot's transition is put on record:
+   * an exit code found there later is this transition's, never an older
+   * one's. If it cannot be made, the script does not run at all.
+   */
+  clearExit(name: string): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(this.exitFile(name), "");
   }
 }

@@ -2,15 +2,15 @@
 // system; recompile, then make the running tree match. Services whose
 // definition changed are restarted (with what depends on them), removed ones
 // are stopped and unsupervised, new ones become available.
+import { rmSync } from "node:fs";
 import { EXIT } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { unsupervise } from "../../s6/scandir.ts";
-import { compiled } from "../compile/compile.ts";
 import type { Database } from "../database.ts";
 import { closure } from "../graph.ts";
 import { applyChange } from "./engine.ts";
-import { installLive, liveFrom, openLive } from "./live.ts";
+import { liveFrom, openLive, stageLive, switchLive } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
@@ -29,15 +29,20 @@ export function diffDatabases(before: Database, after: Database): { added: strin
 }
 
 export async function update(tree: Tree, reporter: Reporter, { dryRun = false } = {}): Promise<number> {
-  // The live side as it is (no source check: that is this command's own job), then the sources compiled once.
+  // The live side as it is (no source check: that is this command's own job), then the sources compiled
+  // once, into the copy that will go live: a compile meanwhile cannot change what this update applies.
   const before = openLive(tree, { checkSources: false });
-  const after = compiled(tree);
+  const staged = stageLive(tree);
+  const after = staged.db;
   reportProblems(after.problems);
   const plan = diffDatabases(before.db, after);
   const { added, removed, changed } = plan;
   log.info(`update: ${added.length} new, ${changed.length} changed, ${removed.length} removed`);
   for (const [label, names] of Object.entries(plan)) if (names.length > 0) log.info(`  ${label}: ${names.join(" ")}`);
-  if (dryRun) return EXIT.OK;
+  if (dryRun) {
+    rmSync(staged.dir, { recursive: true, force: true });
+    return EXIT.OK;
+  }
 
   const release = await takeLock(treePaths(tree).lock, "update", 30_000);
   try {
@@ -49,6 +54,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     const down = await applyChange(before, "down", stopping, reporter);
     const stuck = down.filter((o) => !o.ok).map((o) => o.name);
     if (stuck.length > 0) {
+      rmSync(staged.dir, { recursive: true, force: true });
       log.error(`update: could not stop ${stuck.join(", ")}; the old definitions stay live`);
       return EXIT.FAILED;
     }
@@ -56,7 +62,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     await unsupervise(treePaths(tree).scandir, longruns.map((name) => ({ name, liveDir: before.servicedir(name) })));
     for (const name of removed) before.states.remove(name);
 
-    installLive(tree, { replace: true });
+    switchLive(tree, staged.dir);
     const live = liveFrom(tree, after);
     const restart = wasUp.filter((name) => live.graph.atoms.has(name));
     const up = await applyChange(live, "up", planChange(live.graph, live.states.phase, "up", restart), reporter);
