@@ -35,6 +35,7 @@ test: build typecheck
 bench: build
 	$(BUN) bench/manager.ts
 	$(BUN) bench/shutdown.ts
+	$(BUN) bench/faults.ts
 
 clean:
 	rm -rf build

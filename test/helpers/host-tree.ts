@@ -110,6 +110,16 @@ export class HostTree {
     return entry.ns;
   }
 
+  /** How many times NAME logged EVENT. */
+  count(name: string, event: string): number {
+    return this.eventLog().filter((e) => e.name === name && e.event === event).length;
+  }
+
+  /** `goetia status --json`, parsed. */
+  async statusRows(): Promise<{ name: string; state: string; detail: string }[]> {
+    return JSON.parse((await this.goetia("status", "--json")).stdout);
+  }
+
   happened(name: string, event: string): boolean {
     return this.eventLog().some((e) => e.name === name && e.event === event);
   }
