@@ -2,7 +2,7 @@
 // compile with the service, the file and the cause, printed with control
 // characters escaped; nothing hangs; the rest still loads.
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers/guest.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -67,6 +67,15 @@ describe("refused at compile, with the file and the cause", () => {
     // Nothing from a source file reaches the terminal raw.
     expect(run.out).not.toContain("\x1b");
     expect(run.out).toContain("compiled 1 services");
+  });
+
+  test("what a killed compile leaves behind blocks nothing: a stale compiled.new link and a half-made database", async () => {
+    tree.oneshot("one");
+    symlinkSync("compiled-0-0", join(tree.conf, "compiled.new"));
+    mkdirSync(join(tree.conf, "compiled-1-1/servicedirs"), { recursive: true });
+    expect((await tree.goetia("compile")).code).toBe(0);
+    const left = readdirSync(tree.conf).filter((entry) => entry.startsWith("compiled"));
+    expect(left.sort()).toEqual(["compiled", readlinkSync(join(tree.conf, "compiled"))].sort());
   });
 
   test("a hidden service is named, not silently dropped", async () => {

@@ -3,8 +3,10 @@
 import { treePaths } from "../../lib/tree.ts";
 import { readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
+import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import { isLockHeld } from "./lock.ts";
+import { recordedExit } from "./oneshot.ts";
 import { isTransitional, type ShownState } from "./state.ts";
 
 export interface StatusRow {
@@ -34,7 +36,7 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
     };
     if (isTransitional(record.phase) && !underWay()) {
       row.state = "interrupted";
-      row.detail = `goetia was stopped while it was ${record.phase} it; the next change settles it`;
+      row.detail = `goetia was stopped while it was ${record.phase} it${scriptSince(live, service)}; the next change settles it`;
     }
     const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
     if (s6?.pid) row.pid = s6.pid;
@@ -45,6 +47,13 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
     }
     return row;
   });
+}
+
+/** What became of an interrupted oneshot's script: the exit code its shell wrote, if it has ended. */
+function scriptSince(live: Live, service: Service): string {
+  if (service.type !== "oneshot") return "";
+  const exit = recordedExit(live.states.exitFile(service.name));
+  return exit === undefined ? "" : `, and its script has since exited ${exit}`;
 }
 
 export function formatTable(rows: StatusRow[]): string {
