@@ -25,9 +25,11 @@ export interface Database {
   bundles: Record<string, string[]>;
   dependencies: Record<string, string[]>;
   problems: Problem[];
+  /** Services and bundles found in the sources but left out, broken or needing what is. */
+  leftOut: string[];
 }
 
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export const databasePaths = (dir: string) => ({
   json: join(dir, "db.json"),

@@ -64,3 +64,27 @@ test("a bundle three levels deep comes up whole, in dependency order, at boot", 
   expect(out).toContain("LISTENING=1");
   expect(out).not.toContain("goetia: starting syslogd");
 });
+
+test("a pipeline named in the default bundle comes up at boot: the producer's lines reach its logger", async () => {
+  const image = buildImage("pipeline", {
+    [`${SRC}/talker/type`]: "longrun\n",
+    [`${SRC}/talker/run`]: "#!/bin/sh\nwhile :; do echo talker-says-hi; sleep 1; done\n",
+    [`${SRC}/talker/producer-for`]: "listener\n",
+    [`${SRC}/listener/type`]: "longrun\n",
+    [`${SRC}/listener/run`]: "#!/bin/sh\nwhile read line; do echo \"$line\" >> /run/listened; done\n",
+    [`${SRC}/listener/consumer-for`]: "talker\n",
+    [`${SRC}/listener/pipeline-name`]: "talk\n",
+    "etc/goetia/system/src/base/default/contents": "hostname\nsyslogd\nconsole-shell\ntalk\n",
+    [`${SRC}/the-end/type`]: "oneshot\n",
+    [`${SRC}/the-end/up`]: "foreground { sleep 2 } foreground { cat /run/listened } goetia poweroff\n",
+    [`${SRC}/the-end/dependencies`]: "talk\n",
+    "etc/goetia/system/src/base/default/contents.d/the-end": "",
+  });
+  const guest = new Guest(image);
+  expect(await guest.exited).toBe(0);
+  const out = guest.output;
+  expect(out).not.toContain("which does not exist");
+  expect(out.indexOf("goetia: up listener")).toBeLessThan(out.indexOf("goetia: starting talker"));
+  expect(out).toMatch(/\ntalker-says-hi\r?\n/);
+  expect(out).toContain("reboot: Power down");
+});

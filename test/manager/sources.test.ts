@@ -125,3 +125,23 @@ describe("read-only users", () => {
     expect(JSON.parse(run.stdout.toString()).map((row: { name: string; state: string }) => `${row.name}:${row.state}`)).toEqual(["one:up"]);
   });
 });
+
+describe("what is left out", () => {
+  test("compile ends with one line naming what it left out", async () => {
+    tree.oneshot("fine");
+    tree.oneshot("needs-ghost", { deps: ["ghost"] });
+    tree.service("no-up", { type: "oneshot\n" });
+    const run = await tree.goetia("compile");
+    expect(run.code).toBe(1);
+    expect(run.out).toContain("goetia: error: 2 left out of the sources: needs-ghost, no-up\n");
+  });
+
+  test("when every service is broken, list says that nothing is loaded, and why, and fails", async () => {
+    tree.service("no-up", { type: "oneshot\n" });
+    tree.oneshot("needs-no-up", { deps: ["no-up"] });
+    await tree.start();
+    const run = await tree.goetia("list");
+    expect(run.code).toBe(1);
+    expect(run.out).toContain("goetia: error: no service is loaded: all 2 found are broken (goetia compile says why)");
+  });
+});

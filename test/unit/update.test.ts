@@ -8,7 +8,7 @@ function database(fingerprints: Record<string, string>): Database {
   for (const [name, fingerprint] of Object.entries(fingerprints)) {
     services[name] = { name, type: "oneshot", dir: `/src/${name}`, contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], fingerprint };
   }
-  return { version: 1, compiledAt: 0, sourceStamp: "", services, bundles: {}, dependencies: {}, problems: [] };
+  return { version: 2, compiledAt: 0, sourceStamp: "", services, bundles: {}, dependencies: {}, problems: [], leftOut: [] };
 }
 
 test("services are added, removed or changed by their fingerprint, each list sorted", () => {

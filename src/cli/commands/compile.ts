@@ -15,7 +15,7 @@ export default defineCommand({
   run({ args }) {
     const tree = treeOf(args);
     const db = compile(tree);
-    reportProblems(db.problems);
+    reportProblems(db);
     const bundles = Object.keys(db.bundles).length;
     log.info(`compiled ${Object.keys(db.services).length} services and ${bundles} bundles into ${treePaths(tree).compiledLink}`);
     return db.problems.length > 0 ? EXIT.FAILED : EXIT.OK;

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { FailedError } from "../../lib/errors.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
@@ -14,6 +15,10 @@ export default defineCommand({
     const live = openLive(treeOf(args));
     reportOpening(live);
     const { graph } = live;
+    if (graph.atoms.size === 0 && graph.bundles.size === 0) {
+      const why = live.db.leftOut.length > 0 ? `all ${live.db.leftOut.length} found are broken (goetia compile says why)` : "there are none in the sources";
+      throw new FailedError(`no service is loaded: ${why}`);
+    }
     if (args.bundle) {
       for (const name of [...resolveNames(graph, [args.bundle])].sort()) console.log(name);
       return;

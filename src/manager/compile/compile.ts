@@ -96,6 +96,7 @@ function compileLocked(tree: Tree): Database {
     bundles: Object.fromEntries(graph.bundles),
     dependencies: Object.fromEntries(graph.dependencies),
     problems: graph.problems,
+    leftOut: [...sources.services.keys(), ...sources.broken].filter((name) => !graph.atoms.has(name) && !graph.bundles.has(name)).sort(),
   });
 
   switchLink(compiledLink, name);

@@ -17,13 +17,14 @@ export const consoleReporter: Reporter = {
   },
 };
 
-/** Each problem in the sources, named by service and file. */
-export function reportProblems(problems: Problem[]): void {
+/** Each problem in the sources, named by service and file, then one line for what was left out. */
+export function reportProblems({ problems, leftOut }: { problems: Problem[]; leftOut: string[] }): void {
   for (const problem of problems) log.error(describeProblem(problem));
+  if (leftOut.length > 0) log.error(`${leftOut.length} left out of the sources: ${leftOut.join(", ")}`);
 }
 
 /** What opening the live tree noticed; with problems, the sources' problems too (commands that act show them). */
 export function reportOpening(live: Live, { problems = false } = {}): void {
-  if (problems) reportProblems(live.db.problems);
+  if (problems) reportProblems(live.db);
   for (const note of live.notes) log[note.level](note.text);
 }

@@ -34,7 +34,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
   const before = openLive(tree, { checkSources: false });
   const staged = stageLive(tree);
   const after = staged.db;
-  reportProblems(after.problems);
+  reportProblems(after);
   const plan = diffDatabases(before.db, after);
   const { added, removed, changed } = plan;
   log.info(`update: ${added.length} new, ${changed.length} changed, ${removed.length} removed`);
