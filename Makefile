@@ -14,7 +14,7 @@ setup:
 build: setup build/goetia
 
 build/goetia: $(SOURCES)
-	$(BUN) build --compile --target=bun-linux-x64 src/main.ts --outfile $@
+	$(BUN) build --compile --bytecode --target=bun-linux-x64 src/main.ts --outfile $@
 
 # OVERLAY=DIR: copied over the image's root last (add or replace services).
 initramfs: build

@@ -29,4 +29,4 @@ function roleFor(name: string, args: string[]): Role {
   return async () => (await import("./cli/index.ts")).runCli(commandLine);
 }
 
-process.exit(await roleFor(basename(process.argv0), process.argv.slice(2))());
+void roleFor(basename(process.argv0), process.argv.slice(2))().then((code) => process.exit(code));

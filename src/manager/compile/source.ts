@@ -93,15 +93,28 @@ function serviceDirs(sourceDir: string, problems: Problem[]): string[] {
 
 type Report = (file: string, message: string) => void;
 
-/** One service's files, read with every failure reported against the file. */
+/**
+ * One service's files, read with every failure reported against the file.
+ * The folder is listed once: a file it does not hold is not asked for (most
+ * of the format's files are optional, and each failed open costs).
+ */
 class SourceFiles {
+  private readonly entries = new Set<string>();
+
   constructor(
     readonly dir: string,
     readonly fail: Report,
-  ) {}
+  ) {
+    try {
+      for (const entry of listDir(dir, true)) this.entries.add(entry);
+    } catch (error) {
+      fail("", `cannot be read: ${errorText(error)}`);
+    }
+  }
 
   /** The whole text, or undefined when the file does not exist; an unreadable file is a problem. */
   text(file: string): string | undefined {
+    if (!this.exists(file)) return undefined;
     try {
       return readIfExists(join(this.dir, file));
     } catch (error) {
@@ -146,7 +159,7 @@ class SourceFiles {
   /** The names in NAME.d/ (empty files) and NAME (one per line), each with the file that names it; each name checked. */
   names(base: string): Record<string, string> {
     const origins: Record<string, string> = {};
-    for (const name of listDir(join(this.dir, `${base}.d`), false)) origins[name] = `${base}.d/${name}`;
+    if (this.exists(`${base}.d`)) for (const name of listDir(join(this.dir, `${base}.d`), false)) origins[name] = `${base}.d/${name}`;
     for (const name of this.lines(base) ?? []) origins[name] ??= base;
     for (const [name, file] of Object.entries(origins)) {
       const reason = badNameReason(name);
@@ -156,7 +169,7 @@ class SourceFiles {
   }
 
   exists(file: string): boolean {
-    return existsSync(join(this.dir, file));
+    return this.entries.has(file);
   }
 }
 
@@ -170,7 +183,7 @@ function readService(name: string, dir: string, problem: Report): Service | unde
   });
 
   const type = files.line("type");
-  if (broken) return undefined;
+  if (broken) return undefined; // unreadable: already told
   if (type === undefined) return void problem("type", "missing: every service needs a type file");
   if (!TYPES.includes(type as ServiceType)) return void problem("type", `unknown type "${type}": expected longrun, oneshot or bundle`);
 
