@@ -25,8 +25,9 @@ beforeAll(() => {
     [`${SRC}/slow/type`]: "oneshot\n",
     [`${SRC}/slow/up`]: "sleep 60\n",
     [`${SRC}/impatient/type`]: "oneshot\n",
-    // The second request runs in a session of its own: the interrupted boot must not take it along.
-    [`${SRC}/impatient/up`]: "foreground { sleep 2 } foreground { goetia poweroff } setsid goetia reboot\n",
+    // The requests come from the background, so that only slow is in flight when the boot is
+    // interrupted, however fast stage 3 is; the second runs in a session of its own.
+    [`${SRC}/impatient/up`]: "background { foreground { sleep 2 } foreground { goetia poweroff } setsid goetia reboot } true\n",
     [`${SRC}/busy-boot/type`]: "bundle\n",
     [`${SRC}/busy-boot/contents`]: "slow\nimpatient\n",
     // A process outside supervision that ignores SIGTERM: only stage 4's KILL ends it.
