@@ -22,9 +22,13 @@ export interface WaitOptions {
   abort?: AbortSignal;
 }
 
-/** True once an s6-supervise process listens on dir's control fifo. */
+/**
+ * True once an s6-supervise process listens on dir's control fifo and has
+ * written its first status (it opens the fifo a moment before: a command
+ * sent in between would find no status to wait on).
+ */
 export function isSupervised(dir: string): boolean {
-  return hasReader(join(dir, "supervise", "control"));
+  return hasReader(join(dir, "supervise", "control")) && readStatus(dir) !== undefined;
 }
 
 /** Sends s6-svc command letters ("u" up, "d" down, "k" kill...) without waiting. */
