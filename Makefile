@@ -36,6 +36,8 @@ bench: build
 	$(BUN) bench/manager.ts
 	$(BUN) bench/shutdown.ts
 	$(BUN) bench/faults.ts
+	$(BUN) bench/compile.ts
+	$(BUN) bench/boot.ts
 
 clean:
 	rm -rf build

@@ -25,14 +25,14 @@ export async function bootToPrompt(image: string, kernelArgs: string[] = [], mon
   return guest;
 }
 
-/** Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading "#!" makes it executable). */
-export function buildImage(name: string, files: Record<string, string> = {}): string {
+/** Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading "#!", or bytes (a program), make it executable). */
+export function buildImage(name: string, files: Record<string, string | Uint8Array> = {}): string {
   const overlay = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
-  for (const [path, text] of Object.entries(files)) {
+  for (const [path, content] of Object.entries(files)) {
     const target = join(overlay, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-    if (text.startsWith("#!")) chmodSync(target, 0o755);
+    writeFileSync(target, content);
+    if (typeof content !== "string" || content.startsWith("#!")) chmodSync(target, 0o755);
   }
   const image = join(ROOT, "build", `test-${name}.img`);
   const build = Bun.spawnSync(["scripts/build-initramfs.sh", "-o", image, overlay], { cwd: ROOT, stderr: "pipe" });

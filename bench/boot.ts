@@ -1,0 +1,127 @@
+// Benchmark: the boot, against a hand-written one (QEMU, TCG).
+//
+// Three images from the same root, booted alternately: goetia's; the
+// baseline, whose /init is a busybox sh script that mounts the same file
+// systems, copies the same two longruns into a scandir with `down` files,
+// execs s6-svscan as PID 1 and, in a background subshell, runs `hostname -F`,
+// then `s6-svc -u` and `s6-svwait -u` on both longruns; and the floor, the
+// baseline whose /init first runs an empty Bun executable once (in place of
+// goetia's binary, so the image keeps its size): what any init whose stage
+// 1 is a Bun program pays. Each guest reports, on the kernel's clock, when
+// /init started (PID 1's start time) and when its bundle was up (the
+// baseline's script writes it; goetia's service records say it).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildImage, Guest, ROOT } from "../test/helpers/guest.ts";
+import { writeResults } from "./results.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const AIM = 1.5;
+
+const baselineInit = (preamble: string) => `#!/bin/sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc -o nosuid,nodev,noexec proc /proc
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o nosuid,noexec,gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
+${preamble}
+mkdir -p /run/sv /run/service
+for s in syslogd console-shell; do
+  cp -a /etc/goetia/system/src/base/$s /run/sv/$s
+  touch /run/sv/$s/down
+  ln -s /run/sv/$s /run/service/$s
+done
+(
+  hostname -F /etc/hostname
+  until s6-svok /run/sv/syslogd && s6-svok /run/sv/console-shell; do sleep 0.01; done
+  s6-svc -u /run/sv/syslogd /run/sv/console-shell
+  s6-svwait -u /run/sv/syslogd /run/sv/console-shell
+  cut -d' ' -f1 /proc/uptime > /run/bundle-up
+  echo "baseline: bundle up"
+) </dev/null >/dev/console 2>&1 &
+exec s6-svscan /run/service
+`;
+
+/** Prints "TIMES <init start s> <bundle up s>" on the kernel's clock. */
+const REPORT = {
+  goetia: `up=$(cut -d' ' -f1 /proc/uptime); now=$(date +%s%3N); last=$(cat /run/system/goetia/state/*.json | grep -o '"since":[0-9]*' | cut -d: -f2 | sort -n | tail -1); echo TIMES $(cut -d' ' -f22 /proc/1/stat) $(awk "BEGIN { print $up - ($now - $last) / 1000 }")`,
+  baseline: `echo TIMES $(cut -d' ' -f22 /proc/1/stat) $(cat /run/bundle-up)`,
+};
+
+interface Sample {
+  initS: number;
+  upS: number;
+  promptMs: number;
+  pid1RssKb: number;
+  allRssKb: number;
+}
+
+async function boot(image: string, report: string): Promise<Sample> {
+  const started = performance.now();
+  const guest = new Guest(image);
+  await guest.waitFor(/goetia:~# /);
+  const promptMs = performance.now() - started;
+  const from = guest.output.length;
+  guest.type(`${report}; echo RSS $(grep VmRSS /proc/1/status | tr -s ' ' | cut -d' ' -f2) $(cat /proc/[0-9]*/status 2>/dev/null | grep VmRSS | tr -s ' ' | cut -d' ' -f2 | awk '{ s += $1 } END { print s }')`);
+  const [, ticks, up] = await guest.waitFor(/\nTIMES (\d+) ([\d.]+)/, 30_000, from);
+  const [, pid1, all] = await guest.waitFor(/\nRSS (\d+) (\d+)/, 30_000, from);
+  guest.type("poweroff -f");
+  await guest.exited;
+  return { initS: Number(ticks) / 100, upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all) };
+}
+
+const images = {
+  goetia: { image: buildImage("bench-boot"), report: REPORT.goetia },
+  baseline: { image: buildImage("bench-baseline", { init: baselineInit("") }), report: REPORT.baseline },
+  floor: {
+    // The empty Bun executable stands where goetia's binary was: the image keeps its size.
+    image: (() => {
+      const empty = join(ROOT, "build", "bench-empty");
+      Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--target=bun-linux-x64", join(ROOT, "bench", "empty.ts"), "--outfile", empty]);
+      return buildImage("bench-floor", { init: baselineInit("/usr/sbin/goetia"), "usr/sbin/goetia": readFileSync(empty) });
+    })(),
+    report: REPORT.baseline,
+  },
+};
+
+const samples: Record<keyof typeof images, Sample[]> = { goetia: [], baseline: [], floor: [] };
+for (let run = 0; run < RUNS; run++) {
+  for (const [name, { image, report }] of Object.entries(images) as [keyof typeof images, { image: string; report: string }][]) {
+    const sample = await boot(image, report);
+    samples[name].push(sample);
+    console.log(`${name} run ${run + 1}: /init at ${sample.initS.toFixed(2)} s, bundle up ${((sample.upS - sample.initS) * 1000).toFixed(0)} ms later`);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+const initToUp = (name: keyof typeof images) => samples[name].map((s) => (s.upS - s.initS) * 1000);
+const row = (name: keyof typeof images) => {
+  const s = samples[name];
+  const ms = initToUp(name);
+  return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / median(initToUp("baseline"))).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.allRssKb))} |`;
+};
+const sizeMb = (path: string) => (Bun.file(path).size / 1e6).toFixed(0);
+const goetiaUp = median(initToUp("goetia"));
+const floorUp = median(initToUp("floor"));
+const baseUp = median(initToUp("baseline"));
+
+writeResults(
+  "Boot: goetia against a hand-written boot script",
+  [
+    `QEMU TCG, the default bundle (hostname, syslogd, console-shell), ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = PID 1's start time (10 ms steps), bundle up = the baseline script's mark or the latest of goetia's service records. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
+    "",
+    "| image | kernel start → /init (ms) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | all processes' RSS |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    row("goetia"),
+    row("baseline"),
+    row("floor"),
+    "",
+    `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
+    "",
+    `Sizes: build/goetia ${sizeMb(join(ROOT, "build/goetia"))} MB, the goetia image ${sizeMb(images.goetia.image)} MB.`,
+  ].join("\n"),
+);
