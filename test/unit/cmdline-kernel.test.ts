@@ -4,6 +4,7 @@
 // array as the C does, so the two share no code and no shortcut.
 import { expect, test } from "bun:test";
 import { parseCmdline, type KernelCommandLine } from "../../src/boot/cmdline.ts";
+import { random } from "../helpers/random.ts";
 
 const isspace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
@@ -61,15 +62,6 @@ function kernelParse(line: string): KernelCommandLine {
   return result;
 }
 
-/** A tiny deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("the port agrees with the kernel on lines of known meaning", () => {
   expect(kernelParse('console=ttyS0 a="b c" "d=e f" "x y" -- z=1')).toEqual({ params: { console: "ttyS0", a: "b c", d: "e f" }, flags: ["x y"] });

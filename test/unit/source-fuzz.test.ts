@@ -10,19 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGraph } from "../../src/manager/compile/check.ts";
 import { badNameReason, loadSources } from "../../src/manager/compile/source.ts";
+import { random } from "../helpers/random.ts";
 
 // On a tmpfs when there is one: thousands of small files.
 const root = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "goetia-fuzz-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("2,000 generated source trees: no throw, every problem placed, what loads is consistent", () => {
   const next = random(7);
