@@ -39,6 +39,7 @@ export function schedule(
 
   return new Promise((resolve) => {
     const ready = order.filter((name) => pending.get(name) === 0);
+    let next = 0; // ready[next...] are waiting to be started
     const done = (outcome: Outcome) => {
       outcomes.set(outcome.name, outcome);
       for (const follower of followers.get(outcome.name)!) {
@@ -49,7 +50,8 @@ export function schedule(
       }
     };
     const drain = () => {
-      for (let name = ready.shift(); name !== undefined; name = ready.shift()) {
+      for (; next < ready.length; next++) {
+        const name = ready[next];
         const blocker = blockers.get(name);
         if (blocker !== undefined) done(skip(name, blocker));
         else
@@ -83,33 +85,33 @@ export async function applyChange(
   const unsupervised = direction === "up" ? await superviseLongruns(live, services) : new Set<string>();
   const act = async (name: string): Promise<Outcome> => {
     const service = live.graph.atoms.get(name)!;
-    if (unsupervised.has(name)) return fail(live, service, direction, reporter, "s6-svscan did not pick it up: no supervisor");
+    if (unsupervised.has(name)) return failed(live, name, direction, reporter, "s6-svscan did not pick it up: no supervisor");
     try {
       return await transitionOne(live, service, direction, reporter, options);
     } catch (error) {
       // Its record could not be written (ENOSPC...): say so; the record may stay behind, and status shows it interrupted.
-      return fail(live, service, direction, reporter, errorText(error));
+      return failed(live, name, direction, reporter, errorText(error));
     }
   };
-  return schedule(waitsFor(live.graph, direction), services, act, (name, blocker) => skip(live, name, direction, blocker, reporter));
+  const skip = (name: string, blocker: string) =>
+    failed(live, name, direction, reporter, `${direction === "up" ? "dependency" : "dependent"} ${blocker} failed`, { skipped: true });
+  return schedule(waitsFor(live.graph, direction), services, act, skip);
 }
 
-function skip(live: Live, name: string, direction: Direction, blocker: string, reporter: Reporter): Outcome {
-  const relation = direction === "up" ? "dependency" : "dependent";
-  const reason = `${relation} ${blocker} failed`;
-  if (direction === "up") live.states.set(name, { phase: "failed", since: Date.now(), reason });
-  const outcome = { name, ok: false, skipped: true, reason, durationMs: 0 };
-  reporter.finished(outcome, direction);
-  return outcome;
-}
-
-function fail(live: Live, service: Service, direction: Direction, reporter: Reporter, reason: string): Outcome {
-  try {
-    live.states.set(service.name, { phase: "failed", since: Date.now(), reason });
-  } catch {
-    // The failure being told may be this very write's; the line below tells it.
+/**
+ * Records a failure and tells it. A service skipped going down keeps its
+ * record (it is still up). Writing the record may itself fail (ENOSPC): the
+ * line told is then all there is.
+ */
+function failed(live: Live, name: string, direction: Direction, reporter: Reporter, reason: string, { skipped = false } = {}): Outcome {
+  if (!skipped || direction === "up") {
+    try {
+      live.states.set(name, { phase: "failed", since: Date.now(), reason });
+    } catch {
+      // The failure being told may be this very write's; the line below tells it.
+    }
   }
-  const outcome = { name: service.name, ok: false, skipped: false, reason, durationMs: 0 };
+  const outcome = { name, ok: false, skipped, reason, durationMs: 0 };
   reporter.finished(outcome, direction);
   return outcome;
 }
