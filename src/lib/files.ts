@@ -51,9 +51,12 @@ export function withFileLock<T>(path: string, fn: () => T): T {
     fd = openSync(path, "a+", 0o644);
   } catch (error) {
     if (errnoCode(error) !== "EACCES" && errnoCode(error) !== "EROFS") throw error;
-    const existing = readIfExists(path) === undefined ? undefined : openSync(path, "r");
-    if (existing === undefined) return fn();
-    fd = existing;
+    try {
+      fd = openSync(path, "r");
+    } catch (again) {
+      if (isMissing(again)) return fn();
+      throw again;
+    }
   }
   try {
     lockFile(fd, { wait: true });
