@@ -55,12 +55,16 @@ const REPORT = {
   baseline: `echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 
+/** In goetia's guest: how long `goetia --version` and `goetia status` take, on the kernel's clock (10 ms steps). */
+const COMMANDS = `for c in --version status; do a=$(cut -d' ' -f1 /proc/uptime); goetia $c >/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo CMD $c $(awk "BEGIN { print ($b - $a) * 1000 }"); done`;
+
 interface Sample {
   initS: number;
   upS: number;
   promptMs: number;
   pid1RssKb: number;
   allRssKb: number;
+  commands: Record<string, number>;
 }
 
 async function boot(image: string, report: string): Promise<Sample> {
@@ -72,9 +76,16 @@ async function boot(image: string, report: string): Promise<Sample> {
   guest.type(`${report}; echo RSS $(grep VmRSS /proc/1/status | tr -s ' ' | cut -d' ' -f2) $(cat /proc/[0-9]*/status 2>/dev/null | grep VmRSS | tr -s ' ' | cut -d' ' -f2 | awk '{ s += $1 } END { print s }')`);
   const [, init, up] = await guest.waitFor(/\nTIMES ([\d.]+) ([\d.]+)/, 30_000, from);
   const [, pid1, all] = await guest.waitFor(/\nRSS (\d+) (\d+)/, 30_000, from);
+  const commands: Record<string, number> = {};
+  if (report === REPORT.goetia) {
+    const after = guest.output.length;
+    guest.type(COMMANDS);
+    await guest.waitFor(/\nCMD status [\d.]+/, 30_000, after);
+    for (const [, command, ms] of guest.output.slice(after).matchAll(/\nCMD (\S+) ([\d.]+)/g)) commands[command] = Number(ms);
+  }
   guest.type("poweroff -f");
   await guest.exited;
-  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all) };
+  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands };
 }
 
 const images = {
@@ -125,6 +136,8 @@ writeResults(
     row("floor"),
     "",
     `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
+    "",
+    `In the guest (medians): \`goetia --version\` ${median(samples.goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(samples.goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms).`,
     "",
     `Sizes: build/goetia ${sizeMb(join(ROOT, "build/goetia"))} MB, the goetia image ${sizeMb(images.goetia.image)} MB.`,
   ].join("\n"),
