@@ -10,7 +10,7 @@
 // 1 is a Bun program pays. Each guest reports, on the kernel's clock, when
 // /init started (the kernel's "Run /init" line in dmesg, after the
 // initramfs is unpacked) and when its bundle was up (the baseline's script
-// writes it; goetia's service records say it).
+// writes it; goetia's boot timeline says it).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildImage, Guest, ROOT } from "../test/helpers/guest.ts";
@@ -49,9 +49,9 @@ exec s6-svscan /run/service
 /** When the kernel ran /init, in seconds on its clock. */
 const INIT_AT = `$(dmesg | grep -m1 'Run /init as init process' | tr -d '[]' | awk '{ print $1 }')`;
 
-/** Prints "TIMES <init start s> <bundle up s>" on the kernel's clock. */
+/** Prints "TIMES <init start s> <bundle up s>" on the kernel's clock; goetia's also its boot marks (stage 1, stage 2 forked and running). */
 const REPORT = {
-  goetia: `up=$(cut -d' ' -f1 /proc/uptime); now=$(date +%s%3N); last=$(cat /run/system/goetia/state/*.json | grep -o '"since":[0-9]*' | cut -d: -f2 | sort -n | tail -1); echo TIMES ${INIT_AT} $(awk "BEGIN { print $up - ($now - $last) / 1000 }")`,
+  goetia: `echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline)`,
   baseline: `echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 
@@ -65,6 +65,8 @@ interface Sample {
   pid1RssKb: number;
   allRssKb: number;
   commands: Record<string, number>;
+  /** goetia's boot marks, in seconds on the kernel's clock. */
+  marks: Record<string, number>;
 }
 
 async function boot(image: string, report: string): Promise<Sample> {
@@ -77,7 +79,10 @@ async function boot(image: string, report: string): Promise<Sample> {
   const [, init, up] = await guest.waitFor(/\nTIMES ([\d.]+) ([\d.]+)/, 30_000, from);
   const [, pid1, all] = await guest.waitFor(/\nRSS (\d+) (\d+)/, 30_000, from);
   const commands: Record<string, number> = {};
+  const marks: Record<string, number> = {};
   if (report === REPORT.goetia) {
+    const [, line] = await guest.waitFor(/\nMARKS (.*)\r?\n/, 30_000, from);
+    for (const [, what, s] of line.matchAll(/([\w-]+)=([\d.]+)/g)) marks[what] = Number(s);
     const after = guest.output.length;
     guest.type(COMMANDS);
     await guest.waitFor(/\nCMD status [\d.]+/, 30_000, after);
@@ -85,7 +90,7 @@ async function boot(image: string, report: string): Promise<Sample> {
   }
   guest.type("poweroff -f");
   await guest.exited;
-  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands };
+  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands, marks };
 }
 
 const images = {
@@ -127,7 +132,7 @@ const baseUp = median(initToUp("baseline"));
 writeResults(
   "Boot: goetia against a hand-written boot script",
   [
-    `QEMU TCG, the default bundle (hostname, syslogd, console-shell), ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or the latest of goetia's service records. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
+    `QEMU TCG, the default bundle (hostname, syslogd, console-shell), ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
     "",
     "| image | kernel start → /init (ms, the initramfs unpacked) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | all processes' RSS |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -136,6 +141,19 @@ writeResults(
     row("floor"),
     "",
     `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
+    "",
+    "Where goetia's time goes (medians, ms): " +
+      (
+        [
+          ["/init → stage 1 running (the shim, one Bun start)", "stage1", undefined],
+          ["stage 1's work, to stage 2 forked", "stage2-forked", "stage1"],
+          ["stage 2: starting the binary (a second Bun start)", "stage2", "stage2-forked"],
+          ["stage 2 running → bundle up (database, the services)", "bundle-up", "stage2"],
+        ] as [string, string, string | undefined][]
+      )
+        .map(([what, to, from]) => `${what} ${median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000)).toFixed(0)}`)
+        .join("; ") +
+      ".",
     "",
     `In the guest (medians): \`goetia --version\` ${median(samples.goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(samples.goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms).`,
     "",

@@ -13,6 +13,7 @@ import * as libc from "../sys/libc.ts";
 import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
 import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
+import { bootTimeline } from "./timeline.ts";
 
 /** The file systems every goetia machine has, mounted in this order. */
 const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number, data: string | null][] = [
@@ -43,6 +44,7 @@ export function stage1(): never {
 }
 
 function boot(): never {
+  const startedNs = libc.monotonicNs();
   process.env.PATH = DEFAULT_PATH;
   process.umask(0o022);
   for (const [source, target, type, flags, data] of EARLY_MOUNTS) mountOnce(source, target, type, flags, data);
@@ -56,6 +58,7 @@ function boot(): never {
   log.info(`stage 1: bundle ${bundle}`);
 
   cpSync(paths.runImage, tree.runDir, { recursive: true, verbatimSymlinks: true });
+  bootTimeline(tree).mark("stage1", startedNs); // /run is there only now
   mkdirSync(paths.catchAllLog, { recursive: true });
   if (!existsSync(paths.catchAllFifo)) libc.mkfifo(paths.catchAllFifo, 0o600);
   chmodSync(paths.scandir, 0o755);

@@ -15,10 +15,13 @@ import { hasReader } from "../s6/control.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
 import { runEmergencyShell } from "./emergency.ts";
+import { bootTimeline } from "./timeline.ts";
 
 /** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first. */
 export async function stage2(requested: string, emergency?: string): Promise<number> {
   const tree = systemTree();
+  const timeline = bootTimeline(tree);
+  timeline.markStart("stage2");
   const { scandir, catchAllFifo } = treePaths(tree);
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
@@ -39,6 +42,7 @@ export async function stage2(requested: string, emergency?: string): Promise<num
       return EXIT.FAILED;
     }
     code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
+    timeline.mark(code === EXIT.OK ? "bundle-up" : "bundle-not-up");
     // 2 is a shutdown taking over the boot: no shell then.
     if (code === EXIT.FAILED) shell(`bundle ${bundle} did not fully come up (goetia status says why)`);
   } catch (error) {
