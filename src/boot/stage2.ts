@@ -3,7 +3,7 @@
 // asked on the kernel command line, or when the bundle is missing or does
 // not fully come up, it opens an emergency shell on the console first or
 // after: s6-svscan runs, so goetia status and goetia change work there.
-import { constants, openSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
@@ -11,7 +11,6 @@ import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { consoleReporter, reportOpening } from "../manager/run/report.ts";
-import { hasReader } from "../s6/control.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
 import { runEmergencyShell } from "./emergency.ts";
@@ -27,7 +26,9 @@ export async function stage2(requested: string, emergency?: string): Promise<num
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
     return EXIT.SYSTEM;
   }
-  await keepInCatchAllLog(catchAllFifo);
+  timeline.mark("scanned");
+  keepInCatchAllLog(catchAllFifo);
+  timeline.mark("logging");
   if (emergency !== undefined) {
     shell(`${emergency} on the kernel command line: no service is started yet`, `leave the shell to bring up ${requested}`);
   }
@@ -35,6 +36,7 @@ export async function stage2(requested: string, emergency?: string): Promise<num
   try {
     const live = openLive(tree);
     reportOpening(live, { problems: true });
+    timeline.mark("database");
     const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
     if (bundle !== requested) log.error(`GOETIABUNDLE=${requested}: no such bundle or service${bundle ? `; bringing up ${bundle} instead` : ""}`);
     if (bundle === undefined) {
@@ -62,9 +64,19 @@ function shell(why: string, after = "leave the shell to go on with whatever is u
 
 /**
  * The console scrolls away: keep the boot's account in the catch-all log too
- * (it is saved to disk at shutdown). Its logger may still be starting.
+ * (it is saved to disk at shutdown). Its logger may not read yet, and
+ * nothing waits for it: the fifo is opened as stage 1 opened it (a reading
+ * end of our own for a moment, so that opening the writing end neither
+ * blocks nor fails), and what is written waits in the pipe, which
+ * s6-svscan keeps open, until the logger reads it. Non-blocking: a logger
+ * that never comes costs lines, never the boot.
  */
-async function keepInCatchAllLog(fifo: string): Promise<void> {
-  if (!(await pollUntil(() => hasReader(fifo), 2_000))) return log.warn(`no catch-all logger on ${fifo}: this boot's account stays on the console only`);
-  copyLogTo(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+function keepInCatchAllLog(fifo: string): void {
+  try {
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    copyLogTo(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    closeSync(reader);
+  } catch (error) {
+    log.warn(`no catch-all log at ${fifo} (${errorText(error)}): this boot's account stays on the console only`);
+  }
 }

@@ -16,8 +16,11 @@ import { makeServicedir } from "./servicedir.ts";
 import { loadSources } from "./source.ts";
 
 /**
- * A stamp of every entry under the source directory: path, mode, size and
- * mtime. A folder that cannot be read stamps as such: compiling reports it.
+ * A stamp of every entry under the source directory: path and mode, and for
+ * what is not a folder its size and mtime (a folder's own size and mtime
+ * differ from one file system to the next, and its entries stamp it anyway:
+ * the same sources in an initramfs stamp as on the disk they were built on).
+ * A folder that cannot be read stamps as such: compiling reports it.
  */
 export function sourceStamp(sourceDir: string): string {
   const hash = createHash("sha256");
@@ -32,9 +35,9 @@ export function sourceStamp(sourceDir: string): string {
     for (const entry of entries) {
       const path = join(dir, entry);
       const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.mode}\0${stat.size}\0${stat.mtimeMs}\0`);
-      if (stat.isSymbolicLink()) hash.update(`${readlinkSync(path)}\0`);
+      hash.update(`${path}\0${stat.mode}\0`);
       if (stat.isDirectory()) walk(path);
+      else hash.update(`${stat.size}\0${stat.mtimeMs}\0${stat.isSymbolicLink() ? readlinkSync(path) : ""}\0`);
     }
   };
   walk(sourceDir);
