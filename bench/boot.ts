@@ -124,6 +124,8 @@ const row = (name: keyof typeof images) => {
   const ms = initToUp(name);
   return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / median(initToUp("baseline"))).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.allRssKb))} |`;
 };
+/** goetia's median time between two of its boot marks, in ms. */
+const part = (to: string, from: string) => median(samples.goetia.map((x) => (x.marks[to] - x.marks[from]) * 1000));
 const sizeMb = (path: string) => (Bun.file(path).size / 1e6).toFixed(0);
 const goetiaUp = median(initToUp("goetia"));
 const floorUp = median(initToUp("floor"));
@@ -154,6 +156,8 @@ writeResults(
         .map(([what, to, from]) => `${what} ${median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000)).toFixed(0)}`)
         .join("; ") +
       ".",
+    "",
+    `The two biggest costs goetia controls: the second Bun start (stage 2, ${part("stage2", "stage2-forked").toFixed(0)} ms), which stage 1 handing the bring-up to s6's and execline's own programs would remove; and stage 2's bring-up itself (${part("bundle-up", "stage2").toFixed(0)} ms), where each oneshot pays for a shell and execlineb before its own program (the shell writes the exit code that survives a killed change), and which that same generated bring-up would run at a script's cost.`,
     "",
     `In the guest (medians): \`goetia --version\` ${median(samples.goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(samples.goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms).`,
     "",
