@@ -37,7 +37,6 @@ const MAX_SCRIPT_BYTES = 128 * 1024 - 1;
 /** goetia derives file names from service names (NAME.json.new, NAME-log): this leaves them room under 255 bytes. */
 const MAX_NAME_BYTES = 240;
 
-
 /** s6-rc's rule, and goetia's room for derived names: a file name that is neither hidden nor reserved. */
 export function badNameReason(name: string): string | undefined {
   const bytes = Buffer.byteLength(name);

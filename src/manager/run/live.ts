@@ -33,17 +33,21 @@ export interface Live {
   notes: Note[];
 }
 
-/** The live database; checkSources (not during a shutdown) compiles changed sources first and notes that they wait for an update. */
+/**
+ * The live database, installed from the compiled one (compiled first if the
+ * sources changed) when there is none yet. With checkSources (not during a
+ * shutdown), sources changed since it was installed are compiled and noted:
+ * they wait for `goetia update`.
+ */
 export function openLive(tree: Tree, { checkSources = true } = {}): Live {
   const live = readDatabase(treePaths(tree).liveDb);
-  if (live && !checkSources) return liveFrom(tree, live);
+  if (!live) return liveFrom(tree, installLive(tree));
+  if (!checkSources) return liveFrom(tree, live);
   const notes: Note[] = [];
-  const latest = latestDatabase(tree, live, notes);
-  if (!live) installLive(tree);
-  else if (latest.sourceStamp !== live.sourceStamp) {
+  if (latestDatabase(tree, live, notes).sourceStamp !== live.sourceStamp) {
     notes.push({ level: "warn", text: "the sources have changed since they were applied: `goetia update` applies them" });
   }
-  return liveFrom(tree, live ?? latest, notes);
+  return liveFrom(tree, live, notes);
 }
 
 /**
@@ -90,13 +94,20 @@ export function switchLive(tree: Tree, dir: string): void {
   if (previous) rmSync(previous, { recursive: true, force: true });
 }
 
-/** Makes the current compiled database the live one, where there is none yet: of several commands racing to, the first wins. */
-function installLive(tree: Tree): void {
-  const { dir } = stageLive(tree);
+/**
+ * Makes the current compiled database the live one, where there is none
+ * yet, and returns it: of several commands racing to, the first wins, and
+ * the others return what it installed.
+ */
+function installLive(tree: Tree): Database {
+  const { liveDb } = treePaths(tree);
+  const { db, dir } = stageLive(tree);
   try {
-    symlinkSync(basename(dir), treePaths(tree).liveDb);
+    symlinkSync(basename(dir), liveDb);
+    return db;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     if (errnoCode(error) !== "EEXIST") throw error;
+    return readDatabase(liveDb) ?? db;
   }
 }
