@@ -2,7 +2,7 @@
 # Both install what they need first (scripts/setup.sh; quick when all is there).
 
 BUN := node_modules/.bin/bun
-SOURCES := $(shell find src -name '*.ts') package.json
+SOURCES := $(shell find src -name '*.ts' -o -name '*.sh') package.json
 OVERLAY ?=
 APPEND ?=
 
@@ -14,7 +14,7 @@ setup:
 build: setup build/goetia
 
 build/goetia: $(SOURCES)
-	$(BUN) build --compile --bytecode --target=bun-linux-x64 src/main.ts --outfile $@
+	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
 
 # OVERLAY=DIR: copied over the image's root last (add or replace services).
 initramfs: build

@@ -1,18 +1,24 @@
 // Stage 1: goetia as PID 1, for a few hundred milliseconds. It makes the
-// machine ready for a supervision tree, starts stage 2 as a child, and then
-// gives PID 1 to s6-svscan by execve: no Bun process stays resident.
-// Any failure before that exec ends in the emergency shell, never in a
+// machine ready for a supervision tree, starts the boot's bundle coming up
+// beside it, and gives PID 1 to s6-svscan by execve: no Bun process stays.
+// The bundle comes up through the bring-up compiled with the database (a
+// shell script driving s6's own programs: manager/bringup.ts); only when
+// that cannot be used (no database, sources changed since, an emergency
+// shell asked for first) does stage 2, goetia itself, do it.
+// Everything here goes through libc and pure code: under emulation a cold
+// boot pays for every module loaded (node:fs alone costs 100 ms there).
+// Any failure before the exec ends in the emergency shell, never in a
 // kernel panic (PID 1 exiting).
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { speakOnConsole } from "../lib/console.ts";
+import { treeEnvironment } from "../lib/envdir.ts";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
-import { DEFAULT_PATH, systemTree, treeEnvironment, treePaths } from "../lib/tree.ts";
+import { DEFAULT_PATH, systemTree, treePaths, type Tree } from "../lib/tree.ts";
+import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
 import { execSvscan } from "../s6/svscan.ts";
 import * as libc from "../sys/libc.ts";
 import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
-import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
 import { bootTimeline } from "./timeline.ts";
 
 /** The file systems every goetia machine has, mounted in this order. */
@@ -27,6 +33,9 @@ const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number
 
 /** The console descriptor handed to s6-svscan -X, for the catch-all logger's own errors. */
 const CONSOLE_FD = 3;
+
+/** The bring-up's exit when the sources are newer than its database: goetia must compile them. */
+const SOURCES_CHANGED = 3;
 
 export function stage1(): never {
   try {
@@ -51,31 +60,49 @@ function boot(): never {
   // Ctrl-Alt-Del becomes SIGINT to PID 1 (s6-svscan runs .s6-svscan/SIGINT) instead of an instant reboot.
   libc.reboot(libc.RB.DISABLE_CAD);
 
-  const cmdline = parseCmdline(readFileSync("/proc/cmdline", "utf8"));
+  const cmdline = parseCmdline(libc.readText("/proc/cmdline"));
   const bundle = bundleFromCmdline(cmdline);
+  const emergency = emergencyFromCmdline(cmdline);
   const tree = systemTree({});
   const paths = treePaths(tree);
   log.info(`stage 1: bundle ${bundle}`);
 
-  cpSync(paths.runImage, tree.runDir, { recursive: true, verbatimSymlinks: true });
+  run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
   bootTimeline(tree).mark("stage1", startedNs); // /run is there only now
-  mkdirSync(paths.catchAllLog, { recursive: true });
-  if (!existsSync(paths.catchAllFifo)) libc.mkfifo(paths.catchAllFifo, 0o600);
-  chmodSync(paths.scandir, 0o755);
+  libc.mkdirs(paths.catchAllLog);
+  libc.mkdirs(paths.stateDir);
+  try {
+    libc.mkfifo(paths.catchAllFifo, 0o600);
+  } catch (error) {
+    if (!(error instanceof libc.SysError && error.errno === libc.errno.EEXIST)) throw error;
+  }
 
+  // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails
+  // (its reader is a service s6-svscan has not started yet), as s6-linux-init does.
+  const reader = libc.open(paths.catchAllFifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
+  const logCopy = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
   const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
-  const emergency = emergencyFromCmdline(cmdline);
-  startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency });
+  if (emergency !== undefined || !startBringup(tree, bundle, env)) {
+    startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency }, logCopy);
+  }
+  libc.close(logCopy);
 
   const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
   libc.dup2(consoleFd, CONSOLE_FD);
   libc.close(consoleFd);
-  redirectToCatchAll(paths.catchAllFifo);
+  const writer = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.CLOEXEC);
+  libc.close(reader);
+  libc.dup2(writer, 1);
+  libc.dup2(writer, 2);
+  libc.close(writer);
+  const devnull = libc.open("/dev/null", libc.O.RDONLY);
+  libc.dup2(devnull, 0);
+  libc.close(devnull);
   return execSvscan(paths.scandir, CONSOLE_FD, env);
 }
 
 function mountOnce(source: string, target: string, type: string, flags: number, data: string | null): void {
-  mkdirSync(target, { recursive: true });
+  libc.mkdirs(target);
   try {
     libc.mount(source, target, type, flags, data);
   } catch (error) {
@@ -84,36 +111,56 @@ function mountOnce(source: string, target: string, type: string, flags: number, 
   }
 }
 
+/** Runs argv to its end; throws when it fails. */
+function run(argv: string[]): void {
+  const { exitCode } = Bun.spawnSync(argv, { stdio: ["ignore", "inherit", "inherit"] });
+  if (exitCode !== 0) throw new Error(`${argv.join(" ")} exited ${exitCode}`);
+}
+
 /**
- * Stage 2 runs beside s6-svscan and waits for it before acting; it reads
- * GOETIABUNDLE (and the word that asked for an emergency shell) from env. Its output goes to the console: it is what a person
- * watches while the machine boots.
+ * Starts the compiled bring-up of bundle: it prepares, in the foreground,
+ * what s6-svscan's first scan must find, then goes on in the background
+ * holding the tree's change lock (descriptor 3, taken here). False when it
+ * cannot be used: no compiled database, or sources newer than it.
  */
-function startStage2(env: Record<string, string>): void {
+function startBringup(tree: Tree, bundle: string, env: Record<string, string>): boolean {
+  const paths = treePaths(tree);
+  const script = `${paths.compiledLink}/bringup`;
+  try {
+    libc.close(libc.open(script, libc.O.RDONLY | libc.O.CLOEXEC));
+  } catch (error) {
+    if (error instanceof libc.SysError && error.errno === libc.errno.ENOENT) return false;
+    throw error;
+  }
+  const lock = libc.open(paths.lock, libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
+  try {
+    if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
+    const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;
+    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs)], {
+      env,
+      cwd: "/",
+      stdio: ["ignore", "inherit", "inherit", lock],
+    });
+    if (exitCode === 0) return true;
+    if (exitCode !== SOURCES_CHANGED) throw new Error(`the bring-up ${script} exited ${exitCode}`);
+    log.info("the sources have changed since they were compiled: goetia compiles them");
+    return false;
+  } finally {
+    libc.close(lock);
+  }
+}
+
+/**
+ * Stage 2 (goetia, slow but thorough) runs beside s6-svscan and waits for
+ * it before acting; it reads GOETIABUNDLE (and the word that asked for an
+ * emergency shell) from env. Its output goes to the console, and a copy to
+ * the catch-all log (descriptor 3).
+ */
+function startStage2(env: Record<string, string>, logCopy: number): void {
   Bun.spawn([process.execPath], {
     argv0: STAGE2_NAME,
     env,
     cwd: "/",
-    stdin: "ignore",
-    stdout: Bun.file("/dev/console"),
-    stderr: Bun.file("/dev/console"),
+    stdio: ["ignore", "inherit", "inherit", logCopy],
   });
-}
-
-/**
- * Points stdout and stderr at the catch-all logger's fifo. Opening a fifo for
- * writing blocks until a reader exists, and the reader is a service s6-svscan
- * has not started yet: so open it for reading first (non-blocking), then for
- * writing, then drop the reading end, as s6-linux-init does.
- */
-function redirectToCatchAll(fifo: string): void {
-  const reader = libc.open(fifo, libc.O.RDONLY | libc.O.NONBLOCK);
-  const writer = libc.open(fifo, libc.O.WRONLY);
-  libc.close(reader);
-  libc.dup2(writer, 1);
-  libc.dup2(writer, 2);
-  libc.close(writer);
-  const devnull = libc.open("/dev/null", libc.O.RDONLY);
-  libc.dup2(devnull, 0);
-  libc.close(devnull);
 }

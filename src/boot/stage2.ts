@@ -1,9 +1,10 @@
-// Stage 2: brings up the bundle named on the kernel command line, in
-// dependency order, beside the freshly started s6-svscan, then exits. When
-// asked on the kernel command line, or when the bundle is missing or does
-// not fully come up, it opens an emergency shell on the console first or
-// after: s6-svscan runs, so goetia status and goetia change work there.
-import { closeSync, constants, openSync } from "node:fs";
+// Stage 2: goetia bringing up the bundle named on the kernel command line,
+// where the bring-up compiled with the database cannot (stage1.ts says
+// when): in dependency order, beside the freshly started s6-svscan, then it
+// exits. When asked on the kernel command line, or when the bundle is
+// missing or does not fully come up, it opens an emergency shell on the
+// console first or after: s6-svscan runs, so goetia status and goetia
+// change work there.
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
@@ -16,19 +17,22 @@ import { DEFAULT_BUNDLE } from "./cmdline.ts";
 import { runEmergencyShell } from "./emergency.ts";
 import { bootTimeline } from "./timeline.ts";
 
+/** Where stage 1 hands over the catch-all log's fifo (non-blocking: a logger that never comes costs lines, never the boot). */
+const CATCH_ALL_COPY_FD = 3;
+
 /** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first. */
 export async function stage2(requested: string, emergency?: string): Promise<number> {
   const tree = systemTree();
   const timeline = bootTimeline(tree);
   timeline.markStart("stage2");
-  const { scandir, catchAllFifo } = treePaths(tree);
+  const { scandir } = treePaths(tree);
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
     return EXIT.SYSTEM;
   }
   timeline.mark("scanned");
-  keepInCatchAllLog(catchAllFifo);
-  timeline.mark("logging");
+  // The console scrolls away: the boot's account goes to the catch-all log too (saved to disk at shutdown).
+  copyLogTo(CATCH_ALL_COPY_FD);
   if (emergency !== undefined) {
     shell(`${emergency} on the kernel command line: no service is started yet`, `leave the shell to bring up ${requested}`);
   }
@@ -60,23 +64,4 @@ export async function stage2(requested: string, emergency?: string): Promise<num
 function shell(why: string, after = "leave the shell to go on with whatever is up"): void {
   log.error(`${why}: starting an emergency shell (s6-svscan runs: goetia status, goetia change); ${after}`);
   runEmergencyShell();
-}
-
-/**
- * The console scrolls away: keep the boot's account in the catch-all log too
- * (it is saved to disk at shutdown). Its logger may not read yet, and
- * nothing waits for it: the fifo is opened as stage 1 opened it (a reading
- * end of our own for a moment, so that opening the writing end neither
- * blocks nor fails), and what is written waits in the pipe, which
- * s6-svscan keeps open, until the logger reads it. Non-blocking: a logger
- * that never comes costs lines, never the boot.
- */
-function keepInCatchAllLog(fifo: string): void {
-  try {
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    copyLogTo(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-    closeSync(reader);
-  } catch (error) {
-    log.warn(`no catch-all log at ${fifo} (${errorText(error)}): this boot's account stays on the console only`);
-  }
 }

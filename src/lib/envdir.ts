@@ -1,21 +1,22 @@
 // envdir format (s6-envdir, daemontools envdir): one file per variable, the
 // file name is the name, the first line is the value; an empty file unsets.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { isMissing } from "./files.ts";
+// Read with Bun's glob and libc, not node:fs: stage 1 reads it, and loads no
+// more than it must.
+import * as libc from "../sys/libc.ts";
+import { DEFAULT_PATH, treePaths, type Tree } from "./tree.ts";
 
 export function readEnvdir(dir: string): Record<string, string | null> {
   const vars: Record<string, string | null> = {};
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = [...new Bun.Glob("*").scanSync({ cwd: dir, onlyFiles: true })];
   } catch (error) {
-    if (isMissing(error)) return vars; // no envdir: nothing to set
+    if ((error as { code?: string }).code === "ENOENT") return vars; // no envdir: nothing to set
     throw error;
   }
   for (const name of names) {
-    if (name.startsWith(".") || name.includes("=")) continue;
-    const value = readFileSync(join(dir, name), "utf8").split("\n")[0].replace(/\0/g, "\n").trimEnd();
+    if (name.includes("=")) continue;
+    const value = libc.readText(`${dir}/${name}`).split("\n")[0].replace(/\0/g, "\n").trimEnd();
     vars[name] = value === "" ? null : value;
   }
   return vars;
@@ -29,4 +30,12 @@ export function applyEnvdir(base: Record<string, string>, dir: string): Record<s
     else env[name] = value;
   }
   return env;
+}
+
+/**
+ * The tree's clean environment: a default PATH overlaid by the tree's envdir.
+ * Services and oneshots get this, never the environment of whoever asked.
+ */
+export function treeEnvironment(tree: Tree): Record<string, string> {
+  return applyEnvdir({ PATH: DEFAULT_PATH }, treePaths(tree).envDir);
 }

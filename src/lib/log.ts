@@ -1,13 +1,21 @@
 // goetia's voice. Every message a person reads goes through here, written
 // the way skarnet's tools write theirs ("goetia: warning: ..."), one plain
 // line each, because the readers are a serial console and log files.
-// Lines go straight to descriptors 1 and 2 with write(2): nothing is held in
-// a buffer that an exec or a reboot would lose, and they follow a dup2 (Bun's
-// process.stdout keeps writing where descriptor 1 pointed when it started).
-// consola/core: the same API without the fancy reporters, which cost ~40 ms at every start.
-import { createConsola, type LogObject } from "consola/core";
-import { writeSync } from "node:fs";
-import { formatWithOptions } from "node:util";
+// Bun's console writes each line at once to descriptors 1 and 2 as they are
+// now (it follows a dup2, and nothing waits in a buffer for an exec or a
+// reboot to lose). It costs nothing to load: consola, node:util and node:fs
+// each cost tens of milliseconds at a cold start under emulation, where a
+// boot pays for every one.
+import * as libc from "../sys/libc.ts";
+
+type Level = "fatal" | "error" | "warn" | "info";
+
+const prefixes: Record<Level, string> = {
+  fatal: "fatal: ",
+  error: "error: ",
+  warn: "warning: ",
+  info: "",
+};
 
 /** Descriptors that get a copy of every line, besides 1 or 2 (stage 2: the catch-all log). */
 const copies: number[] = [];
@@ -17,31 +25,24 @@ export function copyLogTo(fd: number): void {
   copies.push(fd);
 }
 
-const prefixes: Record<string, string> = {
-  fatal: "fatal: ",
-  error: "error: ",
-  warn: "warning: ",
-};
+function say(level: Level, text: string): void {
+  const line = `goetia: ${prefixes[level]}${escapeControls(text)}`;
+  try {
+    if (level === "info") console.log("%s", line);
+    else console.error("%s", line);
+    for (const fd of copies) libc.writeText(fd, `${line}\n`);
+  } catch {
+    // Nowhere to say it: saying it must never be what fails.
+  }
+}
 
-export const log = createConsola({
-  // consola hushes info under NODE_ENV=test; goetia's messages are its interface.
-  level: 3,
-  reporters: [
-    {
-      log(entry: LogObject) {
-        const text = escapeControls(formatWithOptions({ colors: false }, ...entry.args));
-        const line = `goetia: ${prefixes[entry.type] ?? ""}${text}\n`;
-        for (const fd of [entry.level <= 1 ? 2 : 1, ...copies]) {
-          try {
-            writeSync(fd, line);
-          } catch {
-            // Nowhere to say it: saying it must never be what fails.
-          }
-        }
-      },
-    },
-  ],
-});
+/** Errors and warnings on standard error, the rest on standard output. */
+export const log = {
+  fatal: (text: string) => say("fatal", text),
+  error: (text: string) => say("error", text),
+  warn: (text: string) => say("warn", text),
+  info: (text: string) => say("info", text),
+};
 
 /**
  * Control characters as visible escapes (\n, \x1b...): a message is one

@@ -1,10 +1,9 @@
 // A timeline: marks on CLOCK_MONOTONIC appended to a file, so that several
 // processes (the stages of a boot or of the way down) add to one record and
 // the last one can tell where the time went.
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+// Written through libc alone: stage 1 marks it, and loads no more than it must.
 import { dirname } from "node:path";
-import { monotonicNs } from "../sys/libc.ts";
-import { readIfExists } from "./files.ts";
+import * as libc from "../sys/libc.ts";
 
 export interface Mark {
   what: string;
@@ -18,10 +17,15 @@ export class Timeline {
   constructor(readonly file: string) {}
 
   /** Notes that `what` happened (now, by default). Never fails: it is only a record. */
-  mark(what: string, ns = monotonicNs()): void {
+  mark(what: string, ns = libc.monotonicNs()): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, `${what} ${ns}\n`);
+      libc.mkdirs(dirname(this.file));
+      const fd = libc.open(this.file, libc.O.WRONLY | libc.O.APPEND | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
+      try {
+        libc.writeText(fd, `${what} ${ns}\n`);
+      } finally {
+        libc.close(fd);
+      }
     } catch {
       // A read-only or missing /run must not stop a boot or a shutdown for the sake of a record.
     }
@@ -34,10 +38,10 @@ export class Timeline {
    * the two lie the exec and the start of the binary.
    */
   markStart(stage: string): void {
-    const now = monotonicNs();
+    const now = libc.monotonicNs();
     try {
       // Fields after "pid (comm) " start at field 3; starttime is field 22.
-      const ticks = BigInt(readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ")[19]);
+      const ticks = BigInt(libc.readText("/proc/self/stat").split(") ")[1].split(" ")[19]);
       this.mark(`${stage}-forked`, (ticks * 1_000_000_000n) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // Without /proc there is only the second mark.
@@ -46,13 +50,13 @@ export class Timeline {
   }
 
   read(): Mark[] {
-    let text: string | undefined;
+    let text = "";
     try {
-      text = readIfExists(this.file);
+      text = libc.readText(this.file);
     } catch {
-      // An unreadable record is an empty one: it only ever informs.
+      // A missing or unreadable record is an empty one: it only ever informs.
     }
-    return (text ?? "")
+    return text
       .split("\n")
       .filter(Boolean)
       .map((line) => {

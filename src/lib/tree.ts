@@ -1,10 +1,7 @@
 // A supervision tree's places on disk. The system tree and, later, each user
 // tree have the same shape; only the roots differ. Tests point a tree at
 // temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR and GOETIA_LOGDIR.
-import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
-import { applyEnvdir } from "./envdir.ts";
-import { FailedError } from "./errors.ts";
 
 export interface Tree {
   /** "system", the machine's own tree. */
@@ -47,28 +44,11 @@ export const treePaths = (tree: Tree) => ({
   states: join(tree.runDir, "goetia", "state"),
   /** One fifo per pipeline consumer. */
   pipes: join(tree.runDir, "goetia", "pipes"),
+  /** Marks on CLOCK_MONOTONIC left by the boot's stages (boot/timeline.ts). */
+  bootTimeline: join(tree.runDir, "goetia", "boot-timeline"),
   /** Held by whoever is changing the tree. */
   lock: join(tree.runDir, "goetia", "lock"),
 });
 
 /** The kernel gives init no PATH; this is the one the whole tree starts from. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/**
- * The tree's clean environment: a default PATH overlaid by the tree's envdir.
- * Services and oneshots get this, never the environment of whoever asked.
- */
-export function treeEnvironment(tree: Tree): Record<string, string> {
-  return applyEnvdir({ PATH: DEFAULT_PATH }, treePaths(tree).envDir);
-}
-
-/** Refuses, before anything is touched, a change of the tree by someone who may not write its run directory. */
-export function assertMayChange(tree: Tree): void {
-  try {
-    accessSync(tree.runDir, constants.W_OK);
-  } catch {
-    const owner = statSync(tree.runDir, { throwIfNoEntry: false })?.uid;
-    const who = owner === 0 ? "root" : owner === undefined ? "its owner" : `uid ${owner}`;
-    throw new FailedError(`only ${who} may change the ${tree.name} tree (${tree.runDir} is not writable here)`);
-  }
-}

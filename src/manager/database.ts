@@ -5,6 +5,7 @@
 //   compiled-<stamp>/
 //       db.json                   the graph, with a fingerprint per service
 //       servicedirs/<longrun>/    run, finish, notification-fd, data/, env/...
+//       bringup                   the boot's bring-up, in sh (bringup.ts)
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomically, readIfExists } from "../lib/files.ts";
@@ -35,6 +36,8 @@ export const databasePaths = (dir: string) => ({
   json: join(dir, "db.json"),
   servicedirs: join(dir, "servicedirs"),
   servicedir: (name: string) => join(dir, "servicedirs", name),
+  /** The boot's bring-up of this database, a shell script (bringup.ts). */
+  bringup: join(dir, "bringup"),
 });
 
 /** The database in dir; undefined when there is none, or one this goetia cannot use (another version, a torn file): it gets recompiled. */

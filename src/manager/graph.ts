@@ -47,3 +47,29 @@ export function closure(start: Iterable<string>, edges: Map<string, string[]>): 
   }
   return seen;
 }
+
+/**
+ * names in levels (Kahn's order): each level needs only what the levels
+ * before it hold, by before (what a name waits for) and after (its reverse).
+ */
+export function levels(names: Set<string>, before: Map<string, string[]>, after: Map<string, string[]>): string[][] {
+  const waiting = new Map<string, number>();
+  for (const name of names) waiting.set(name, (before.get(name) ?? []).filter((other) => names.has(other)).length);
+  const result: string[][] = [];
+  let level = [...names].filter((name) => waiting.get(name) === 0);
+  while (level.length > 0) {
+    level.sort();
+    result.push(level);
+    const next: string[] = [];
+    for (const name of level) {
+      for (const other of after.get(name) ?? []) {
+        const left = waiting.get(other);
+        if (left === undefined) continue;
+        waiting.set(other, left - 1);
+        if (left === 1) next.push(other);
+      }
+    }
+    level = next;
+  }
+  return result;
+}

@@ -2,14 +2,20 @@
 // lexed by execlineb), and the plumbing of generated run scripts.
 
 /**
+ * The shell around a oneshot's script: `sh -c RECORDER goetia-oneshot SCRIPT
+ * EXIT_FILE` runs SCRIPT as execlineb -P -c lexes it and writes its exit
+ * code (128 + N for signal N) into EXIT_FILE. The script outlives a killed
+ * caller, and its outcome must too; a later goetia finds the shell by the
+ * exit file its command line names.
+ */
+export const RECORDER = 'execlineb -P -c "$1"; code=$?; echo $code > "$2"; exit $code';
+
+/**
  * Starts script as execlineb -P -c lexes it, in a process group of its own
- * (so a timeout ends all it started). A shell around it writes its exit code
- * (128 + N for signal N) into exitFile: the script outlives a killed
- * caller, and its outcome must too.
+ * (so a timeout ends all it started), through RECORDER.
  */
 export function spawnExecline(script: string, env: Record<string, string>, exitFile: string) {
-  const recorded = 'execlineb -P -c "$1"; code=$?; echo $code > "$2"; exit $code';
-  return Bun.spawn(["/bin/sh", "-c", recorded, "goetia-oneshot", script, exitFile], {
+  return Bun.spawn(["/bin/sh", "-c", RECORDER, "goetia-oneshot", script, exitFile], {
     cwd: "/",
     env,
     stdin: "ignore",

@@ -20,6 +20,9 @@ const open_ = () =>
   signal: { args: ["i32", "ptr"], returns: "ptr" },
   sigprocmask: { args: ["i32", "ptr", "ptr"], returns: "i32" },
   mkfifo: { args: ["ptr", "u32"], returns: "i32" },
+  mkdir: { args: ["ptr", "u32"], returns: "i32" },
+  read: { args: ["i32", "ptr", "u64"], returns: "i64" },
+  write: { args: ["i32", "ptr", "u64"], returns: "i64" },
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
@@ -49,6 +52,7 @@ export class SysError extends Error {
 }
 
 export const errno = {
+  ENOENT: 2,
   EINTR: 4,
   EAGAIN: 11,
   ECHILD: 10,
@@ -180,9 +184,47 @@ export function mkfifo(path: string, mode: number): void {
 export const O = {
   RDONLY: 0,
   WRONLY: 1,
+  RDWR: 2,
+  CREAT: 0o100,
   NOCTTY: 0o400,
+  APPEND: 0o2000,
   NONBLOCK: 0o4000,
+  CLOEXEC: 0o2000000,
 } as const;
+
+/** mkdir(2), and each missing parent first (mkdir -p). */
+export function mkdirs(path: string, mode = 0o755): void {
+  let at = 0;
+  do {
+    at = path.indexOf("/", at + 1);
+    const dir = at === -1 ? path : path.slice(0, at);
+    if (c().mkdir(cstr(dir), mode) === -1 && lastErrno() !== errno.EEXIST) throw new SysError(`mkdir ${dir}`, lastErrno());
+  } while (at !== -1);
+}
+
+/** The whole of a (small) file, as text. */
+export function readText(path: string): string {
+  const fd = open(path, O.RDONLY | O.CLOEXEC);
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.alloc(4096);
+      const n = Number(check(`read ${path}`, Number(c().read(fd, chunk, BigInt(chunk.length)))));
+      if (n === 0) return Buffer.concat(chunks).toString("utf8");
+      chunks.push(chunk.subarray(0, n));
+    }
+  } finally {
+    close(fd);
+  }
+}
+
+/** Writes all of text to fd. */
+export function writeText(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) {
+    done += check("write", Number(c().write(fd, bytes.subarray(done), BigInt(bytes.length - done))));
+  }
+}
 
 export function open(path: string, flags: number, mode = 0): number {
   return check(`open ${path}`, c().open(cstr(path), flags, mode));
@@ -218,10 +260,14 @@ export function geteuid(): number {
   return c().geteuid();
 }
 
-/** CLOCK_MONOTONIC in nanoseconds: one clock for every process, so marks from several compare. */
-export function monotonicNs(): bigint {
-  const CLOCK_MONOTONIC = 1;
+function clockNs(clock: number): bigint {
   const timespec = new BigInt64Array(2);
-  check("clock_gettime", c().clock_gettime(CLOCK_MONOTONIC, timespec));
+  check("clock_gettime", c().clock_gettime(clock, timespec));
   return timespec[0] * 1_000_000_000n + timespec[1];
 }
+
+/** CLOCK_MONOTONIC in nanoseconds: one clock for every process, so marks from several compare. */
+export const monotonicNs = () => clockNs(1);
+
+/** CLOCK_REALTIME in nanoseconds: the clock a shell reads ($EPOCHREALTIME). */
+export const realtimeNs = () => clockNs(0);

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { assertMayChange } from "../../lib/tree.ts";
+import { assertMayChange } from "../run-change.ts";
 import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
 import { treeArgs, treeOf } from "../args.ts";

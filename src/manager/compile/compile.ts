@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
-import { isMissing, switchLink, withFileLock } from "../../lib/files.ts";
+import { isMissing, switchLink, withFileLock, writeAtomically } from "../../lib/files.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
+import { bringupScript } from "../bringup.ts";
 import { databasePaths, readDatabase, writeDatabase, type CompiledService, type Database } from "../database.ts";
 import { buildGraph } from "./check.ts";
 import { makeServicedir } from "./servicedir.ts";
@@ -101,6 +102,7 @@ function compileLocked(tree: Tree): Database {
     problems: graph.problems,
     leftOut: [...sources.services.keys(), ...sources.broken].filter((name) => !graph.atoms.has(name) && !graph.bundles.has(name)).sort(),
   });
+  writeAtomically(databasePaths(dir).bringup, bringupScript(tree, graph, db.leftOut));
 
   switchLink(compiledLink, name);
   // Every other database goes: the one replaced, and any a killed compile left half-made.

@@ -6,7 +6,8 @@ import { existsSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { errnoCode, errorText } from "../../lib/errors.ts";
 import { switchLink } from "../../lib/files.ts";
-import { treeEnvironment, treePaths, type Tree } from "../../lib/tree.ts";
+import { treeEnvironment } from "../../lib/envdir.ts";
+import { treePaths, type Tree } from "../../lib/tree.ts";
 import { compiled, copyCompiled } from "../compile/compile.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
@@ -23,8 +24,8 @@ export interface Live {
   db: Database;
   graph: Graph;
   states: StateStore;
-  /** The tree's clean environment, for oneshots. */
-  env: Record<string, string>;
+  /** The tree's clean environment, for oneshots (read when first asked: most commands never run one). */
+  readonly env: Record<string, string>;
   /** Where a longrun's pristine service directory is. */
   servicedirSource(name: string): string;
   /** Where s6-supervise runs it. */
@@ -68,12 +69,15 @@ function latestDatabase(tree: Tree, live: Database | undefined, notes: Note[]): 
 
 export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
   const paths = treePaths(tree);
+  let env: Record<string, string> | undefined;
   return {
     tree,
     db,
     graph: graphOf(db),
     states: new StateStore(paths.states),
-    env: treeEnvironment(tree),
+    get env() {
+      return (env ??= treeEnvironment(tree));
+    },
     servicedirSource: (name) => databasePaths(paths.liveDb).servicedir(name),
     servicedir: (name) => join(paths.servicedirs, name),
     notes,

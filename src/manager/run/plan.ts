@@ -1,7 +1,7 @@
 // Planning a change: which services it acts on, and in what order. Pure
 // functions of the graph and each service's phase, so they are tested
 // without any process.
-import { closure, type Graph } from "../graph.ts";
+import { closure, levels, type Graph } from "../graph.ts";
 import { isSettled, type Phase } from "./state.ts";
 import type { Direction } from "./transition.ts";
 
@@ -33,27 +33,7 @@ export function planChange(
   return plan;
 }
 
-/** The plan in waves: each wave can run once the waves before it are done (Kahn's order, level by level). */
+/** The plan in waves: each wave can run once the waves before it are done. */
 export function waves(graph: Graph, direction: Direction, services: Set<string>): string[][] {
-  const before = waitsFor(graph, direction);
-  const after = waitsFor(graph, direction === "up" ? "down" : "up");
-  const waiting = new Map<string, number>();
-  for (const name of services) waiting.set(name, (before.get(name) ?? []).filter((other) => services.has(other)).length);
-  const result: string[][] = [];
-  let wave = [...services].filter((name) => waiting.get(name) === 0);
-  while (wave.length > 0) {
-    wave.sort();
-    result.push(wave);
-    const next: string[] = [];
-    for (const name of wave) {
-      for (const other of after.get(name) ?? []) {
-        const left = waiting.get(other);
-        if (left === undefined) continue;
-        waiting.set(other, left - 1);
-        if (left === 1) next.push(other);
-      }
-    }
-    wave = next;
-  }
-  return result;
+  return levels(services, waitsFor(graph, direction), waitsFor(graph, direction === "up" ? "down" : "up"));
 }

@@ -1,0 +1,285 @@
+
+# ---- The driver: the same for every database (src/manager/bringup.sh) ----
+#
+# Brings up, at boot, the service or bundle named by $1 and everything it
+# needs, as goetia's engine would (manager/run/engine.ts), at a shell's cost:
+# every service starts as soon as what it needs is up, a failure skips only
+# what depends on it, each transition is on record in goetia's state files
+# (so that `goetia status` knows what happened) and told on the console.
+#
+#   bringup NAME CLOCK_OFFSET_US
+#
+# CLOCK_OFFSET_US: CLOCK_REALTIME minus CLOCK_MONOTONIC as stage 1 read them,
+# to mark the boot timeline on the monotonic clock.
+# Descriptor 3, from stage 1, holds the tree's change lock.
+# Run in the foreground, it prepares what s6-svscan must find (the live
+# database, the services' directories, stopped) and exits 0, leaving the
+# bring-up itself in the background for s6-svscan's first minutes; it exits
+# 3, having done nothing, when the sources are newer than this database
+# (goetia must compile them), and 1 when it cannot prepare.
+
+requested=$1
+offset_us=$2
+
+# Every line also goes to the catch-all log. Its logger may not read yet:
+# held open for reading too, the fifo takes the lines meanwhile (where a
+# writer alone would be killed by SIGPIPE).
+exec 4<>"$catchall" || exec 4>/dev/null
+
+say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
+warn() { say "warning: $1"; }
+error() { say "error: $1"; }
+
+# now_ms: milliseconds since the epoch, in $ms; now_us, microseconds, in $us.
+now_us() {
+  t=${EPOCHREALTIME:-}
+  if [ -n "$t" ]; then us=${t%.*}${t#*.}; else us=$(date +%s%6N); fi
+}
+now_ms() { now_us; ms=$((us / 1000)); }
+
+mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
+
+# record I PHASE SINCE [DURATION [REASON]]: service I's state, replaced whole.
+record() {
+  eval "file=\$states/\$n$1.json"
+  text="{\"phase\":\"$2\",\"since\":$3"
+  [ -z "$4" ] || text="$text,\"durationMs\":$4"
+  [ -z "$5" ] || text="$text,\"reason\":\"$5\""
+  printf '%s}' "$text" >"$file.new" && mv -f "$file.new" "$file"
+}
+
+# The emergency shell, once, on the console; the change lock is let go first.
+shell() {
+  exec 3>&- 5>&-
+  error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
+  HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
+}
+
+# ---- In the foreground: what s6-svscan must find ----
+
+# Sources edited since this database was compiled: goetia compiles them (exit 3).
+[ -z "$(find "$sources" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
+
+set -f # names and lists below are split on spaces, never globbed
+asked=$(lookup "$requested") || {
+  asked=$(lookup default) && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
+}
+problems
+
+mkdir -p "$states" "$servicedirs" "$pipes"
+if [ ! -e "$live" ]; then
+  cp -RH "${0%/*}" "$live-boot" && ln -s "${live##*/}-boot" "$live" || { error "cannot install the live database in $live"; exit 1; }
+fi
+if [ -z "$asked" ]; then
+  nothing="no bundle named $requested"
+  [ "$requested" = default ] || nothing="$nothing nor default"
+  shell "$nothing: nothing to bring up" </dev/null &
+  exit 0
+fi
+
+# Everything asked for, with what it needs: dependents come before their
+# dependencies in $order, so one pass finds them all.
+for i in $asked; do eval "w$i=1"; done
+wanted=
+for i in $order; do
+  eval "[ -n \"\$w$i\" ]" || continue
+  wanted="$wanted $i"
+  eval "deps=\$d$i"
+  for d in $deps; do eval "w$d=1"; done
+done
+
+# The longruns' directories, stopped (a `down` file), where s6-svscan's first
+# scan finds them; the fifos of pipelines before their consumers start.
+copies= links= fifos=
+for i in $wanted; do
+  eval "[ \"\$k$i\" = longrun ]" || continue
+  eval "name=\$n$i"
+  copies="$copies $live/servicedirs/$name"
+  links="$links $servicedirs/$name"
+  eval "[ -z \"\$c$i\" ]" || fifos="$fifos $pipes/$name"
+done
+if [ -n "$copies" ]; then
+  set +f
+  cp -R $copies "$servicedirs/" && for dir in $links; do : >"$dir/down"; done && ln -s $links "$scandir/" || {
+    error "cannot install the service directories in $servicedirs"
+    exit 1
+  }
+fi
+[ -z "$fifos" ] || mkfifo -m 600 $fifos || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
+mkfifo -m 600 "$states/.bringup" || { error "cannot make $states/.bringup"; exit 1; }
+
+# ---- In the background: the bring-up ----
+
+# oneshot I: runs its up script as goetia's engine does (s6/execline.ts): in
+# a process group of its own, its exit code written where a later goetia can
+# find it should this script be killed first.
+oneshot() {
+  me=$1 child= start=0
+  trap 'stop -KILL "-$child"' TERM
+  eval "name=\$n$1 script=\$u$1 timeout=\$t$1"
+  exitfile=$states/$name.exit
+  now_ms && start=$ms
+  : >"$exitfile" && record "$1" starting "$start" || { finish "$1" "$start" "cannot write its state record in $states"; return; }
+  say "starting $name (oneshot)"
+  setsid /bin/sh -c "$recorder" goetia-oneshot "$script" "$exitfile" </dev/null 3>&- 4>&- 5>&- &
+  child=$!
+  killer=
+  if [ "$timeout" -gt 0 ]; then
+    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &
+    killer=$!
+  fi
+  wait $child
+  code=$?
+  if [ -n "$killer" ] && ! kill $killer 2>/dev/null; then
+    finish "$1" "$start" "timed out after $timeout ms"
+  elif [ $code -gt 128 ]; then
+    finish "$1" "$start" "up script killed by signal $((code - 128))"
+  elif [ $code -ne 0 ]; then
+    finish "$1" "$start" "up script exited $code"
+  else
+    finish "$1" "$start"
+  fi
+}
+
+# longrun I: once s6-supervise runs it, s6-svc asks it up and s6-svwait waits
+# for it (ready, with a notification-fd), as a person's script would.
+longrun() {
+  me=$1 child= start=0
+  trap 'stop -TERM "$child"' TERM
+  eval "name=\$n$1 timeout=\$t$1 ready=\$r$1"
+  dir=$servicedirs/$name
+  now_ms && start=$ms
+  record "$1" starting "$start" || { finish "$1" "$start" "cannot write its state record in $states"; return; }
+  say "starting $name (longrun)"
+  tries=0
+  while [ ! -e "$dir/supervise/status" ]; do
+    tries=$((tries + 1))
+    [ $tries -le 1000 ] || { finish "$1" "$start" "s6-svscan did not pick it up: no supervisor"; return; }
+    sleep 0.01
+  done
+  s6-svc -u "$dir" || { finish "$1" "$start" "s6-svc cannot ask it up"; return; }
+  s6-svwait "-${ready:-u}" -t "$timeout" "$dir" 3>&- 4>&- 5>&- &
+  child=$!
+  wait $child
+  case $? in
+    0) finish "$1" "$start" ;;
+    99) finish "$1" "$start" "timed out after $timeout ms" ;;
+    *) finish "$1" "$start" "s6-supervise reports it failed for good" ;;
+  esac
+}
+
+# stop SIGNAL TARGET: a worker asked to stop ends what it runs, and says so.
+stop() {
+  [ -z "$child" ] || { kill "$1" -- "$2" 2>/dev/null; wait "$child"; }
+  finish "$me" "$start" "$interrupted"
+  exit
+}
+
+# finish I START [REASON]: puts service I's outcome on record and on the
+# console, and tells the scheduler (no reason: it is up).
+finish() {
+  now_ms
+  eval "name=\$n$1"
+  took=$((ms - $2))
+  if [ -z "$3" ]; then
+    record "$1" up "$ms" "$took" && say "up $name ($took ms)"
+  else
+    record "$1" failed "$ms" "$took" "$3"
+    error "failed $name: $3 ($took ms)"
+  fi
+  [ -z "$3" ]
+  echo "$1 $?" >&5
+}
+
+# skip I BLOCKER: what waits for a failed service does not start.
+skip() {
+  now_ms
+  eval "name=\$n$1 blocker=\$n$2"
+  record "$1" failed "$ms" "" "dependency $blocker failed"
+  warn "skipped $name: dependency $blocker failed"
+}
+
+# settle I OUTCOME: service I is done (0 up, 1 failed, 2 skipped); what
+# waits for it may start, or is blocked by it.
+settle() {
+  left=$((left - 1))
+  eval "name=\$n$1 followers=\$f$1"
+  case $2 in
+    1) failed="$failed, $name" ;;
+    2) skipped="$skipped, $name" ;;
+  esac
+  for j in $followers; do
+    eval "[ -n \"\$w$j\" ]" || continue
+    [ "$2" = 0 ] || eval "[ -n \"\$b$j\" ] || b$j=$1"
+    eval "p$j=\$((p$j - 1)); [ \$p$j -gt 0 ]" || queue="$queue $j"
+  done
+}
+
+# A shutdown taking over the boot (SIGTERM): what is in flight ends, as
+# interrupted; nothing more starts.
+interrupt() {
+  for worker in $workers; do kill "$worker" 2>/dev/null; done
+  wait
+  cut=$(cd "$states" && grep -l '"reason":"interrupted"' -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
+  mark bundle-not-up
+  error "bundle $name_asked: interrupted by SIGTERM; interrupted: $(echo ${cut:-none} | sed 's/ /, /g')"
+  exit 2
+}
+
+bringup() {
+  exec 5<>"$states/.bringup" && rm -f "$states/.bringup"
+  read -r pid _ </proc/self/stat
+  printf '%s\nup bundle %s\n' "$pid" "$name_asked" >"$lock"
+  workers=
+  trap interrupt TERM
+
+  # p$i: how many of what service i needs are still to come up.
+  left=0 queue=
+  for i in $wanted; do
+    left=$((left + 1))
+    eval "deps=\$d$i"
+    count=0
+    for d in $deps; do eval "[ -z \"\$w$d\" ]" || count=$((count + 1)); done
+    eval "p$i=$count"
+    [ $count -gt 0 ] || queue="$queue $i"
+  done
+
+  failed= skipped=
+  while [ $left -gt 0 ]; do
+    for i in $queue; do
+      eval "blocker=\$b$i kind=\$k$i"
+      if [ -n "$blocker" ]; then
+        skip "$i" "$blocker"
+        queue_after="$queue_after $i"
+      else
+        $kind "$i" &
+        workers="$workers $!"
+      fi
+    done
+    # Skipped ones are done at once: settling them may queue more.
+    queue=
+    for i in $queue_after; do settle "$i" 2; done
+    queue_after=
+    [ -z "$queue" ] || continue
+    [ $left -gt 0 ] || break
+    i=
+    read -r i outcome <&5
+    [ -z "$i" ] || settle "$i" "$outcome"
+  done
+  trap - TERM
+  exec 3>&- 5>&-
+
+  if [ -z "$failed$skipped" ]; then
+    mark bundle-up
+    say "bundle $name_asked up"
+    return
+  fi
+  mark bundle-not-up
+  error "bundle $name_asked not fully up: failed: ${failed#, }${skipped:+; skipped: ${skipped#, }}"
+  shell "bundle $name_asked did not fully come up (goetia status says why)"
+}
+
+name_asked=$requested
+[ "$(lookup "$requested")" = "$asked" ] || name_asked=default
+bringup </dev/null &
+exit 0
