@@ -24,7 +24,7 @@ offset_us=$2
 # Every line also goes to the catch-all log. Its logger may not read yet:
 # held open for reading too, the fifo takes the lines meanwhile (where a
 # writer alone would be killed by SIGPIPE).
-exec 4<>"$catchall" || exec 4>/dev/null
+if [ -p "$catchall" ]; then exec 4<>"$catchall"; else exec 4>/dev/null; fi
 
 say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
 warn() { say "warning: $1"; }
@@ -48,11 +48,16 @@ record() {
   printf '%s}' "$text" >"$file.new" && mv -f "$file.new" "$file"
 }
 
-# The emergency shell, once, on the console; the change lock is let go first.
+# The emergency shell, once, on the console (when there is a terminal to
+# give it); the change lock is let go first.
 shell() {
   exec 3>&- 5>&-
-  error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
-  HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
+  if [ -t 1 ]; then
+    error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
+    HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
+  else
+    error "$1 (no terminal for an emergency shell)"
+  fi
 }
 
 # ---- In the foreground: what s6-svscan must find ----
@@ -170,7 +175,7 @@ longrun() {
 
 # stop SIGNAL TARGET: a worker asked to stop ends what it runs, and says so.
 stop() {
-  [ -z "$child" ] || { kill "$1" -- "$2" 2>/dev/null; wait "$child"; }
+  [ -z "$child" ] || { kill "$1" -- "$2" 2>/dev/null; wait "$child" 2>/dev/null; }
   finish "$me" "$start" "$interrupted"
   exit
 }
@@ -216,11 +221,13 @@ settle() {
 }
 
 # A shutdown taking over the boot (SIGTERM): what is in flight ends, as
-# interrupted; nothing more starts.
+# interrupted; nothing more starts. (busybox's sh and bash give up a read
+# for a trapped signal; dash finishes it first, and the shutdown, after its
+# wait for the lock, kills this script instead: the next change settles.)
 interrupt() {
   for worker in $workers; do kill "$worker" 2>/dev/null; done
   wait
-  cut=$(cd "$states" && grep -l '"reason":"interrupted"' -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
+  cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
   mark bundle-not-up
   error "bundle $name_asked: interrupted by SIGTERM; interrupted: $(echo ${cut:-none} | sed 's/ /, /g')"
   exit 2

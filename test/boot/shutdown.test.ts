@@ -103,7 +103,7 @@ describe("the way down", () => {
     expect(g.output).toContain("reboot: Power down");
   });
 
-  test("a shutdown asked while stage 2 still starts services interrupts it; a second request stands down", async () => {
+  test("a shutdown asked while the boot bundle still comes up interrupts it; a second request stands down", async () => {
     const guest = new Guest(image, ["GOETIABUNDLE=busy-boot"]);
     expect(await guest.exited).toBe(0);
     const out = guest.output;

@@ -1,0 +1,134 @@
+// The boot's bring-up as goetia compiles it (manager/bringup.ts), run as
+// stage 1 runs it: the shell script prepares the tree before s6-svscan
+// starts, then brings the bundle up beside a real s6-svscan. Its order,
+// parallel branches, failure skipping, timeouts and readiness, and what
+// `goetia status` knows afterwards.
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import * as libc from "../../src/sys/libc.ts";
+import { HostTree } from "../helpers/host-tree.ts";
+
+let tree: HostTree;
+beforeEach(() => {
+  tree = new HostTree();
+});
+afterEach(() => tree.stop());
+
+interface BringUp {
+  /** The foreground part's exit code. */
+  prepared: number;
+  /** Everything both parts said. */
+  said: Promise<string>;
+}
+
+/**
+ * Runs the compiled bring-up of name holding the change lock, as stage 1
+ * does, under busybox's sh as the test system has it; s6-svscan starts once
+ * it has prepared.
+ */
+async function bringUp(name: string): Promise<BringUp> {
+  const lockPath = join(tree.run, "goetia", "lock");
+  mkdirSync(join(tree.run, "goetia"), { recursive: true });
+  const lock = openSync(lockPath, "a+");
+  expect(libc.lockFile(lock)).toBe(true);
+  const child = Bun.spawn(["busybox", "sh", join(tree.conf, "compiled", "bringup"), name, "0"], {
+    env: { PATH: process.env.PATH! },
+    stdio: ["ignore", "pipe", "pipe", lock],
+  });
+  closeSync(lock);
+  const said = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]).then(([out, err]) => out + err);
+  const prepared = await child.exited;
+  if (prepared === 0) await tree.start();
+  return { prepared, said };
+}
+
+function mark(name: string, extra: Record<string, string> = {}, { deps = [] as string[], seconds = 0.2, exit = 0 } = {}) {
+  tree.oneshot(name, { deps, seconds, exit, extra });
+}
+
+test("the bundle comes up in dependency order, branches in parallel, failures skip only what needs them", async () => {
+  mark("a");
+  mark("b", {}, { deps: ["a"], seconds: 0.5 });
+  mark("c", {}, { deps: ["a"], seconds: 0.5 });
+  mark("bad", {}, { deps: ["a"], exit: 3 });
+  mark("after-bad", {}, { deps: ["bad"] });
+  mark("top", {}, { deps: ["after-bad"] });
+  mark("slow", { "timeout-up": "300\n" }, { seconds: 5 });
+  tree.service("ready", {
+    type: "longrun\n",
+    "notification-fd": "3\n",
+    run: `#!/bin/sh\nsleep 0.5\necho "ready ready-at $(date +%s%N)" >> ${tree.events}\necho >&3\nexec sleep 100000\n`,
+  });
+  mark("needs-ready", {}, { deps: ["ready"] });
+  tree.service("default", { type: "bundle\n", contents: "b\nc\ntop\nslow\nneeds-ready\n" });
+  expect((await tree.goetia("compile")).code).toBe(0);
+  const run = await bringUp("default");
+  expect(run.prepared).toBe(0);
+  const said = await run.said;
+
+  expect(tree.when("a", "up-end")).toBeLessThan(tree.when("b", "up-start"));
+  expect(tree.when("a", "up-end")).toBeLessThan(tree.when("c", "up-start"));
+  expect(tree.when("b", "up-start")).toBeLessThan(tree.when("c", "up-end"));
+  expect(tree.when("c", "up-start")).toBeLessThan(tree.when("b", "up-end"));
+  expect(tree.when("ready", "ready-at")).toBeLessThan(tree.when("needs-ready", "up-start"));
+  expect(tree.happened("after-bad", "up-start")).toBe(false);
+  expect(tree.happened("top", "up-start")).toBe(false);
+  expect(tree.happened("slow", "up-end")).toBe(false);
+
+  expect(said).toContain("goetia: error: failed bad: up script exited 3");
+  expect(said).toContain("goetia: warning: skipped top: dependency after-bad failed");
+  expect(said).toMatch(/goetia: error: failed slow: timed out after 300 ms \(\d+ ms\)/);
+  expect(said).toMatch(/goetia: error: bundle default not fully up: failed: (bad, slow|slow, bad); skipped: after-bad, top/);
+  expect(said).toContain("(no terminal for an emergency shell)");
+
+  const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
+  for (const name of ["a", "b", "c", "ready", "needs-ready"]) expect(rows.get(name)?.state).toBe("up");
+  expect(rows.get("bad")).toMatchObject({ state: "failed", detail: expect.stringContaining("up script exited 3") });
+  expect(rows.get("top")).toMatchObject({ state: "failed", detail: expect.stringContaining("dependency after-bad failed") });
+  expect(rows.get("slow")).toMatchObject({ state: "failed", detail: expect.stringContaining("timed out after 300 ms") });
+  expect(readFileSync(join(tree.run, "goetia", "boot-timeline"), "utf8")).toMatch(/^bundle-not-up \d+$/m);
+});
+
+test("a shutdown's SIGTERM interrupts it: what runs is killed and on record as interrupted, nothing more starts", async () => {
+  mark("slow", {}, { seconds: 30 });
+  mark("later", {}, { deps: ["slow"] });
+  tree.service("default", { type: "bundle\n", contents: "later\n" });
+  await tree.goetia("compile");
+  const run = await bringUp("default");
+  const lockPath = join(tree.run, "goetia", "lock");
+  while (!tree.happened("slow", "up-start")) await Bun.sleep(20);
+  const [pid, what] = readFileSync(lockPath, "utf8").split("\n");
+  expect(what).toBe("up bundle default");
+  process.kill(Number(pid), "SIGTERM");
+  expect(await run.said).toContain("goetia: error: bundle default: interrupted by SIGTERM; interrupted: slow");
+  const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
+  expect(rows.get("slow")).toMatchObject({ state: "failed", detail: expect.stringContaining("interrupted") });
+  expect(rows.get("later")?.state).toBe("down");
+  await Bun.sleep(300);
+  expect(tree.happened("slow", "up-end")).toBe(false); // its process group was killed
+});
+
+test("sources edited after the compile: it does nothing and says so with exit 3, for goetia to compile them", async () => {
+  mark("one");
+  tree.service("default", { type: "bundle\n", contents: "one\n" });
+  await tree.goetia("compile");
+  const later = new Date(Date.now() + 5000);
+  utimesSync(join(tree.conf, "src", "test", "one", "up"), later, later);
+  const run = await bringUp("default");
+  expect(run.prepared).toBe(3);
+  expect(existsSync(join(tree.run, "goetia", "live"))).toBe(false);
+});
+
+test("an unknown name: the default bundle instead, said so", async () => {
+  mark("one");
+  mark("two", {}, { deps: ["one"] });
+  tree.service("default", { type: "bundle\n", contents: "one\n" });
+  await tree.goetia("compile");
+  const run = await bringUp("no-such");
+  expect(run.prepared).toBe(0);
+  const said = await run.said;
+  expect(said).toContain("goetia: error: GOETIABUNDLE=no-such: no such bundle or service; bringing up default instead");
+  expect(said).toContain("goetia: bundle default up");
+  expect(tree.happened("two", "up-start")).toBe(false);
+});
