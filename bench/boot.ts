@@ -51,7 +51,7 @@ const INIT_AT = `$(dmesg | grep -m1 'Run /init as init process' | tr -d '[]' | a
 
 /** Prints "TIMES <init start s> <bundle up s>" on the kernel's clock; goetia's also its boot marks (stage 1, stage 2 forked and running). */
 const REPORT = {
-  goetia: `echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline)`,
+  goetia: `echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline); echo TOOK $(cd /run/system/goetia/state && for f in *.json; do printf '%s=%s ' "\${f%.json}" "$(sed 's/.*"durationMs":\\([0-9]*\\).*/\\1/' "$f")"; done)`,
   baseline: `echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 
@@ -67,6 +67,8 @@ interface Sample {
   commands: Record<string, number>;
   /** goetia's boot marks, in seconds on the kernel's clock. */
   marks: Record<string, number>;
+  /** Each service's time from start to up, in ms, as goetia recorded it. */
+  took: Record<string, number>;
 }
 
 async function boot(image: string, report: string): Promise<Sample> {
@@ -80,7 +82,10 @@ async function boot(image: string, report: string): Promise<Sample> {
   const [, pid1, all] = await guest.waitFor(/\nRSS (\d+) (\d+)/, 30_000, from);
   const commands: Record<string, number> = {};
   const marks: Record<string, number> = {};
+  const took: Record<string, number> = {};
   if (report === REPORT.goetia) {
+    const [, tookLine] = await guest.waitFor(/\nTOOK (.*)\r?\n/, 30_000, from);
+    for (const [, name, ms] of tookLine.matchAll(/([\w-]+)=(\d+)/g)) took[name] = Number(ms);
     const [, line] = await guest.waitFor(/\nMARKS (.*)\r?\n/, 30_000, from);
     for (const [, what, s] of line.matchAll(/([\w-]+)=([\d.]+)/g)) marks[what] = Number(s);
     const after = guest.output.length;
@@ -90,7 +95,7 @@ async function boot(image: string, report: string): Promise<Sample> {
   }
   guest.type("poweroff -f");
   await guest.exited;
-  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands, marks };
+  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands, marks, took };
 }
 
 const images = {
@@ -148,16 +153,20 @@ writeResults(
       (
         [
           ["/init → stage 1 running (the shim, one Bun start)", "stage1", undefined],
-          ["stage 1's work, to stage 2 forked", "stage2-forked", "stage1"],
-          ["stage 2: starting the binary (a second Bun start)", "stage2", "stage2-forked"],
-          ["stage 2 running → bundle up (database, the services)", "bundle-up", "stage2"],
+          ["stage 1's work, to the bring-up started (mounts, run-image, envdir)", "bringup", "stage1"],
+          ["the bring-up preparing what s6-svscan finds, to s6-svscan exec'd", "svscan", "bringup"],
+          ["s6-svscan → bundle up (the services)", "bundle-up", "svscan"],
         ] as [string, string, string | undefined][]
       )
         .map(([what, to, from]) => `${what} ${median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000)).toFixed(0)}`)
         .join("; ") +
+      ". Each service, from its start to up: " +
+      Object.keys(samples.goetia[0].took)
+        .map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`)
+        .join(", ") +
       ".",
     "",
-    `The two biggest costs goetia controls: the second Bun start (stage 2, ${part("stage2", "stage2-forked").toFixed(0)} ms), which stage 1 handing the bring-up to s6's and execline's own programs would remove; and stage 2's bring-up itself (${part("bundle-up", "stage2").toFixed(0)} ms), where each oneshot pays for a shell and execlineb before its own program (the shell writes the exit code that survives a killed change), and which that same generated bring-up would run at a script's cost.`,
+    `The two biggest costs left that goetia controls. First, the services (s6-svscan → bundle up, ${part("bundle-up", "svscan").toFixed(0)} ms, against about 300 ms for the baseline's whole script): under TCG every program's first start is translated anew, and the bring-up starts four for a oneshot (setsid, the shell that records the exit code, execlineb, the program) where the baseline starts one, plus a \`mv\` per state record; lexing the oneshots' command lines at compile time (as s6-rc does) and running their argv directly, with the exit recorded by the worker, would cut three of the four. Second, the Bun start and stage 1's own work (${(part("bringup", "stage1") + median(samples.goetia.map((x) => (x.marks.stage1 - x.initS) * 1000)) - (floorUp - baseUp)).toFixed(0)} ms beyond the floor's empty Bun start): the FFI's compiler and the first calls of Bun's spawn, console and glob are all cold; folding the run-image copy into the bring-up and opening libc with only the symbols stage 1 needs would cut it.`,
     "",
     `In the guest (medians): \`goetia --version\` ${median(samples.goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(samples.goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms).`,
     "",

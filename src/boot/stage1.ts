@@ -68,7 +68,8 @@ function boot(): never {
   log.info(`stage 1: bundle ${bundle}`);
 
   run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
-  bootTimeline(tree).mark("stage1", startedNs); // /run is there only now
+  const timeline = bootTimeline(tree);
+  timeline.mark("stage1", startedNs); // /run is there only now
   libc.mkdirs(paths.catchAllLog);
   libc.mkdirs(paths.stateDir);
   try {
@@ -98,6 +99,7 @@ function boot(): never {
   const devnull = libc.open("/dev/null", libc.O.RDONLY);
   libc.dup2(devnull, 0);
   libc.close(devnull);
+  timeline.mark("svscan");
   return execSvscan(paths.scandir, CONSOLE_FD, env);
 }
 

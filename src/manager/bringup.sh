@@ -65,6 +65,7 @@ shell() {
 # Sources edited since this database was compiled: goetia compiles them (exit 3).
 [ -z "$(find "$sources" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
 
+mark bringup
 set -f # names and lists below are split on spaces, never globbed
 asked=$(lookup "$requested") || {
   asked=$(lookup default) && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
