@@ -116,34 +116,39 @@ mkfifo -m 600 "$states/.bringup" || { error "cannot make $states/.bringup"; exit
 
 # ---- In the background: the bring-up ----
 
-# oneshot I: runs its up script as goetia's engine does (s6/execline.ts): in
-# a process group of its own, its exit code written where a later goetia can
-# find it should this script be killed first.
+# oneshot I: runs its up command line as goetia's engine does
+# (s6/execline.ts): in a process group of its own, its exit code written
+# where a later goetia can find it should this script be killed first.
 oneshot() {
   me=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
-  eval "name=\$n$1 script=\$u$1 timeout=\$t$1"
+  eval "name=\$n$me argv=\$u$me timeout=\$t$me"
   exitfile=$states/$name.exit
   now_ms && start=$ms
-  : >"$exitfile" && record "$1" starting "$start" || { finish "$1" "$start" "cannot write its state record in $states"; return; }
+  : >"$exitfile" && record "$me" starting "$start" || { finish "$me" "$start" "cannot write its state record in $states"; return; }
   say "starting $name (oneshot)"
-  setsid /bin/sh -c "$recorder" goetia-oneshot "$script" "$exitfile" </dev/null 3>&- 4>&- 5>&- &
+  [ -n "$argv" ] || { finish "$me" "$start"; return; }
+  eval "set -- $argv"
+  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$@" </dev/null 3>&- 4>&- 5>&- &
   child=$!
   killer=
   if [ "$timeout" -gt 0 ]; then
-    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &
+    # The killer leaves a mark first: the worker must know why its command died.
+    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && : >"$exitfile.timeout" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &
     killer=$!
   fi
-  wait $child
+  wait $child 2>/dev/null
   code=$?
-  if [ -n "$killer" ] && ! kill $killer 2>/dev/null; then
-    finish "$1" "$start" "timed out after $timeout ms"
+  [ -z "$killer" ] || kill $killer 2>/dev/null
+  if [ -e "$exitfile.timeout" ]; then
+    rm -f "$exitfile.timeout"
+    finish "$me" "$start" "timed out after $timeout ms"
   elif [ $code -gt 128 ]; then
-    finish "$1" "$start" "up script killed by signal $((code - 128))"
+    finish "$me" "$start" "up script killed by signal $((code - 128))"
   elif [ $code -ne 0 ]; then
-    finish "$1" "$start" "up script exited $code"
+    finish "$me" "$start" "up script exited $code"
   else
-    finish "$1" "$start"
+    finish "$me" "$start"
   fi
 }
 

@@ -4,12 +4,13 @@
 // does the thinking here, once per compile: names resolved, bundles
 // flattened, the dependency order found, problems worded. The script holds
 // that as a table of shell variables (service i: n$i name, k$i kind, d$i
-// what it needs, f$i what needs it, t$i timeout, u$i a oneshot's up, r$i a
+// what it needs, f$i what needs it, t$i timeout, u$i a oneshot's up (its
+// argv, quoted: oneshotArgv), r$i a
 // longrun's readiness, c$i a pipeline consumer) above a driver that is the
 // same for every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
 import { treePaths, type Tree } from "../lib/tree.ts";
-import { RECORDER } from "../s6/execline.ts";
+import { oneshotArgv, RECORDER } from "../s6/execline.ts";
 import { levels, resolveNames, type Graph } from "./graph.ts";
 import { describeProblem } from "./service.ts";
 import { INTERRUPTED } from "./run/transition.ts";
@@ -55,7 +56,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `f${i}=${shellQuote(indices(graph.dependents.get(name) ?? []))}`,
       `t${i}=${service.timeoutUp}`,
     ];
-    if (service.type === "oneshot") vars.push(`u${i}=${shellQuote(service.up ?? "")}`);
+    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);
     lines.push(vars.join(" "));

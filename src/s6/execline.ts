@@ -1,21 +1,35 @@
 // execline: how s6-rc stores a oneshot's up and down (one command line,
 // lexed by execlineb), and the plumbing of generated run scripts.
 
-/**
- * The shell around a oneshot's script: `sh -c RECORDER goetia-oneshot SCRIPT
- * EXIT_FILE` runs SCRIPT as execlineb -P -c lexes it and writes its exit
- * code (128 + N for signal N) into EXIT_FILE. The script outlives a killed
- * caller, and its outcome must too; a later goetia finds the shell by the
- * exit file its command line names.
- */
-export const RECORDER = 'execlineb -P -c "$1"; code=$?; echo $code > "$2"; exit $code';
+/** Characters execlineb gives no meaning to: a command line made of them alone is its words. */
+const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 
 /**
- * Starts script as execlineb -P -c lexes it, in a process group of its own
- * (so a timeout ends all it started), through RECORDER.
+ * The argv a oneshot's command line means. execlineb lexes it (quotes,
+ * escapes, blocks, comments), and starting execlineb costs more than the
+ * command itself under emulation (130 ms there, for `hostname -F`): a line
+ * of plain words is split here instead, which is all execlineb would do.
  */
-export function spawnExecline(script: string, env: Record<string, string>, exitFile: string) {
-  return Bun.spawn(["/bin/sh", "-c", RECORDER, "goetia-oneshot", script, exitFile], {
+export function oneshotArgv(script: string): string[] {
+  const words = script.split(/[ \t\n\r]+/).filter(Boolean);
+  return words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script];
+}
+
+/**
+ * The shell around a oneshot: `sh -c RECORDER goetia-oneshot EXIT_FILE
+ * ARGV...` runs ARGV and writes its exit code (128 + N for signal N) into
+ * EXIT_FILE. The command outlives a killed caller, and its outcome must
+ * too; a later goetia finds the shell by the exit file its command line
+ * names.
+ */
+export const RECORDER = 'exit_file=$1; shift; "$@"; code=$?; echo $code > "$exit_file"; exit $code';
+
+/**
+ * Starts a oneshot's command line in a process group of its own (so a
+ * timeout ends all it started), through RECORDER.
+ */
+export function spawnOneshot(script: string, env: Record<string, string>, exitFile: string) {
+  return Bun.spawn(["/bin/sh", "-c", RECORDER, "goetia-oneshot", exitFile, ...oneshotArgv(script)], {
     cwd: "/",
     env,
     stdin: "ignore",

@@ -2,7 +2,7 @@
 // environment from /, never in the environment of whoever asked.
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
-import { spawnExecline } from "../../s6/execline.ts";
+import { spawnOneshot } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
 
@@ -17,7 +17,7 @@ export async function runOneshot(
 ): Promise<TransitionResult> {
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, message: "" };
-  const child = spawnExecline(script, env, exitFile);
+  const child = spawnOneshot(script, env, exitFile);
   let cut: Cutoff | undefined;
   const cancel = onCutoff(timeoutMs, abort, (why) => {
     cut = why;
