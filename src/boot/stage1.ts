@@ -15,7 +15,7 @@ import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
 import { DEFAULT_PATH, systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
-import { execSvscan } from "../s6/svscan.ts";
+import { execSvscan } from "../s6/exec-svscan.ts";
 import * as libc from "../sys/libc.ts";
 import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
@@ -67,11 +67,13 @@ function boot(): never {
   const paths = treePaths(tree);
   log.info(`stage 1: bundle ${bundle}`);
 
-  run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
   const timeline = bootTimeline(tree);
   timeline.mark("stage1", startedNs); // /run is there only now
+  const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
+  // The bring-up copies the run image itself; stage 2 finds it copied.
+  const fast = emergency === undefined && startBringup(tree, bundle, env);
+  if (!fast) run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
   libc.mkdirs(paths.catchAllLog);
-  libc.mkdirs(paths.stateDir);
   try {
     libc.mkfifo(paths.catchAllFifo, 0o600);
   } catch (error) {
@@ -81,12 +83,11 @@ function boot(): never {
   // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails
   // (its reader is a service s6-svscan has not started yet), as s6-linux-init does.
   const reader = libc.open(paths.catchAllFifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
-  const logCopy = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
-  const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
-  if (emergency !== undefined || !startBringup(tree, bundle, env)) {
+  if (!fast) {
+    const logCopy = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
     startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency }, logCopy);
+    libc.close(logCopy);
   }
-  libc.close(logCopy);
 
   const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
   libc.dup2(consoleFd, CONSOLE_FD);

@@ -1,21 +1,21 @@
 // envdir format (s6-envdir, daemontools envdir): one file per variable, the
 // file name is the name, the first line is the value; an empty file unsets.
-// Read with Bun's glob and libc, not node:fs: stage 1 reads it, and loads no
-// more than it must.
+// Read through libc, not node:fs: stage 1 reads it, and loads no more than
+// it must.
 import * as libc from "../sys/libc.ts";
 import { DEFAULT_PATH, treePaths, type Tree } from "./tree.ts";
 
 export function readEnvdir(dir: string): Record<string, string | null> {
   const vars: Record<string, string | null> = {};
-  let names: string[];
+  let entries: { name: string; isDir: boolean }[];
   try {
-    names = [...new Bun.Glob("*").scanSync({ cwd: dir, onlyFiles: true })];
+    entries = libc.listDir(dir);
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return vars; // no envdir: nothing to set
+    if (error instanceof libc.SysError && error.errno === libc.errno.ENOENT) return vars; // no envdir: nothing to set
     throw error;
   }
-  for (const name of names) {
-    if (name.includes("=")) continue;
+  for (const { name, isDir } of entries) {
+    if (isDir || name.startsWith(".") || name.includes("=")) continue;
     const value = libc.readText(`${dir}/${name}`).split("\n")[0].replace(/\0/g, "\n").trimEnd();
     vars[name] = value === "" ? null : value;
   }

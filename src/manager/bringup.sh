@@ -21,10 +21,15 @@
 requested=$1
 offset_us=$2
 
-# Every line also goes to the catch-all log. Its logger may not read yet:
-# held open for reading too, the fifo takes the lines meanwhile (where a
-# writer alone would be killed by SIGPIPE).
-if [ -p "$catchall" ]; then exec 4<>"$catchall"; else exec 4>/dev/null; fi
+# The run directory as s6-svscan must find it: the run image, and the
+# catch-all log's fifo. Every line also goes to the catch-all log. Its
+# logger may not read yet: held open for reading too, the fifo takes the
+# lines meanwhile (where a writer alone would be killed by SIGPIPE).
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } || {
+  error "cannot make $rundir ready from $runimage"
+  exit 1
+}
+exec 4<>"$catchall"
 
 say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
 warn() { say "warning: $1"; }

@@ -28,6 +28,9 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
   const indices = (names: Iterable<string>) => [...names].map((name) => index.get(name)).join(" ");
 
   const settings = {
+    runimage: paths.runImage,
+    rundir: tree.runDir,
+    catchalllog: paths.catchAllLog,
     states: paths.states,
     servicedirs: paths.servicedirs,
     scandir: paths.scandir,

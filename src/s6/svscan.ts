@@ -1,7 +1,6 @@
-// s6-svscan: started once, as PID 1, by stage 1's execve; told what to do
+// s6-svscan: started once, as PID 1, by stage 1's execve (exec-svscan.ts); told what to do
 // through .s6-svscan/control, as s6-svscanctl would.
 import { join } from "node:path";
-import * as libc from "../sys/libc.ts";
 import { hasReader, writeControl } from "./control.ts";
 
 const control = (scandir: string) => join(scandir, ".s6-svscan", "control");
@@ -35,16 +34,4 @@ export function startWatchdog(scandir: string, seconds: number): void {
     detached: true,
     stdio: ["ignore", "ignore", "ignore"],
   }).unref();
-}
-
-/**
- * Replaces this process (PID 1) with s6-svscan on scandir. consoleFd is
- * handed over with -X for the catch-all logger's own errors. Bun ignores
- * SIGPIPE and SIGXFSZ, and blocks signals, and both survive exec: undone first.
- */
-export function execSvscan(scandir: string, consoleFd: number, env: Record<string, string>): never {
-  libc.defaultSignal(libc.SIG.PIPE);
-  libc.defaultSignal(libc.SIG.XFSZ);
-  libc.unblockAllSignals();
-  return libc.execve("/usr/bin/s6-svscan", ["s6-svscan", `-X${consoleFd}`, "--", scandir], env);
 }

@@ -4,7 +4,7 @@
 // read errno themselves (it must be read right after the call, here).
 // libc is opened on the first call, not on import: a command that makes no
 // syscall of its own (goetia status, --help) never pays for the FFI.
-import { dlopen, ptr, read, type Pointer } from "bun:ffi";
+import { CString, dlopen, ptr, read, type Pointer } from "bun:ffi";
 
 const open_ = () =>
   dlopen("libc.so.6", {
@@ -21,6 +21,9 @@ const open_ = () =>
   sigprocmask: { args: ["i32", "ptr", "ptr"], returns: "i32" },
   mkfifo: { args: ["ptr", "u32"], returns: "i32" },
   mkdir: { args: ["ptr", "u32"], returns: "i32" },
+  opendir: { args: ["ptr"], returns: "ptr" },
+  readdir: { args: ["ptr"], returns: "ptr" },
+  closedir: { args: ["ptr"], returns: "i32" },
   read: { args: ["i32", "ptr", "u64"], returns: "i64" },
   write: { args: ["i32", "ptr", "u64"], returns: "i64" },
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
@@ -200,6 +203,24 @@ export function mkdirs(path: string, mode = 0o755): void {
     const dir = at === -1 ? path : path.slice(0, at);
     if (c().mkdir(cstr(dir), mode) === -1 && lastErrno() !== errno.EEXIST) throw new SysError(`mkdir ${dir}`, lastErrno());
   } while (at !== -1);
+}
+
+/** A directory's entries (not . and ..), each with whether it is a directory. */
+export function listDir(path: string): { name: string; isDir: boolean }[] {
+  const dir = c().opendir(cstr(path));
+  if (dir === null) throw new SysError(`opendir ${path}`, lastErrno());
+  const DT_DIR = 4;
+  const entries: { name: string; isDir: boolean }[] = [];
+  try {
+    // struct dirent (glibc, x86_64): d_ino 8, d_off 8, d_reclen 2, d_type 1, then d_name.
+    for (let entry = c().readdir(dir); entry !== null; entry = c().readdir(dir)) {
+      const name = new CString(entry, 19).toString();
+      if (name !== "." && name !== "..") entries.push({ name, isDir: read.u8(entry, 18) === DT_DIR });
+    }
+  } finally {
+    c().closedir(dir);
+  }
+  return entries;
 }
 
 /** The whole of a (small) file, as text. */

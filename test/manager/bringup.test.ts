@@ -30,6 +30,7 @@ interface BringUp {
 async function bringUp(name: string): Promise<BringUp> {
   const lockPath = join(tree.run, "goetia", "lock");
   mkdirSync(join(tree.run, "goetia"), { recursive: true });
+  mkdirSync(join(tree.conf, "run-image", "service"), { recursive: true });
   const lock = openSync(lockPath, "a+");
   expect(libc.lockFile(lock)).toBe(true);
   const child = Bun.spawn(["busybox", "sh", join(tree.conf, "compiled", "bringup"), name, "0"], {
