@@ -16,7 +16,7 @@ export async function runChange(
   const timeoutMs = parseMs("timeout", args.timeout, MAX_TIMEOUT_MS, "a timer can wait") ?? 0;
   const tree = treeOf(args);
   if (!args["dry-run"]) assertMayChange(tree);
-  const live = openLive(tree);
+  const live = openLive(tree, { checkSources: false });
   reportOpening(live, { problems: true });
   return change(live, { ...request, names: args._, dryRun: args["dry-run"], timeoutMs }, consoleReporter);
 }

@@ -238,6 +238,7 @@ settle() {
 interrupt() {
   for worker in $workers; do kill "$worker" 2>/dev/null; done
   wait
+  : >"$lock"
   cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
   mark bundle-not-up
   error "bundle $name_asked: interrupted by SIGTERM; interrupted: $(echo ${cut:-none} | sed 's/ /, /g')"
@@ -285,6 +286,7 @@ bringup() {
     [ -z "$i" ] || settle "$i" "$outcome"
   done
   trap - TERM
+  : >"$lock" # done cleanly: the next change has nothing to settle
   exec 3>&- 5>&-
 
   if [ -z "$failed$skipped" ]; then

@@ -51,3 +51,15 @@ test("update restarts what changed with its dependents, stops what was removed, 
   expect((await tree.goetia("start", "fresh")).code).toBe(0);
   expect((await tree.goetia("status")).out).not.toContain("have changed");
 });
+
+test("a change names the services it acts on whose sources were edited since they were applied, and only those", async () => {
+  tree.oneshot("edited");
+  tree.oneshot("untouched");
+  expect((await tree.goetia("start", "edited", "untouched")).code).toBe(0);
+  tree.service("edited", { up: "true\n" });
+  tree.oneshot("unrelated-new");
+  const run = await tree.goetia("stop", "edited", "untouched");
+  expect(run.code).toBe(0);
+  expect(run.out).toContain("the sources of edited have changed since they were applied: `goetia update` applies them");
+  expect(run.out).not.toContain("untouched have changed");
+});

@@ -46,7 +46,7 @@ export function sourceStamp(sourceDir: string): string {
 }
 
 /** Content hash of a service's source directory, links followed. */
-function fingerprint(dir: string): string {
+export function fingerprint(dir: string): string {
   const hash = createHash("sha256");
   const walk = (path: string, rel: string) => {
     const stat = statSync(path);

@@ -5,10 +5,11 @@ import { log } from "../../lib/log.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { closure, resolveNames } from "../graph.ts";
 import { applyChange } from "./engine.ts";
-import type { Live } from "./live.ts";
+import { sourceEdited, type Live } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange, waves } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
+import { isTransitional } from "./state.ts";
 import { INTERRUPTED, type Direction, type Outcome, type Reporter } from "./transition.ts";
 
 export interface ChangeRequest {
@@ -42,7 +43,8 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   }
 
   const waitMs = request.lockWaitMs ?? (request.preempt ? 5_000 : 30_000);
-  const release = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, waitMs, { preempt: request.preempt });
+  const lock = await takeLock(treePaths(live.tree).lock, `${request.direction} ${what}`, waitMs, { preempt: request.preempt });
+  const touched = new Set<string>();
   const abort = new AbortController();
   const timer = request.timeoutMs ? setTimeout(() => abort.abort(`timed out after ${request.timeoutMs} ms`), request.timeoutMs) : undefined;
   // SIGTERM (a shutdown taking over) ends what is in flight, cleanly.
@@ -50,11 +52,17 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   process.on("SIGTERM", onTerm);
   const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
   try {
-    const settled = await settleInterrupted(live);
-    if (settled.length > 0) log.warn(`settled what an interrupted change left: ${settled.join(", ")}`);
+    if (lock.lastHolderDied) {
+      const settled = await settleInterrupted(live);
+      if (settled.length > 0) log.warn(`settled what an interrupted change left: ${settled.join(", ")}`);
+    }
     // Planned only now, under the lock: the change before this one may have moved things.
+    const steps = planSteps(live, request, targets);
+    for (const { services } of steps) for (const name of services) touched.add(name);
+    const edited = [...touched].filter((name) => sourceEdited(live, name));
+    if (edited.length > 0) log.warn(`the sources of ${edited.join(", ")} have changed since they were applied: \`goetia update\` applies them`);
     const outcomes: Outcome[] = [];
-    for (const { direction, services } of planSteps(live, request, targets)) {
+    for (const { direction, services } of steps) {
       if (abort.signal.aborted) break;
       outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
     }
@@ -67,7 +75,8 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   } finally {
     process.off("SIGTERM", onTerm);
     clearTimeout(timer);
-    release();
+    // A record that could not be written (ENOSPC...) leaves a transition on record: the next change settles it.
+    lock.release({ leftBehind: [...touched].some((name) => isTransitional(live.states.phase(name))) });
   }
 }
 

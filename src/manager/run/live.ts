@@ -8,7 +8,7 @@ import { errnoCode, errorText } from "../../lib/errors.ts";
 import { switchLink } from "../../lib/files.ts";
 import { treeEnvironment } from "../../lib/envdir.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
-import { compiled, copyCompiled } from "../compile/compile.ts";
+import { compiled, copyCompiled, fingerprint } from "../compile/compile.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
 import { StateStore } from "./state.ts";
@@ -34,11 +34,23 @@ export interface Live {
   notes: Note[];
 }
 
+/** True when the service's source has changed (or gone) since its live definition was compiled: a look at its own files only. */
+export function sourceEdited(live: Live, name: string): boolean {
+  const service = live.db.services[name];
+  try {
+    return service === undefined || fingerprint(service.dir) !== service.fingerprint;
+  } catch {
+    return true; // gone, or unreadable: compiling it again would say so
+  }
+}
+
 /**
  * The live database, installed from the compiled one (compiled first if the
- * sources changed) when there is none yet. With checkSources (not during a
- * shutdown), sources changed since it was installed are compiled and noted:
- * they wait for `goetia update`.
+ * sources changed) when there is none yet. With checkSources (status, list:
+ * what looks at the whole tree), sources changed since it was installed are
+ * compiled and noted: they wait for `goetia update`. A change looks at its
+ * own services' sources only (sourceEdited): it must not cost a walk of
+ * every source.
  */
 export function openLive(tree: Tree, { checkSources = true } = {}): Live {
   const live = readDatabase(treePaths(tree).liveDb);

@@ -1,6 +1,8 @@
 // One change at a time per tree: an exclusive flock(2) on the lock file,
 // which the kernel releases when its holder ends, however it ends. The
-// file's text (pid, what) only tells a waiting command who it waits for.
+// file's text (pid, what) tells a waiting command who it waits for; a
+// holder empties it when it is done, so text found by the next holder means
+// the last one died mid-change, and what it left must be settled.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { SystemError } from "../../lib/errors.ts";
@@ -12,23 +14,32 @@ export class LockBusyError extends SystemError {}
 
 const RETRY_MS = 20;
 
+export interface Lock {
+  /** Lets go; with leftBehind, the holder's name stays, for the next holder to settle what it left. */
+  release(options?: { leftBehind?: boolean }): void;
+  /** The last holder ended without letting go cleanly: its transitions may be half done. */
+  lastHolderDied: boolean;
+}
+
 /**
- * Takes the lock, waiting up to waitMs for another change to end; returns
- * the release function. With preempt (shutdown), the holder is asked to stop
- * (SIGTERM: a change aborts what it has in flight), and killed after waitMs.
+ * Takes the lock, waiting up to waitMs for another change to end. With
+ * preempt (shutdown), the holder is asked to stop (SIGTERM: a change aborts
+ * what it has in flight), and killed after waitMs.
  */
-export async function takeLock(path: string, what: string, waitMs: number, { preempt = false } = {}): Promise<() => void> {
+export async function takeLock(path: string, what: string, waitMs: number, { preempt = false } = {}): Promise<Lock> {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "a+", 0o644);
   let announced = false;
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
     if (libc.lockFile(fd)) {
+      const lastHolderDied = (readIfExists(path) ?? "") !== "";
       ftruncateSync(fd, 0);
       writeSync(fd, `${process.pid}\n${what}\n`);
-      return () => {
-        ftruncateSync(fd, 0);
+      const release = ({ leftBehind = false } = {}) => {
+        if (!leftBehind) ftruncateSync(fd, 0);
         closeSync(fd);
       };
+      return { release, lastHolderDied };
     }
     // Undefined for a moment after the holder took it, before it wrote its name.
     const holder = readHolder(path);

@@ -19,7 +19,9 @@
 // stopping record found while nobody holds the lock is a change that was
 // killed: status shows it "interrupted", and the next change settles it
 // first (a oneshot's script, which outlives a killed goetia, is waited for
-// and its recorded exit taken; a longrun is asked again).
+// and its recorded exit taken; a longrun is asked again). The next change
+// knows to from the lock itself: a holder that ends cleanly empties it
+// (lock.ts), so only a change after a dead one reads every record.
 //
 // A change has nothing to do for a service already in its direction's phase;
 // nor, going down, for a failed oneshot, which never came up (a failed

@@ -44,9 +44,9 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     return EXIT.OK;
   }
 
-  const release = await takeLock(treePaths(tree).lock, "update", 30_000);
+  const lock = await takeLock(treePaths(tree).lock, "update", 30_000);
   try {
-    await settleInterrupted(before);
+    if (lock.lastHolderDied) await settleInterrupted(before);
     // Down, in the old graph: what goes away or changes, and what depends on it.
     const touched = [...removed, ...changed];
     const stopping = planChange(before.graph, before.states.phase, "down", touched, { includeEssential: true });
@@ -71,6 +71,6 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     else log.info("update: applied");
     return failed.length > 0 ? EXIT.FAILED : EXIT.OK;
   } finally {
-    release();
+    lock.release();
   }
 }
