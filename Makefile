@@ -37,6 +37,7 @@ bench: build
 	$(BUN) bench/shutdown.ts
 	$(BUN) bench/faults.ts
 	$(BUN) bench/compile.ts
+	$(BUN) bench/small-change.ts
 	$(BUN) bench/boot.ts
 
 clean:
