@@ -125,7 +125,7 @@ mkfifo -m 600 "$states/.bringup" || { error "cannot make $states/.bringup"; exit
 # (s6/execline.ts): in a process group of its own, its exit code written
 # where a later goetia can find it should this script be killed first.
 oneshot() {
-  me=$1 child= start=0
+  me=$1 members=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
   eval "name=\$n$me argv=\$u$me timeout=\$t$me"
   exitfile=$states/$name.exit
@@ -157,37 +157,61 @@ oneshot() {
   fi
 }
 
-# longrun I: once s6-supervise runs it, s6-svc asks it up and s6-svwait waits
-# for it (ready, with a notification-fd), as a person's script would.
-longrun() {
-  me=$1 child= start=0
+# longruns I...: longruns that became startable together (several only when
+# none has a notification-fd, and all the same timeout): once s6-supervise
+# runs them, s6-svc asks each up and one s6-svwait waits for them all (ready,
+# with a notification-fd), as a person's script would; only when that fails
+# is each looked at alone.
+longruns() {
+  members=$* child= start=0
   trap 'stop -TERM "$child"' TERM
-  eval "name=\$n$1 timeout=\$t$1 ready=\$r$1"
-  dir=$servicedirs/$name
+  eval "timeout=\$t$1 ready=\$r$1"
   now_ms && start=$ms
-  record "$1" starting "$start" || { finish "$1" "$start" "cannot write its state record in $states"; return; }
-  say "starting $name (longrun)"
-  tries=0
-  while [ ! -e "$dir/supervise/status" ]; do
-    tries=$((tries + 1))
-    [ $tries -le 1000 ] || { finish "$1" "$start" "s6-svscan did not pick it up: no supervisor"; return; }
-    sleep 0.01
+  dirs=
+  for i in $members; do
+    eval "name=\$n$i"
+    record "$i" starting "$start" || { finish "$i" "$start" "cannot write its state record in $states"; continue; }
+    say "starting $name (longrun)"
+    dirs="$dirs $servicedirs/$name"
   done
-  s6-svc -u "$dir" || { finish "$1" "$start" "s6-svc cannot ask it up"; return; }
-  s6-svwait "-${ready:-u}" -t "$timeout" "$dir" 3>&- 4>&- 5>&- &
+  [ -n "$dirs" ] || return
+  tries=0
+  for dir in $dirs; do
+    while [ ! -e "$dir/supervise/status" ]; do
+      tries=$((tries + 1))
+      [ $tries -le 1000 ] || { finish_all "s6-svscan did not pick it up: no supervisor"; return; }
+      sleep 0.01
+    done
+  done
+  for dir in $dirs; do
+    s6-svc -u "$dir" || { finish_all "s6-svc cannot ask it up"; return; }
+  done
+  s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- &
   child=$!
-  wait $child
-  case $? in
-    0) finish "$1" "$start" ;;
-    99) finish "$1" "$start" "timed out after $timeout ms" ;;
-    *) finish "$1" "$start" "s6-supervise reports it failed for good" ;;
-  esac
+  wait $child && { finish_all; return; }
+  code=$? child=
+  [ $code = 99 ] && why="timed out after $timeout ms" || why="s6-supervise reports it failed for good"
+  [ -n "$ready" ] && field=ready || field=up
+  for dir in $dirs; do
+    case $(s6-svstat -o $field "$dir" 2>/dev/null) in
+      true) finish_one "$dir" ;;
+      *) finish_one "$dir" "$why" ;;
+    esac
+  done
+}
+
+# finish_all [REASON], finish_one DIR [REASON]: a longruns worker's members.
+finish_all() {
+  for dir in $dirs; do finish_one "$dir" "$1"; done
+}
+finish_one() {
+  for i in $members; do eval "[ \"\$servicedirs/\$n$i\" = \"\$1\" ]" && finish "$i" "$start" "$2"; done
 }
 
 # stop SIGNAL TARGET: a worker asked to stop ends what it runs, and says so.
 stop() {
   [ -z "$child" ] || { kill "$1" -- "$2" 2>/dev/null; wait "$child" 2>/dev/null; }
-  finish "$me" "$start" "$interrupted"
+  for i in $members; do finish "$i" "$start" "$interrupted"; done
   exit
 }
 
@@ -265,15 +289,27 @@ bringup() {
 
   failed= skipped=
   while [ $left -gt 0 ]; do
+    groups=
     for i in $queue; do
       eval "blocker=\$b$i kind=\$k$i"
       if [ -n "$blocker" ]; then
         skip "$i" "$blocker"
         queue_after="$queue_after $i"
-      else
-        $kind "$i" &
+      elif [ "$kind" = oneshot ]; then
+        oneshot "$i" &
         workers="$workers $!"
+      else
+        # Up is at once for a longrun without readiness: those wait together.
+        # One with readiness waits alone, not to hold back what needs it.
+        eval "[ -n \"\$r$i\" ]" && group=l$i || eval "group=l_\$t$i"
+        eval "[ -n \"\$$group\" ]" || groups="$groups $group"
+        eval "$group=\"\$$group $i\""
       fi
+    done
+    for group in $groups; do
+      eval "members=\$$group; $group="
+      longruns $members &
+      workers="$workers $!"
     done
     # Skipped ones are done at once: settling them may queue more.
     queue=

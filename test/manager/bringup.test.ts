@@ -133,3 +133,41 @@ test("an unknown name: the default bundle instead, said so", async () => {
   expect(said).toContain("goetia: bundle default up");
   expect(tree.happened("two", "up-start")).toBe(false);
 });
+
+test("longruns with readiness wait each alone: one that never gets ready fails alone, and holds back only what needs it", async () => {
+  const ready = (name: string, notify: boolean) =>
+    tree.service(name, {
+      type: "longrun\n",
+      "notification-fd": "3\n",
+      "timeout-up": "1500\n",
+      run: `#!/bin/sh\n${notify ? "echo >&3\n" : ""}exec sleep 100000\n`,
+    });
+  ready("quick", true);
+  ready("mute", false);
+  ready("quick2", true);
+  mark("after-quick", {}, { deps: ["quick", "quick2"] });
+  mark("after-mute", {}, { deps: ["mute"] });
+  tree.service("default", { type: "bundle\n", contents: "after-quick\nafter-mute\n" });
+  await tree.goetia("compile");
+  const said = await (await bringUp("default")).said;
+  expect(said).toMatch(/goetia: up quick \(\d+ ms\)/);
+  expect(said).toMatch(/goetia: up quick2 \(\d+ ms\)/);
+  expect(said).toMatch(/goetia: error: failed mute: timed out after 1500 ms/);
+  expect(said).toContain("goetia: warning: skipped after-mute: dependency mute failed");
+  expect(tree.when("after-quick", "up-end")).toBeLessThan(BigInt(Date.now() - 1000) * 1_000_000n);
+  const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
+  expect(rows.get("quick")?.state).toBe("up");
+  expect(rows.get("mute")).toMatchObject({ state: "failed", detail: expect.stringContaining("timed out after 1500 ms") });
+});
+
+test("longruns without readiness that start together are awaited together, each on record", async () => {
+  for (const name of ["one", "two", "three"]) tree.service(name, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100000\n" });
+  mark("after", {}, { deps: ["one", "two", "three"] });
+  tree.service("default", { type: "bundle\n", contents: "after\n" });
+  await tree.goetia("compile");
+  const said = await (await bringUp("default")).said;
+  for (const name of ["one", "two", "three"]) expect(said).toMatch(new RegExp(`goetia: up ${name} \\(\\d+ ms\\)`));
+  expect(said).toContain("goetia: bundle default up");
+  const rows = await tree.statusRows();
+  expect(rows.filter((row) => row.state === "up").map((row) => row.name).sort()).toEqual(["after", "one", "three", "two"]);
+});
