@@ -42,6 +42,11 @@ now_us() {
 }
 now_ms() { now_us; ms=$((us / 1000)); }
 
+# nap: 10 ms. A read that times out on a fifo nobody writes costs no process
+# where the shell's read takes a fraction (busybox's sh, bash: those with
+# $EPOCHREALTIME); sleep(1) elsewhere.
+if [ -n "${EPOCHREALTIME:-}" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
+
 mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
 
 # record I PHASE SINCE [DURATION [REASON]]: service I's state, replaced whole.
@@ -56,7 +61,7 @@ record() {
 # The emergency shell, once, on the console (when there is a terminal to
 # give it); the change lock is let go first.
 shell() {
-  exec 3>&- 5>&-
+  exec 3>&- 5>&- 6>&-
   if [ -t 1 ]; then
     error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
     HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
@@ -117,7 +122,7 @@ if [ -n "$copies" ]; then
   }
 fi
 [ -z "$fifos" ] || mkfifo -m 600 $fifos || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
-mkfifo -m 600 "$states/.bringup" || { error "cannot make $states/.bringup"; exit 1; }
+mkfifo -m 600 "$states/.bringup" "$states/.nap" || { error "cannot make the bring-up's fifos in $states"; exit 1; }
 
 # ---- In the background: the bring-up ----
 
@@ -134,12 +139,12 @@ oneshot() {
   say "starting $name (oneshot)"
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
   eval "set -- $argv"
-  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$@" </dev/null 3>&- 4>&- 5>&- &
+  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$@" </dev/null 3>&- 4>&- 5>&- 6>&- &
   child=$!
   killer=
   if [ "$timeout" -gt 0 ]; then
     # The killer leaves a mark first: the worker must know why its command died.
-    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && : >"$exitfile.timeout" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- &
+    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && : >"$exitfile.timeout" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
     killer=$!
   fi
   wait $child 2>/dev/null
@@ -180,13 +185,14 @@ longruns() {
     while [ ! -e "$dir/supervise/status" ]; do
       tries=$((tries + 1))
       [ $tries -le 1000 ] || { finish_all "s6-svscan did not pick it up: no supervisor"; return; }
-      sleep 0.01
+      nap
     done
   done
+  # s6-svc -u, without its start: the letter, to a supervisor known to read it.
   for dir in $dirs; do
-    s6-svc -u "$dir" || { finish_all "s6-svc cannot ask it up"; return; }
+    printf u 2>/dev/null 1<>"$dir/supervise/control" || { finish_all "cannot ask it up: $dir/supervise/control"; return; }
   done
-  s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- &
+  s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
   child=$!
   wait $child && { finish_all; return; }
   code=$? child=
@@ -270,7 +276,7 @@ interrupt() {
 }
 
 bringup() {
-  exec 5<>"$states/.bringup" && rm -f "$states/.bringup"
+  exec 5<>"$states/.bringup" 6<>"$states/.nap" && rm -f "$states/.bringup" "$states/.nap"
   read -r pid _ </proc/self/stat
   printf '%s\nup bundle %s\n' "$pid" "$name_asked" >"$lock"
   workers=
@@ -323,7 +329,7 @@ bringup() {
   done
   trap - TERM
   : >"$lock" # done cleanly: the next change has nothing to settle
-  exec 3>&- 5>&-
+  exec 3>&- 5>&- 6>&-
 
   if [ -z "$failed$skipped" ]; then
     mark bundle-up
