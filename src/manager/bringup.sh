@@ -25,7 +25,7 @@ offset_us=$2
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
 # logger may not read yet: held open for reading too, the fifo takes the
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } || {
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } || {
   error "cannot make $rundir ready from $runimage"
   exit 1
 }
@@ -82,9 +82,10 @@ asked=$(lookup "$requested") || {
 }
 problems
 
-mkdir -p "$states" "$servicedirs" "$pipes"
+# The live database, for goetia's commands: copied beside the boot, as no
+# service needs it (a command that comes first installs its own, and wins).
 if [ ! -e "$live" ]; then
-  cp -RH "${0%/*}" "$live-boot" && ln -s "${live##*/}-boot" "$live" || { error "cannot install the live database in $live"; exit 1; }
+  { cp -RH "${0%/*}" "$live-boot" && ln -s "${live##*/}-boot" "$live" 2>/dev/null || rm -rf "$live-boot"; } &
 fi
 if [ -z "$asked" ]; then
   nothing="no bundle named $requested"
@@ -110,7 +111,7 @@ copies= links= fifos=
 for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" || continue
   eval "name=\$n$i"
-  copies="$copies $live/servicedirs/$name"
+  copies="$copies ${0%/*}/servicedirs/$name"
   links="$links $servicedirs/$name"
   eval "[ -z \"\$c$i\" ]" || fifos="$fifos $pipes/$name"
 done
