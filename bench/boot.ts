@@ -10,7 +10,10 @@
 // 1 is a Bun program pays. Each guest reports, on the kernel's clock, when
 // /init started (the kernel's "Run /init" line in dmesg, after the
 // initramfs is unpacked) and when its bundle was up (the baseline's script
-// writes it; goetia's boot timeline says it).
+// writes it; goetia's boot timeline says it). Two bundles: the default one,
+// and "twenty" (20 more services: 10 oneshots and 10 longruns on 4 levels of
+// dependencies, beside the default ones), which the baseline's script brings
+// up level by level, as a person would write it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildImage, Guest, ROOT } from "../test/helpers/guest.ts";
@@ -19,7 +22,44 @@ import { writeResults } from "./results.ts";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const AIM = 1.5;
 
-const baselineInit = (preamble: string) => `#!/bin/sh
+/** The twenty services: level 0 oneshots, then longruns and oneshots each needing one of the level below. */
+const LEVELS: { oneshots: string[]; longruns: string[] }[] = [
+  { oneshots: ["o0", "o1", "o2"], longruns: [] },
+  { oneshots: [], longruns: ["l0", "l1", "l2"] },
+  { oneshots: ["o3", "o4", "o5", "o6"], longruns: ["l3", "l4"] },
+  { oneshots: ["o7", "o8", "o9"], longruns: ["l5", "l6", "l7", "l8", "l9"] },
+];
+const TWENTY_LONGRUNS = LEVELS.flatMap((level) => level.longruns);
+const oneshotUp = (name: string) => `mkdir -p /run/bench/${name}`;
+
+/** The twenty as goetia sources, each needing a service of the level below, and the bundle "twenty". */
+function twentySources(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const dir = "etc/goetia/system/src/bench";
+  LEVELS.forEach(({ oneshots, longruns }, level) => {
+    const below = level === 0 ? [] : [...LEVELS[level - 1].oneshots, ...LEVELS[level - 1].longruns];
+    [...oneshots, ...longruns].forEach((name, i) => {
+      files[`${dir}/${name}/type`] = oneshots.includes(name) ? "oneshot\n" : "longrun\n";
+      if (oneshots.includes(name)) files[`${dir}/${name}/up`] = `${oneshotUp(name)}\n`;
+      else files[`${dir}/${name}/run`] = "#!/bin/sh\nexec sleep 100000\n";
+      if (below.length > 0) files[`${dir}/${name}/dependencies`] = `${below[i % below.length]}\n`;
+    });
+  });
+  files[`${dir}/twenty/type`] = "bundle\n";
+  files[`${dir}/twenty/contents`] = `default\n${LEVELS.flatMap((l) => [...l.oneshots, ...l.longruns]).join("\n")}\n`;
+  return files;
+}
+
+/** The baseline's bring-up of the twenty: level by level, the oneshots, then the longruns up together. */
+const twentyBringUp = LEVELS.map(({ oneshots, longruns }) =>
+  [
+    ...oneshots.map(oneshotUp),
+    ...longruns.map((name) => `s6-svc -u /run/sv/${name}`),
+    ...(longruns.length > 0 ? [`s6-svwait -u ${longruns.map((name) => `/run/sv/${name}`).join(" ")}`] : []),
+  ].join("\n  "),
+).join("\n  ");
+
+const baselineInit = (preamble: string, extra: { longruns: string[]; bringUp: string } = { longruns: [], bringUp: "" }) => `#!/bin/sh
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc -o nosuid,nodev,noexec proc /proc
 mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
@@ -35,11 +75,19 @@ for s in syslogd console-shell; do
   touch /run/sv/$s/down
   ln -s /run/sv/$s /run/service/$s
 done
+for s in ${extra.longruns.join(" ")}; do
+  cp -a /etc/goetia/system/src/bench/$s /run/sv/$s
+  touch /run/sv/$s/down
+  ln -s /run/sv/$s /run/service/$s
+done
 (
   hostname -F /etc/hostname
-  until s6-svok /run/sv/syslogd && s6-svok /run/sv/console-shell; do sleep 0.01; done
+  for s in syslogd console-shell ${extra.longruns.join(" ")}; do
+    until s6-svok /run/sv/$s; do sleep 0.01; done
+  done
   s6-svc -u /run/sv/syslogd; s6-svc -u /run/sv/console-shell
   s6-svwait -u /run/sv/syslogd /run/sv/console-shell
+  ${extra.bringUp}
   cut -d' ' -f1 /proc/uptime > /run/bundle-up
   echo "baseline: bundle up"
 ) </dev/null >/dev/console 2>&1 &
@@ -49,10 +97,10 @@ exec s6-svscan /run/service
 /** When the kernel ran /init, in seconds on its clock. */
 const INIT_AT = `$(dmesg | grep -m1 'Run /init as init process' | tr -d '[]' | awk '{ print $1 }')`;
 
-/** Prints "TIMES <init start s> <bundle up s>" on the kernel's clock; goetia's also its boot marks (stage 1, stage 2 forked and running). */
+/** Once the bundle is up (the prompt may come first), prints "TIMES <init start s> <bundle up s>" on the kernel's clock; goetia's also its boot marks and each service's time. */
 const REPORT = {
-  goetia: `echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline); echo TOOK $(cd /run/system/goetia/state && for f in *.json; do printf '%s=%s ' "\${f%.json}" "$(sed 's/.*"durationMs":\\([0-9]*\\).*/\\1/' "$f")"; done)`,
-  baseline: `echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
+  goetia: `until grep -q bundle-up /run/system/goetia/boot-timeline; do sleep 0.1; done; echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline); echo TOOK $(cd /run/system/goetia/state && for f in *.json; do printf '%s=%s ' "\${f%.json}" "$(tail -n 1 "$f" | sed 's/.*"durationMs":\\([0-9]*\\).*/\\1/')"; done)`,
+  baseline: `until [ -s /run/bundle-up ]; do sleep 0.1; done; echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 
 /** In goetia's guest: how long `goetia --version` and `goetia status` take, on the kernel's clock (10 ms steps). */
@@ -71,9 +119,9 @@ interface Sample {
   took: Record<string, number>;
 }
 
-async function boot(image: string, report: string): Promise<Sample> {
+async function boot(image: string, report: string, kernelArgs: string[]): Promise<Sample> {
   const started = performance.now();
-  const guest = new Guest(image);
+  const guest = new Guest(image, kernelArgs);
   await guest.waitFor(/goetia:~# /);
   const promptMs = performance.now() - started;
   const from = guest.output.length;
@@ -98,48 +146,75 @@ async function boot(image: string, report: string): Promise<Sample> {
   return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands, marks, took };
 }
 
-const images = {
-  goetia: { image: buildImage("bench-boot"), report: REPORT.goetia },
-  baseline: { image: buildImage("bench-baseline", { init: baselineInit("") }), report: REPORT.baseline },
-  floor: {
-    // The empty Bun executable stands where goetia's binary was: the image keeps its size.
-    image: (() => {
-      const empty = join(ROOT, "build", "bench-empty");
-      Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--target=bun-linux-x64", join(ROOT, "bench", "empty.ts"), "--outfile", empty]);
-      return buildImage("bench-floor", { init: baselineInit("/usr/sbin/goetia"), "usr/sbin/goetia": readFileSync(empty) });
-    })(),
-    report: REPORT.baseline,
-  },
-};
+const empty = join(ROOT, "build", "bench-empty");
+Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--target=bun-linux-x64", join(ROOT, "bench", "empty.ts"), "--outfile", empty]);
+type Image = "goetia" | "baseline" | "floor";
+interface Scenario {
+  title: string;
+  images: Record<Image, { image: string; report: string; args: string[] }>;
+}
 
-const samples: Record<keyof typeof images, Sample[]> = { goetia: [], baseline: [], floor: [] };
+/** The three images of a scenario; the floor's empty Bun executable stands where goetia's binary was: the image keeps its size. */
+function scenario(title: string, name: string, files: Record<string, string>, args: string[], extra?: { longruns: string[]; bringUp: string }): Scenario {
+  return {
+    title,
+    images: {
+      goetia: { image: buildImage(`bench-${name}-goetia`, files), report: REPORT.goetia, args },
+      baseline: { image: buildImage(`bench-${name}-baseline`, { ...files, init: baselineInit("", extra) }), report: REPORT.baseline, args: [] },
+      floor: {
+        image: buildImage(`bench-${name}-floor`, { ...files, init: baselineInit("/usr/sbin/goetia", extra), "usr/sbin/goetia": readFileSync(empty) }),
+        report: REPORT.baseline,
+        args: [],
+      },
+    },
+  };
+}
+
+const scenarios = [
+  scenario("the default bundle (hostname, syslogd, console-shell)", "default", {}, []),
+  scenario("the bundle twenty (the default three, and 10 oneshots and 10 longruns on 4 levels)", "twenty", twentySources(), ["GOETIABUNDLE=twenty"], {
+    longruns: TWENTY_LONGRUNS,
+    bringUp: twentyBringUp,
+  }),
+];
+
+const results = scenarios.map(() => ({ goetia: [] as Sample[], baseline: [] as Sample[], floor: [] as Sample[] }));
 for (let run = 0; run < RUNS; run++) {
-  for (const [name, { image, report }] of Object.entries(images) as [keyof typeof images, { image: string; report: string }][]) {
-    const sample = await boot(image, report);
-    samples[name].push(sample);
-    console.log(`${name} run ${run + 1}: /init at ${sample.initS.toFixed(2)} s, bundle up ${((sample.upS - sample.initS) * 1000).toFixed(0)} ms later`);
+  for (const [index, { title, images }] of scenarios.entries()) {
+    for (const name of ["goetia", "baseline", "floor"] as Image[]) {
+      const { image, report, args } = images[name];
+      const sample = await boot(image, report, args);
+      results[index][name].push(sample);
+      console.log(`${title.split(" (")[0]}, ${name} run ${run + 1}: bundle up ${((sample.upS - sample.initS) * 1000).toFixed(0)} ms after /init`);
+    }
   }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
-const initToUp = (name: keyof typeof images) => samples[name].map((s) => (s.upS - s.initS) * 1000);
-const row = (name: keyof typeof images) => {
-  const s = samples[name];
-  const ms = initToUp(name);
-  return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / median(initToUp("baseline"))).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.allRssKb))} |`;
-};
-/** goetia's median time between two of its boot marks, in ms. */
-const part = (to: string, from: string) => median(samples.goetia.map((x) => (x.marks[to] - x.marks[from]) * 1000));
 const sizeMb = (path: string) => (Bun.file(path).size / 1e6).toFixed(0);
-const goetiaUp = median(initToUp("goetia"));
-const floorUp = median(initToUp("floor"));
-const baseUp = median(initToUp("baseline"));
 
-writeResults(
-  "Boot: goetia against a hand-written boot script",
-  [
-    `QEMU TCG, the default bundle (hostname, syslogd, console-shell), ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
+/** The table and the breakdown of one scenario. */
+function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[] {
+  const initToUp = (name: Image) => samples[name].map((s) => (s.upS - s.initS) * 1000);
+  const goetiaUp = median(initToUp("goetia"));
+  const floorUp = median(initToUp("floor"));
+  const baseUp = median(initToUp("baseline"));
+  const row = (name: Image) => {
+    const s = samples[name];
+    const ms = initToUp(name);
+    return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.allRssKb))} |`;
+  };
+  const mark = (to: string, from?: string) => median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000));
+  const parts: [string, number][] = [
+    ["/init → stage 1 running (the shim, one Bun start)", mark("stage1")],
+    ["stage 1's work, to the bring-up started (mounts, command line, envdir, the bring-up's shell)", mark("bringup", "stage1")],
+    ["the bring-up preparing what s6-svscan finds, to s6-svscan exec'd", mark("svscan", "bringup")],
+    ["s6-svscan → bundle up (the services)", mark("bundle-up", "svscan")],
+  ];
+  const took = Object.keys(samples.goetia[0].took).sort();
+  return [
+    `### ${title}`,
     "",
     "| image | kernel start → /init (ms, the initramfs unpacked) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | all processes' RSS |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -149,27 +224,18 @@ writeResults(
     "",
     `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
     "",
-    "Where goetia's time goes (medians, ms): " +
-      (
-        [
-          ["/init → stage 1 running (the shim, one Bun start)", "stage1", undefined],
-          ["stage 1's work, to the bring-up started (mounts, run-image, envdir)", "bringup", "stage1"],
-          ["the bring-up preparing what s6-svscan finds, to s6-svscan exec'd", "svscan", "bringup"],
-          ["s6-svscan → bundle up (the services)", "bundle-up", "svscan"],
-        ] as [string, string, string | undefined][]
-      )
-        .map(([what, to, from]) => `${what} ${median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000)).toFixed(0)}`)
-        .join("; ") +
-      ". Each service, from its start to up: " +
-      Object.keys(samples.goetia[0].took)
-        .map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`)
-        .join(", ") +
-      ".",
+    `Where goetia's time goes (medians, ms): ${parts.map(([what, ms]) => `${what} ${ms.toFixed(0)}`).join("; ")}. One Bun start in the floor: ${(floorUp - baseUp).toFixed(0)}. Each service, from its start to up: ${took.map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`).join(", ")}.`,
+  ];
+}
+
+writeResults(
+  "Boot: goetia against a hand-written boot script",
+  [
+    `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
     "",
-    `The two biggest costs left that goetia controls. First, the services (s6-svscan → bundle up, ${part("bundle-up", "svscan").toFixed(0)} ms, against about 300 ms for the baseline's whole script): under TCG every program's first start is translated anew, and the bring-up starts four for a oneshot (setsid, the shell that records the exit code, execlineb, the program) where the baseline starts one, plus a \`mv\` per state record; lexing the oneshots' command lines at compile time (as s6-rc does) and running their argv directly, with the exit recorded by the worker, would cut three of the four. Second, the Bun start and stage 1's own work (${(part("bringup", "stage1") + median(samples.goetia.map((x) => (x.marks.stage1 - x.initS) * 1000)) - (floorUp - baseUp)).toFixed(0)} ms beyond the floor's empty Bun start): the FFI's compiler and the first calls of Bun's spawn, console and glob are all cold; folding the run-image copy into the bring-up and opening libc with only the symbols stage 1 needs would cut it.`,
+    ...scenarios.flatMap((scenario, index) => [...report(scenario, results[index]), ""]),
+    `Each entry's start in the guest, warm (medians, 10 ms steps): \`goetia --version\` ${median(results[0].goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(results[0].goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms); stage 1, cold, is the first row of the breakdowns above; stages 3 and 4 are in the shutdown table.`,
     "",
-    `In the guest (medians): \`goetia --version\` ${median(samples.goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(samples.goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms).`,
-    "",
-    `Sizes: build/goetia ${sizeMb(join(ROOT, "build/goetia"))} MB, the goetia image ${sizeMb(images.goetia.image)} MB.`,
+    `Sizes: build/goetia ${sizeMb(join(ROOT, "build/goetia"))} MB, the goetia image ${sizeMb(scenarios[0].images.goetia.image)} MB.`,
   ].join("\n"),
 );

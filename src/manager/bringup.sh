@@ -49,13 +49,15 @@ if [ -n "${EPOCHREALTIME:-}" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap(
 
 mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
 
-# record I PHASE SINCE [DURATION [REASON]]: service I's state, replaced whole.
+# record I PHASE SINCE [DURATION [REASON]]: service I's state, appended as a
+# line of its own (goetia's reader takes the last whole line; a rename would
+# cost a process).
 record() {
   eval "file=\$states/\$n$1.json"
   text="{\"phase\":\"$2\",\"since\":$3"
   [ -z "$4" ] || text="$text,\"durationMs\":$4"
   [ -z "$5" ] || text="$text,\"reason\":\"$5\""
-  printf '%s}' "$text" >"$file.new" && mv -f "$file.new" "$file"
+  printf '\n%s}' "$text" >>"$file"
 }
 
 # The emergency shell, once, on the console (when there is a terminal to

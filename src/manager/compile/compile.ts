@@ -4,7 +4,6 @@
 // on demand.
 //
 //   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
-import { createHash } from "node:crypto";
 import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
@@ -24,7 +23,7 @@ import { loadSources } from "./source.ts";
  * A folder that cannot be read stamps as such: compiling reports it.
  */
 export function sourceStamp(sourceDir: string): string {
-  const hash = createHash("sha256");
+  const hash = new Bun.CryptoHasher("sha256"); // Bun's own: node:crypto costs a cold start dearly
   const walk = (dir: string) => {
     let entries: string[];
     try {
@@ -47,7 +46,7 @@ export function sourceStamp(sourceDir: string): string {
 
 /** Content hash of a service's source directory, links followed. */
 export function fingerprint(dir: string): string {
-  const hash = createHash("sha256");
+  const hash = new Bun.CryptoHasher("sha256");
   const walk = (path: string, rel: string) => {
     const stat = statSync(path);
     hash.update(`${rel}\0${stat.mode}\0`);

@@ -1,6 +1,7 @@
 // Each service's state in a running tree: one small JSON record per service
 // under <runDir>/goetia/state, replaced atomically, so a reader never sees
-// half a record.
+// half a record (or appended a line at a time by the boot's bring-up: the
+// last whole line is the state).
 //
 // The states, described here once. A change moves each service it acts on
 // from one to the next; nothing else writes them.
@@ -64,12 +65,25 @@ const NEVER_STARTED: ServiceState = { phase: "down", since: 0 };
 export class StateStore {
   constructor(private readonly dir: string) {}
 
-  /** The service's record. A record that cannot be read says so, as a failure: goetia does not know what the service did. */
+  /**
+   * The service's record: its last whole line (goetia replaces the file
+   * whole; the boot's bring-up, a shell, appends a line). An empty one is
+   * none yet. A record that cannot be read says so, as a failure: goetia
+   * does not know what the service did.
+   */
   get(name: string): ServiceState {
     const path = join(this.dir, `${name}.json`);
     try {
-      const text = readIfExists(path);
-      return text === undefined ? NEVER_STARTED : (JSON.parse(text) as ServiceState);
+      const lines = (readIfExists(path) ?? "").split("\n").filter(Boolean);
+      if (lines.length === 0) return NEVER_STARTED;
+      for (const line of lines.slice(1).reverse()) {
+        try {
+          return JSON.parse(line) as ServiceState;
+        } catch {
+          // Torn while it was appended: the line before it is the state.
+        }
+      }
+      return JSON.parse(lines[0]) as ServiceState;
     } catch (error) {
       const reason = `its state record ${path} cannot be read: ${errorText(error)}`;
       log.warn(`${name}: ${reason}`);
