@@ -20,6 +20,7 @@
 
 requested=$1
 offset_us=$2
+db=${0%/*}
 
 # The run directory as s6-svscan must find it: the run image, and the
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
@@ -79,16 +80,13 @@ shell() {
 
 mark bringup
 set -f # names and lists below are split on spaces, never globbed
+name_asked=$requested
 asked=$(lookup "$requested") || {
+  name_asked=default
   asked=$(lookup default) && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
 }
 problems
 
-# The live database, for goetia's commands: copied beside the boot, as no
-# service needs it (a command that comes first installs its own, and wins).
-if [ ! -e "$live" ]; then
-  { cp -RH "${0%/*}" "$live-boot" && ln -s "${live##*/}-boot" "$live" 2>/dev/null || rm -rf "$live-boot"; } &
-fi
 if [ -z "$asked" ]; then
   nothing="no bundle named $requested"
   [ "$requested" = default ] || nothing="$nothing nor default"
@@ -113,7 +111,7 @@ copies= links= fifos=
 for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" || continue
   eval "name=\$n$i"
-  copies="$copies ${0%/*}/servicedirs/$name"
+  copies="$copies $db/servicedirs/$name"
   links="$links $servicedirs/$name"
   eval "[ -z \"\$c$i\" ]" || fifos="$fifos $pipes/$name"
 done
@@ -240,6 +238,13 @@ finish() {
   echo "$1 $?" >&5
 }
 
+# The live database, for goetia's commands, once the bundle is up: no
+# service needs it (a command that comes first installs its own).
+install_live() {
+  [ -e "$live" ] && return
+  cp -RH "$db" "$live-boot" && ln -s "${live##*/}-boot" "$live" 2>/dev/null || rm -rf "$live-boot"
+}
+
 # skip I BLOCKER: what waits for a failed service does not start.
 skip() {
   now_ms
@@ -337,14 +342,14 @@ bringup() {
   if [ -z "$failed$skipped" ]; then
     mark bundle-up
     say "bundle $name_asked up"
+    install_live
     return
   fi
   mark bundle-not-up
   error "bundle $name_asked not fully up: failed: ${failed#, }${skipped:+; skipped: ${skipped#, }}"
+  install_live
   shell "bundle $name_asked did not fully come up (goetia status says why)"
 }
 
-name_asked=$requested
-[ "$(lookup "$requested")" = "$asked" ] || name_asked=default
 bringup </dev/null &
 exit 0
