@@ -70,14 +70,16 @@ function boot(): never {
   const timeline = bootTimeline(tree);
   timeline.mark("stage1", startedNs); // /run is there only now
   const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
-  // The bring-up copies the run image itself; stage 2 finds it copied.
+  // The bring-up makes the run directory ready itself, catch-all fifo included.
   const fast = emergency === undefined && startBringup(tree, bundle, env);
-  if (!fast) run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
-  libc.mkdirs(paths.catchAllLog);
-  try {
-    libc.mkfifo(paths.catchAllFifo, 0o600);
-  } catch (error) {
-    if (!(error instanceof libc.SysError && error.errno === libc.errno.EEXIST)) throw error;
+  if (!fast) {
+    run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
+    libc.mkdirs(paths.catchAllLog);
+    try {
+      libc.mkfifo(paths.catchAllFifo, 0o600);
+    } catch (error) {
+      if (!(error instanceof libc.SysError && error.errno === libc.errno.EEXIST)) throw error;
+    }
   }
 
   // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails
