@@ -22,19 +22,19 @@ requested=$1
 offset_us=$2
 db=${0%/*}
 
+say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
+warn() { say "warning: $1"; }
+error() { say "error: $1"; }
+
 # The run directory as s6-svscan must find it: the run image, and the
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
 # logger may not read yet: held open for reading too, the fifo takes the
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } || {
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } && mkfifo -m 600 "$states/.bringup" "$states/.nap" || {
   error "cannot make $rundir ready from $runimage"
   exit 1
 }
 exec 4<>"$catchall"
-
-say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
-warn() { say "warning: $1"; }
-error() { say "error: $1"; }
 
 # now_ms: milliseconds since the epoch, in $ms; now_us, microseconds, in $us.
 now_us() {
@@ -81,10 +81,12 @@ shell() {
 mark bringup
 set -f # names and lists below are split on spaces, never globbed
 name_asked=$requested
-asked=$(lookup "$requested") || {
+found=
+lookup "$requested" || {
   name_asked=default
-  asked=$(lookup default) && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
+  lookup default && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
 }
+asked=$found
 problems
 
 if [ -z "$asked" ]; then
@@ -123,7 +125,6 @@ if [ -n "$copies" ]; then
   }
 fi
 [ -z "$fifos" ] || mkfifo -m 600 $fifos || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
-mkfifo -m 600 "$states/.bringup" "$states/.nap" || { error "cannot make the bring-up's fifos in $states"; exit 1; }
 
 # ---- In the background: the bring-up ----
 

@@ -65,9 +65,9 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     lines.push(vars.join(" "));
   }
 
-  lines.push("", "# lookup NAME: the services NAME means (a bundle, flattened), or failure.", "lookup() {", '  case $1 in');
+  lines.push("", "# lookup NAME: the services NAME means (a bundle, flattened) in $found, or failure.", "lookup() {", '  case $1 in');
   for (const name of [...graph.bundles.keys(), ...graph.atoms.keys()]) {
-    lines.push(`    ${shellQuote(name)}) echo ${shellQuote(indices(resolveNames(graph, [name])))} ;;`);
+    lines.push(`    ${shellQuote(name)}) found=${shellQuote(indices(resolveNames(graph, [name])))} ;;`);
   }
   lines.push("    *) return 1 ;;", "  esac", "}");
 
