@@ -10,7 +10,7 @@ const SRC = join(import.meta.dir, "..", "..", "src");
 
 type Kind = "static" | "type" | "dynamic";
 
-/** Every module under src/ with the modules it imports, and how: import, import type, import(). */
+/** Every module under src/ with the modules it imports, and how: import, import type, import() or require() at the call. */
 function importGraph(): Map<string, { target: string; kind: Kind }[]> {
   const graph = new Map<string, { target: string; kind: Kind }[]>();
   for (const file of readdirSync(SRC, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
@@ -18,7 +18,7 @@ function importGraph(): Map<string, { target: string; kind: Kind }[]> {
     const edge = (path: string, kind: Kind) => ({ target: relative(SRC, resolve(dirname(join(SRC, file)), path)), kind });
     graph.set(file, [
       ...[...text.matchAll(/^import (type )?[^;]*? from "(\.[^"]+)";/gms)].map(([, type, path]) => edge(path, type ? "type" : "static")),
-      ...[...text.matchAll(/import\("(\.[^"]+)"\)/g)].map(([, path]) => edge(path, "dynamic")),
+      ...[...text.matchAll(/(?:import|require)\("(\.[^"]+)"\)/g)].map(([, path]) => edge(path, "dynamic")),
     ]);
   }
   return graph;

@@ -4,58 +4,17 @@
 // on demand.
 //
 //   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
+import { cpSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { errnoCode, errorText, FailedError } from "../../lib/errors.ts";
-import { isMissing, switchLink, withFileLock, writeAtomically } from "../../lib/files.ts";
+import { errorText } from "../../lib/errors.ts";
+import { switchLink, withFileLock, writeAtomically } from "../../lib/files.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { bringupScript } from "../bringup.ts";
-import { databasePaths, readDatabase, writeDatabase, type CompiledService, type Database } from "../database.ts";
+import { databasePaths, writeDatabase, type CompiledService, type Database } from "../database.ts";
 import { buildGraph } from "./check.ts";
 import { makeServicedir } from "./servicedir.ts";
 import { loadSources } from "./source.ts";
-
-/**
- * A stamp of every entry under the source directory: path and mode, and for
- * what is not a folder its size and mtime (a folder's own size and mtime
- * differ from one file system to the next, and its entries stamp it anyway:
- * the same sources in an initramfs stamp as on the disk they were built on).
- * A folder that cannot be read stamps as such: compiling reports it.
- */
-export function sourceStamp(sourceDir: string): string {
-  const hash = new Bun.CryptoHasher("sha256"); // Bun's own: node:crypto costs a cold start dearly
-  const walk = (dir: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch (error) {
-      if (!isMissing(error)) hash.update(`${dir}\0${errnoCode(error)}\0`);
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry);
-      const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else hash.update(`${stat.size}\0${stat.mtimeMs}\0${stat.isSymbolicLink() ? readlinkSync(path) : ""}\0`);
-    }
-  };
-  walk(sourceDir);
-  return hash.digest("hex");
-}
-
-/** Content hash of a service's source directory, links followed. */
-export function fingerprint(dir: string): string {
-  const hash = new Bun.CryptoHasher("sha256");
-  const walk = (path: string, rel: string) => {
-    const stat = statSync(path);
-    hash.update(`${rel}\0${stat.mode}\0`);
-    if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry), `${rel}/${entry}`);
-    else if (stat.isFile()) hash.update(readFileSync(path));
-  };
-  walk(dir, ".");
-  return hash.digest("hex");
-}
+import { fingerprint, sourceStamp, upToDate } from "./stamp.ts";
 
 /**
  * Compiles the tree's sources into a new database and switches `compiled`
@@ -109,14 +68,6 @@ function compileLocked(tree: Tree): Database {
     if (entry.startsWith("compiled-") && entry !== name) rmSync(join(tree.confDir, entry), { recursive: true, force: true });
   }
   return db;
-}
-
-/** The compiled database if it is up to date with the sources. */
-function upToDate(tree: Tree): Database | undefined {
-  const { sourceDir, compiledLink } = treePaths(tree);
-  if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
-  const db = readDatabase(compiledLink);
-  return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
 }
 
 /** The current compiled database, compiling first when the sources have changed (unless another command just did). */

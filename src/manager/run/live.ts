@@ -8,10 +8,13 @@ import { errnoCode, errorText } from "../../lib/errors.ts";
 import { switchLink } from "../../lib/files.ts";
 import { treeEnvironment } from "../../lib/envdir.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
-import { compiled, copyCompiled, fingerprint } from "../compile/compile.ts";
+import { fingerprint, upToDate } from "../compile/stamp.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
 import { StateStore } from "./state.ts";
+
+/** The compiler, loaded at the call: a command that only looks pays for it only when the sources changed. */
+const compiler = () => require("../compile/compile.ts") as typeof import("../compile/compile.ts");
 
 /** A word for the person, on standard error: standard output stays the command's answer (status --json...). */
 export interface Note {
@@ -70,7 +73,7 @@ export function openLive(tree: Tree, { checkSources = true } = {}): Live {
  */
 function latestDatabase(tree: Tree, live: Database | undefined, notes: Note[]): Database {
   try {
-    return compiled(tree);
+    return upToDate(tree) ?? compiler().compiled(tree);
   } catch (error) {
     const last = readDatabase(treePaths(tree).compiledLink) ?? live;
     if (!last) throw error;
@@ -99,7 +102,7 @@ export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
 /** Copies the current compiled database to a new live-<stamp>/ folder, not yet in use: `goetia update` plans with it, then switches. */
 export function stageLive(tree: Tree): { db: Database; dir: string } {
   const dir = `${treePaths(tree).liveDb}-${Date.now()}-${process.pid}`;
-  return { db: copyCompiled(tree, dir), dir };
+  return { db: compiler().copyCompiled(tree, dir), dir };
 }
 
 /** Makes a staged database the live one, in one rename of the live link; the one it replaces goes. */

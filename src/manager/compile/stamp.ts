@@ -1,0 +1,61 @@
+// Whether the sources changed: a stamp of the whole source tree, and a
+// fingerprint of one service's source. Kept apart from the compiler: the
+// commands that only look (status, list) check the stamp and load the
+// compiler only when it must run.
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { errnoCode, FailedError } from "../../lib/errors.ts";
+import { isMissing } from "../../lib/files.ts";
+import { treePaths, type Tree } from "../../lib/tree.ts";
+import { readDatabase, type Database } from "../database.ts";
+
+/**
+ * A stamp of every entry under the source directory: path and mode, and for
+ * what is not a folder its size and mtime (a folder's own size and mtime
+ * differ from one file system to the next, and its entries stamp it anyway:
+ * the same sources in an initramfs stamp as on the disk they were built on).
+ * A folder that cannot be read stamps as such: compiling reports it.
+ */
+export function sourceStamp(sourceDir: string): string {
+  const hash = new Bun.CryptoHasher("sha256"); // Bun's own: node:crypto costs a cold start dearly
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (error) {
+      if (!isMissing(error)) hash.update(`${dir}\0${errnoCode(error)}\0`);
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      const stat = lstatSync(path);
+      hash.update(`${path}\0${stat.mode}\0`);
+      if (stat.isDirectory()) walk(path);
+      else hash.update(`${stat.size}\0${stat.mtimeMs}\0${stat.isSymbolicLink() ? readlinkSync(path) : ""}\0`);
+    }
+  };
+  walk(sourceDir);
+  return hash.digest("hex");
+}
+
+/** Content hash of a service's source directory, links followed. */
+export function fingerprint(dir: string): string {
+  const hash = new Bun.CryptoHasher("sha256");
+  const walk = (path: string, rel: string) => {
+    const stat = statSync(path);
+    hash.update(`${rel}\0${stat.mode}\0`);
+    if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry), `${rel}/${entry}`);
+    else if (stat.isFile()) hash.update(readFileSync(path));
+  };
+  walk(dir, ".");
+  return hash.digest("hex");
+}
+
+/** The compiled database if it is up to date with the sources. */
+export function upToDate(tree: Tree): Database | undefined {
+  const { sourceDir, compiledLink } = treePaths(tree);
+  if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
+  const db = readDatabase(compiledLink);
+  return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
+}
+
