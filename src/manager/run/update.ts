@@ -14,6 +14,7 @@ import { liveFrom, openLive, stageLive, switchLive } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
+import { isTransitional } from "./state.ts";
 import { reportProblems } from "./report.ts";
 import type { Reporter } from "./transition.ts";
 
@@ -71,6 +72,7 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     else log.info("update: applied");
     return failed.length > 0 ? EXIT.FAILED : EXIT.OK;
   } finally {
-    lock.release();
+    // A record that could not be written (ENOSPC...) leaves a transition on record: the next change settles it.
+    lock.release({ leftBehind: [...before.graph.atoms.keys()].some((name) => isTransitional(before.states.phase(name))) });
   }
 }
