@@ -75,11 +75,7 @@ function boot(): never {
   if (!fast) {
     run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
     libc.mkdirs(paths.catchAllLog);
-    try {
-      libc.mkfifo(paths.catchAllFifo, 0o600);
-    } catch (error) {
-      if (!(error instanceof libc.SysError && error.errno === libc.errno.EEXIST)) throw error;
-    }
+    libc.makeFifo(paths.catchAllFifo, 0o600);
   }
 
   // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails
@@ -112,7 +108,7 @@ function mountOnce(source: string, target: string, type: string, flags: number, 
     libc.mount(source, target, type, flags, data);
   } catch (error) {
     // EBUSY: already mounted (the /init shim mounts /proc).
-    if (!(error instanceof libc.SysError && error.errno === libc.errno.EBUSY)) throw error;
+    if (!libc.failedWith(error, libc.errno.EBUSY)) throw error;
   }
 }
 
@@ -134,7 +130,7 @@ function startBringup(tree: Tree, bundle: string, env: Record<string, string>): 
   try {
     libc.close(libc.open(script, libc.O.RDONLY | libc.O.CLOEXEC));
   } catch (error) {
-    if (error instanceof libc.SysError && error.errno === libc.errno.ENOENT) return false;
+    if (libc.failedWith(error, libc.errno.ENOENT)) return false;
     throw error;
   }
   const lock = libc.open(paths.lock, libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o644);

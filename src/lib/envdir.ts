@@ -11,7 +11,7 @@ export function readEnvdir(dir: string): Record<string, string | null> {
   try {
     entries = libc.listDir(dir);
   } catch (error) {
-    if (error instanceof libc.SysError && error.errno === libc.errno.ENOENT) return vars; // no envdir: nothing to set
+    if (libc.failedWith(error, libc.errno.ENOENT)) return vars; // no envdir: nothing to set
     throw error;
   }
   for (const { name, isDir } of entries) {

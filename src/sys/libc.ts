@@ -54,6 +54,11 @@ export class SysError extends Error {
   }
 }
 
+/** True when error is a call of this module that failed with errno (EEXIST, ENOENT...). */
+export function failedWith(error: unknown, code: number): boolean {
+  return error instanceof SysError && error.errno === code;
+}
+
 export const errno = {
   ENOENT: 2,
   EINTR: 4,
@@ -180,8 +185,9 @@ export function unblockAllSignals(): void {
   check("sigprocmask", c().sigprocmask(SIG_SETMASK, empty, null));
 }
 
-export function mkfifo(path: string, mode: number): void {
-  check(`mkfifo ${path}`, c().mkfifo(cstr(path), mode));
+/** mkfifo(2), where there is none yet (one already there is kept). */
+export function makeFifo(path: string, mode: number): void {
+  if (c().mkfifo(cstr(path), mode) === -1 && lastErrno() !== errno.EEXIST) throw new SysError(`mkfifo ${path}`, lastErrno());
 }
 
 export const O = {

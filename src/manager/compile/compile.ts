@@ -70,9 +70,9 @@ function compileLocked(tree: Tree): Database {
   return db;
 }
 
-/** The current compiled database, compiling first when the sources have changed (unless another command just did). */
-export function compiled(tree: Tree): Database {
-  return upToDate(tree) ?? withFileLock(treePaths(tree).databaseLock, () => upToDate(tree) ?? compileLocked(tree));
+/** For sources found changed: compiles them, under the database lock, unless another command just did. */
+export function compileStale(tree: Tree): Database {
+  return withFileLock(treePaths(tree).databaseLock, () => upToDate(tree) ?? compileLocked(tree));
 }
 
 /** The current compiled database (compiled first if the sources changed) copied whole to target, in one hold of the lock: the copy is the database returned. */

@@ -58,4 +58,3 @@ export function upToDate(tree: Tree): Database | undefined {
   const db = readDatabase(compiledLink);
   return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
 }
-

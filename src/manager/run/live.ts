@@ -73,7 +73,7 @@ export function openLive(tree: Tree, { checkSources = true } = {}): Live {
  */
 function latestDatabase(tree: Tree, live: Database | undefined, notes: Note[]): Database {
   try {
-    return upToDate(tree) ?? compiler().compiled(tree);
+    return upToDate(tree) ?? compiler().compileStale(tree);
   } catch (error) {
     const last = readDatabase(treePaths(tree).compiledLink) ?? live;
     if (!last) throw error;

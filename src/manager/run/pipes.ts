@@ -10,11 +10,5 @@ export function makePipes(pipesDir: string, services: Service[]): void {
   const consumers = services.filter((service) => service.consumerFor.length > 0);
   if (consumers.length === 0) return;
   mkdirSync(pipesDir, { recursive: true });
-  for (const consumer of consumers) {
-    try {
-      libc.mkfifo(pipePath(pipesDir, consumer.name), 0o600);
-    } catch (error) {
-      if (!(error instanceof libc.SysError && error.errno === libc.errno.EEXIST)) throw error;
-    }
-  }
+  for (const consumer of consumers) libc.makeFifo(pipePath(pipesDir, consumer.name), 0o600);
 }
