@@ -1,6 +1,7 @@
 // A supervision tree's places on disk. The system tree and, later, each user
 // tree have the same shape; only the roots differ. Tests point a tree at
-// temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR and GOETIA_LOGDIR.
+// temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR, GOETIA_LOGDIR and
+// GOETIA_SVDIR (the supervision-scripts folders' root: svcdef/, sv/, service/).
 import { join } from "node:path";
 
 export interface Tree {
@@ -10,8 +11,12 @@ export interface Tree {
   confDir: string;
   /** Live state, on a tmpfs: service/ (the scandir), log/, goetia/. */
   runDir: string;
-  /** Logs kept on disk: the catch-all log is saved here at shutdown. */
+  /** Logs kept on disk: one folder per logged service; the catch-all log is saved here at shutdown. */
   logDir: string;
+  /** supervision-scripts' folders: definitions, their installed (live) copies, and the links that enable them. */
+  definitionsDir: string;
+  installedDir: string;
+  enabledDir: string;
 }
 
 export function systemTree(env: Record<string, string | undefined> = process.env): Tree {
@@ -20,7 +25,15 @@ export function systemTree(env: Record<string, string | undefined> = process.env
     confDir: env.GOETIA_CONFDIR ?? "/etc/goetia/system",
     runDir: env.GOETIA_RUNDIR ?? "/run/system",
     logDir: env.GOETIA_LOGDIR ?? "/var/log/system",
+    ...definitionFolders(env.GOETIA_SVDIR),
   };
+}
+
+/** The supervision-scripts layout: /etc/svcdef, /etc/sv and /service; under root, svcdef/, sv/ and service/. */
+function definitionFolders(root: string | undefined) {
+  return root === undefined
+    ? { definitionsDir: "/etc/svcdef", installedDir: "/etc/sv", enabledDir: "/service" }
+    : { definitionsDir: join(root, "svcdef"), installedDir: join(root, "sv"), enabledDir: join(root, "service") };
 }
 
 export const treePaths = (tree: Tree) => ({
@@ -49,6 +62,11 @@ export const treePaths = (tree: Tree) => ({
   /** Held by whoever is changing the tree. */
   lock: join(tree.runDir, "goetia", "lock"),
 });
+
+/** Every folder whose entries make the tree's services: the sources, the installed definitions, the links that enable them. */
+export function sourceRoots(tree: Tree): string[] {
+  return [join(tree.confDir, "src"), tree.installedDir, tree.enabledDir];
+}
 
 /** The kernel gives init no PATH; this is the one the whole tree starts from. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -30,7 +30,7 @@ error() { say "error: $1"; }
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
 # logger may not read yet: held open for reading too, the fifo takes the
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } && mkfifo -m 600 "$states/.bringup" "$states/.nap" || {
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } && mkfifo -m 600 "$states/.bringup" "$states/.nap" || {
   error "cannot make $rundir ready from $runimage"
   exit 1
 }
@@ -76,7 +76,8 @@ shell() {
 # ---- In the foreground: what s6-svscan must find ----
 
 # Sources edited since this database was compiled: goetia compiles them (exit 3).
-[ -z "$(find "$sources" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
+eval "set -- $sources"
+[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
 
 mark bringup
 set -f # names and lists below are split on spaces, never globbed

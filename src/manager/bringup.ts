@@ -9,7 +9,7 @@
 // longrun's readiness, c$i a pipeline consumer) above a driver that is the
 // same for every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
-import { treePaths, type Tree } from "../lib/tree.ts";
+import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { oneshotArgv, RECORDER } from "../s6/execline.ts";
 import { levels, resolveNames, type Graph } from "./graph.ts";
 import { describeProblem } from "./service.ts";
@@ -31,6 +31,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     runimage: paths.runImage,
     rundir: tree.runDir,
     catchalllog: paths.catchAllLog,
+    logdir: tree.logDir,
     states: paths.states,
     servicedirs: paths.servicedirs,
     scandir: paths.scandir,
@@ -39,7 +40,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     lock: paths.lock,
     catchall: paths.catchAllFifo,
     timeline: paths.bootTimeline,
-    sources: paths.sourceDir,
+    sources: sourceRoots(tree).map(shellQuote).join(" "),
     recorder: RECORDER,
     interrupted: INTERRUPTED,
   };

@@ -27,6 +27,17 @@ export interface Service {
   producerFor?: string;
   consumerFor: string[];
   pipelineName?: string;
+  /** Longruns: a `no-log` file: no logger is made for it, its output goes to the catch-all log. */
+  noLog?: boolean;
+  /**
+   * Longruns that are not an s6-rc source: a supervision-scripts definition
+   * (or its log/), run in place, where its relative links resolve, with the
+   * system-wide envdir its template loads; or the logger goetia makes for a
+   * longrun, writing into a log folder.
+   */
+  made?: { from: "definition"; sharedEnv: string } | { from: "logger"; logDir: string };
+  /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
+  stderrToo?: boolean;
 }
 
 /** A mistake in the sources: always told as "service NAME: FILE: message". */

@@ -1,7 +1,7 @@
 // A service directory as s6-supervise reads it (s6's servicedir.html), made
 // from a source directory: only what s6 knows is copied, links followed, and
 // a `down` file makes s6-svscan supervise it without starting it.
-import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Everything s6-supervise reads in a service directory, besides its own supervise/. */
@@ -19,12 +19,14 @@ export const SERVICEDIR_FILES = new Set([
   "env",
 ]);
 
-/** Copies what s6-supervise reads from source to target (a fresh directory), links dereferenced. */
-export function copyServicedir(source: string, target: string): void {
+/** Copies what s6-supervise reads from source to target (a fresh directory), links dereferenced, but for the files in except. */
+export function copyServicedir(source: string, target: string, except: string[] = []): void {
+  const copied = (file: string) => SERVICEDIR_FILES.has(file) && !except.includes(file);
+  mkdirSync(target, { recursive: true });
   cpSync(source, target, {
     recursive: true,
     dereference: true,
-    filter: (path) => path === source || SERVICEDIR_FILES.has(path.slice(source.length + 1).split("/")[0]),
+    filter: (path) => path === source || copied(path.slice(source.length + 1).split("/")[0]),
   });
 }
 

@@ -62,6 +62,16 @@ function spawnFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
   return now.wantUp && now.pid === 0 && now.stamp === before.stamp;
 }
 
+/**
+ * Where goetia's plumbing runs first (a pipeline member, a logged daemon, a
+ * definition), the script it finally execs may be what cannot run: the
+ * plumbing then exits as execline does, 126 (not executable) or 127 (not
+ * found), and s6-supervise starts it again a second later, for ever.
+ */
+function execFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
+  return now.pid === 0 && now.stamp !== before.stamp && (now.exitCode === 126 || now.exitCode === 127);
+}
+
 function isThere(goal: Goal, ready: boolean, status: SuperviseStatus): boolean {
   return goal === "down" ? status.pid === 0 && !status.finishing : status.pid !== 0 && (!ready || status.ready);
 }
@@ -90,6 +100,7 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort 
     const check = () => {
       const now = readStatus(dir);
       if (now && reached(goal, ready, before, now)) finish("reached");
+      else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
     };
     const checkSpawned = () => {
       const now = readStatus(dir);

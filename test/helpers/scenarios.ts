@@ -129,7 +129,7 @@ export async function killedChanges(tree: HostTree, { rounds = 10, seed = 42 } =
   const next = random(seed);
   const names: string[] = [];
   for (let chain = 0; chain < 4; chain++) {
-    tree.service(`d${chain}`, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n" });
+    tree.service(`d${chain}`, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n", "no-log": "" });
     for (let step = 0; step < 5; step++) {
       const name = `c${chain}-${step}`;
       names.push(name);

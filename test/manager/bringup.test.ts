@@ -169,5 +169,6 @@ test("longruns without readiness that start together are awaited together, each 
   for (const name of ["one", "two", "three"]) expect(said).toMatch(new RegExp(`goetia: up ${name} \\(\\d+ ms\\)`));
   expect(said).toContain("goetia: bundle default up");
   const rows = await tree.statusRows();
-  expect(rows.filter((row) => row.state === "up").map((row) => row.name).sort()).toEqual(["after", "one", "three", "two"]);
+  // Each with the logger goetia made for it.
+  expect(rows.filter((row) => row.state === "up").map((row) => row.name).sort()).toEqual(["after", "one", "one-log", "three", "three-log", "two", "two-log"]);
 });

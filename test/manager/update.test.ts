@@ -37,7 +37,9 @@ test("update restarts what changed with its dependents, stops what was removed, 
 
   const run = await tree.goetia("update");
   expect(run.code).toBe(0);
-  expect(run.out).toContain("update: 1 new, 1 changed, 1 removed");
+  // gone's logger goes with it, after it.
+  expect(run.out).toContain("update: 1 new, 1 changed, 2 removed");
+  expect(run.out.indexOf("down gone (")).toBeLessThan(run.out.indexOf("stopping gone-log"));
   expect(run.out).toContain("update: applied");
 
   const after = await pids();

@@ -13,6 +13,8 @@ import { bringupScript } from "../bringup.ts";
 import { databasePaths, writeDatabase, type CompiledService, type Database } from "../database.ts";
 import { buildGraph } from "./check.ts";
 import { makeServicedir } from "./servicedir.ts";
+import { loadDefinitions } from "./definitions.ts";
+import { addLoggers } from "./loggers.ts";
 import { loadSources } from "./source.ts";
 import { fingerprint, sourceStamp, upToDate } from "./stamp.ts";
 
@@ -27,14 +29,16 @@ export function compile(tree: Tree): Database {
 
 function compileLocked(tree: Tree): Database {
   const { sourceDir, compiledLink, pipes } = treePaths(tree);
-  const stamp = sourceStamp(sourceDir);
+  const stamp = sourceStamp(tree);
   const sources = loadSources(sourceDir);
+  loadDefinitions(tree, sources);
+  addLoggers(tree, sources);
   // A file that cannot be read (a dangling link, say) breaks its service, not the compile.
   const fingerprints = new Map<string, string>();
   for (const service of sources.services.values()) {
     if (service.type === "bundle") continue;
     try {
-      fingerprints.set(service.name, fingerprint(service.dir));
+      fingerprints.set(service.name, fingerprint(service));
     } catch (error) {
       sources.services.delete(service.name);
       sources.broken.add(service.name);

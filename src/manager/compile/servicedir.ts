@@ -1,25 +1,53 @@
-// The one place where a service's source becomes the service directory
-// s6-supervise runs: what s6 reads is copied, and goetia adds its own
-// plumbing around the service's run script where the service needs it
-// (pipelines today; templates and generated loggers plug in here).
-import { renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// The one place where a service becomes the service directory s6-supervise
+// runs. A source directory's s6 files are copied; a supervision-scripts
+// definition is run in place (cd, then its own run), where its relative
+// links to the templates resolve; a logger goetia makes is an s6-log line.
+// Around each run goes goetia's plumbing where the service needs it: the
+// pipeline's fifos, from a logger's input and to a logged daemon's output.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { copyServicedir } from "../../s6/servicedir.ts";
-import { redirectingRunScript } from "../../s6/execline.ts";
+import { execlineQuote, generatedScript, type Redirect } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 
+/** What a logger made by goetia keeps: the last 10 files of up to 1 MB, each line stamped TAI64N. */
+const LOG_POLICY = "n10 s1000000 t";
+
 /** Makes target the service directory of longrun service; pipesDir is where the tree keeps its pipes. */
 export function makeServicedir(service: Service, target: string, pipesDir: string): void {
-  copyServicedir(service.dir, target);
-  if (service.producerFor === undefined && service.consumerFor.length === 0) return;
-  // A pipeline member: its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's.
-  renameSync(join(target, "run"), join(target, "run.user"));
-  const redirect = {
+  const redirect: Redirect = {
     stdinFrom: service.consumerFor.length > 0 ? pipePath(pipesDir, service.name) : undefined,
     stdoutTo: service.producerFor !== undefined ? pipePath(pipesDir, service.producerFor) : undefined,
+    stderrToo: service.stderrToo,
   };
-  writeFileSync(join(target, "run"), redirectingRunScript("pipeline plumbing around the service's own run script", redirect, "./run.user"), {
-    mode: 0o755,
-  });
+  const made = service.made;
+  if (made?.from === "logger") {
+    const logDir = execlineQuote(made.logDir);
+    const commands = [`if { mkdir -p ${execlineQuote(dirname(made.logDir))} }`, `s6-log -b -- ${LOG_POLICY} ${logDir}`];
+    mkdirSync(target, { recursive: true });
+    return writeScript(target, "run", generatedScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
+  }
+  if (made?.from === "definition") {
+    // Its data/ and env/ stay where its links point: the template reads them there, at each start.
+    copyServicedir(service.dir, target, [...SCRIPTS, "data", "env"]);
+    const cd = `cd ${execlineQuote(service.dir)}`;
+    writeScript(target, "run", generatedScript(`${service.dir}, run where it is`, redirect, [cd, "./run"]));
+    if (existsSync(join(service.dir, "finish"))) {
+      writeScript(target, "finish", generatedScript(`${service.dir}/finish, run where it is`, {}, [cd, "./finish $@"], { withArgs: true }));
+    }
+    return;
+  }
+  copyServicedir(service.dir, target);
+  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined) return;
+  // A pipeline member: its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's.
+  renameSync(join(target, "run"), join(target, "run.user"));
+  writeScript(target, "run", generatedScript("pipeline plumbing around the service's own run script", redirect, ["./run.user"]));
+}
+
+/** What runs, written here rather than copied. */
+const SCRIPTS = ["run", "finish"];
+
+function writeScript(dir: string, name: string, text: string): void {
+  writeFileSync(join(dir, name), text, { mode: 0o755 });
 }

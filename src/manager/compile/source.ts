@@ -2,7 +2,7 @@
 // One directory per service under src/<category>/; the directory name is the
 // service name. Every mistake becomes a Problem naming the service, the file
 // and what is wrong; a broken service is left out and the rest still loads.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
@@ -90,14 +90,14 @@ function serviceDirs(sourceDir: string, problems: Problem[]): string[] {
   return dirs;
 }
 
-type Report = (file: string, message: string) => void;
+export type Report = (file: string, message: string) => void;
 
 /**
  * One service's files, read with every failure reported against the file.
  * The folder is listed once: a file it does not hold is not asked for (most
  * of the format's files are optional, and each failed open costs).
  */
-class SourceFiles {
+export class SourceFiles {
   private readonly entries = new Set<string>();
 
   constructor(
@@ -172,7 +172,8 @@ class SourceFiles {
   }
 }
 
-function readService(name: string, dir: string, problem: Report): Service | undefined {
+/** The service in dir; a definition's folder holds no type file: it is a longrun (impliedType). */
+export function readService(name: string, dir: string, problem: Report, impliedType?: ServiceType): Service | undefined {
   const nameProblem = badNameReason(name);
   if (nameProblem) return void problem("", `bad service name: ${nameProblem}`);
   let broken = false;
@@ -181,7 +182,7 @@ function readService(name: string, dir: string, problem: Report): Service | unde
     problem(file, message);
   });
 
-  const type = files.line("type");
+  const type = impliedType ?? files.line("type");
   if (broken) return undefined; // unreadable: already told
   if (type === undefined) return void problem("type", "missing: every service needs a type file");
   if (!TYPES.includes(type as ServiceType)) return void problem("type", `unknown type "${type}": expected longrun, oneshot or bundle`);
@@ -219,23 +220,34 @@ function readService(name: string, dir: string, problem: Report): Service | unde
     service.producerFor = files.line("producer-for");
     service.consumerFor = files.lines("consumer-for") ?? [];
     service.pipelineName = files.line("pipeline-name");
+    service.noLog = files.exists("no-log");
   }
   return broken ? undefined : service;
 }
 
 /** A longrun's run must be there, executable, and name an interpreter that exists (s6-supervise would fail to start it, again and again). */
-function checkRun(files: SourceFiles): void {
-  const path = join(files.dir, "run");
+export function checkRun(files: SourceFiles, file = "run"): void {
+  const path = join(files.dir, file);
   let mode: number;
   try {
     mode = statSync(path).mode;
   } catch (error) {
-    if (isMissing(error)) return files.fail("run", "missing: a longrun needs a run file");
-    return files.fail("run", `cannot be read: ${errorText(error)}`);
+    if (!isMissing(error)) return files.fail(file, `cannot be read: ${errorText(error)}`);
+    const link = linkTarget(path);
+    return files.fail(file, link === undefined ? "missing: a longrun needs a run file" : `links to ${link}, which does not exist`);
   }
-  if ((mode & 0o111) === 0) return files.fail("run", "not executable (chmod +x)");
-  const interpreter = /^#!\s*(\S+)/.exec(files.text("run")?.split("\n", 1)[0] ?? "")?.[1];
-  if (interpreter !== undefined && !existsSync(interpreter)) files.fail("run", `its interpreter ${interpreter} does not exist`);
+  if ((mode & 0o111) === 0) return files.fail(file, "not executable (chmod +x)");
+  const interpreter = /^#!\s*(\S+)/.exec(files.text(file)?.split("\n", 1)[0] ?? "")?.[1];
+  if (interpreter !== undefined && !existsSync(interpreter)) files.fail(file, `its interpreter ${interpreter} does not exist`);
+}
+
+/** Where a symbolic link points, as written; undefined for anything else. */
+export function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined; // not a link, or gone
+  }
 }
 
 /** The entries of a folder, sorted, hidden ones too if asked; none when it does not exist. */

@@ -6,17 +6,18 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSyn
 import { join } from "node:path";
 import { errnoCode, FailedError } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
-import { treePaths, type Tree } from "../../lib/tree.ts";
+import { sourceRoots, treePaths, type Tree } from "../../lib/tree.ts";
 import { readDatabase, type Database } from "../database.ts";
+import type { Service } from "../service.ts";
 
 /**
- * A stamp of every entry under the source directory: path and mode, and for
+ * A stamp of every entry under the source folders: path and mode, and for
  * what is not a folder its size and mtime (a folder's own size and mtime
  * differ from one file system to the next, and its entries stamp it anyway:
  * the same sources in an initramfs stamp as on the disk they were built on).
  * A folder that cannot be read stamps as such: compiling reports it.
  */
-export function sourceStamp(sourceDir: string): string {
+export function sourceStamp(tree: Tree): string {
   const hash = new Bun.CryptoHasher("sha256"); // Bun's own: node:crypto costs a cold start dearly
   const walk = (dir: string) => {
     let entries: string[];
@@ -34,12 +35,16 @@ export function sourceStamp(sourceDir: string): string {
       else hash.update(`${stat.size}\0${stat.mtimeMs}\0${stat.isSymbolicLink() ? readlinkSync(path) : ""}\0`);
     }
   };
-  walk(sourceDir);
+  for (const root of sourceRoots(tree)) walk(root);
   return hash.digest("hex");
 }
 
-/** Content hash of a service's source directory, links followed. */
-export function fingerprint(dir: string): string {
+/**
+ * Content hash of what defines a service: its source directory, links
+ * followed (a definition's also the system-wide settings its template
+ * loads); for a logger goetia makes, where it writes.
+ */
+export function fingerprint(service: Service): string {
   const hash = new Bun.CryptoHasher("sha256");
   const walk = (path: string, rel: string) => {
     const stat = statSync(path);
@@ -47,7 +52,11 @@ export function fingerprint(dir: string): string {
     if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry), `${rel}/${entry}`);
     else if (stat.isFile()) hash.update(readFileSync(path));
   };
-  walk(dir, ".");
+  hash.update(`${service.producerFor ?? ""}\0${service.stderrToo ?? false}\0`); // the plumbing goetia puts around it
+  const made = service.made;
+  if (made?.from === "logger") hash.update(`logger\0${made.logDir}`);
+  else walk(service.dir, ".");
+  if (made?.from === "definition" && existsSync(made.sharedEnv)) walk(made.sharedEnv, "..env");
   return hash.digest("hex");
 }
 
@@ -56,5 +65,5 @@ export function upToDate(tree: Tree): Database | undefined {
   const { sourceDir, compiledLink } = treePaths(tree);
   if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
   const db = readDatabase(compiledLink);
-  return db && db.sourceStamp === sourceStamp(sourceDir) ? db : undefined;
+  return db && db.sourceStamp === sourceStamp(tree) ? db : undefined;
 }

@@ -41,7 +41,7 @@ export interface Live {
 export function sourceEdited(live: Live, name: string): boolean {
   const service = live.db.services[name];
   try {
-    return service === undefined || fingerprint(service.dir) !== service.fingerprint;
+    return service === undefined || fingerprint(service) !== service.fingerprint;
   } catch {
     return true; // gone, or unreadable: compiling it again would say so
   }

@@ -1,0 +1,144 @@
+// supervision-scripts definitions (the second seed document): a folder per
+// daemon in the installed folder (/etc/sv), whose run links to the shared
+// template in a hidden folder beside it (.bin/run, or .run/run), with its
+// settings in env/ (often a link to a version/ folder) over the system-wide
+// .env, and an optional log/ whose run links to the logging template. Each
+// is a longrun; its log/ is its logger, NAME-log. The links in the enabled
+// folder (/service), where there is one, make the bundle `enabled`, which
+// the boot bundle holds.
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
+import { errorText } from "../../lib/errors.ts";
+import { isMissing } from "../../lib/files.ts";
+import type { Tree } from "../../lib/tree.ts";
+import type { Service } from "../service.ts";
+import { checkRun, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
+
+/** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
+export const ENABLED_BUNDLE = "enabled";
+
+/** A definition's logger: the service its log/ becomes, and the name goetia gives every logger it makes. */
+export const loggerName = (name: string) => `${name}-log`;
+
+/** Adds every installed definition, with its log/, and the enabled bundle, to the sources. */
+export function loadDefinitions(tree: Tree, set: SourceSet): void {
+  const { installedDir, enabledDir } = tree;
+  for (const name of visibleEntries(installedDir, set, "definitions")) {
+    const dir = join(installedDir, name);
+    if (!isFolder(dir)) continue; // a stray file among the definitions is none of goetia's business
+    const problem = (file: string, message: string) => set.problems.push({ service: name, file: join(dir, file), message });
+    const clash = [name, loggerName(name)].find((taken) => set.services.has(taken));
+    if (clash !== undefined) {
+      problem("", `not installed as a service: ${clash} is already defined in ${set.services.get(clash)!.dir}`);
+      continue;
+    }
+    const definition = readDefinition(name, dir, installedDir, problem);
+    if (!definition) {
+      set.broken.add(name);
+      continue;
+    }
+    for (const service of definition) set.services.set(service.name, service);
+  }
+  if (!existsSync(enabledDir)) return;
+  const enabled = visibleEntries(enabledDir, set, "enabled services");
+  if (set.services.has(ENABLED_BUNDLE)) {
+    if (enabled.length > 0) {
+      const message = `not made: a service named ${ENABLED_BUNDLE} is defined in ${set.services.get(ENABLED_BUNDLE)!.dir}, so ${enabled.join(", ")} start only when named`;
+      set.problems.push({ service: ENABLED_BUNDLE, file: enabledDir, message });
+    }
+    return;
+  }
+  set.services.set(ENABLED_BUNDLE, {
+    name: ENABLED_BUNDLE,
+    type: "bundle",
+    dir: enabledDir,
+    contents: enabled,
+    origins: Object.fromEntries(enabled.map((name) => [name, name])),
+    dependencies: [],
+    timeoutUp: 0,
+    timeoutDown: 0,
+    essential: false,
+    consumerFor: [],
+  });
+}
+
+/** The definition in dir as a longrun, with its log/ as a second one; undefined (told) when broken. */
+function readDefinition(name: string, dir: string, installedDir: string, problem: (file: string, message: string) => void): Service[] | undefined {
+  let broken = false;
+  const fail = (file: string, message: string) => {
+    broken = true;
+    problem(file, message);
+  };
+  const sharedEnv = join(installedDir, ".env");
+  const service = readService(name, dir, fail, "longrun");
+  if (!service || broken) return undefined;
+  service.made = { from: "definition", sharedEnv };
+  if (runsTemplate(join(dir, "run"), installedDir)) checkDaemon(dir, fail);
+
+  const logDir = join(dir, "log");
+  if (!isFolder(logDir)) return broken ? undefined : [service];
+  const files = new SourceFiles(logDir, (file, message) => fail(`log/${file}`, message));
+  checkRun(files);
+  if (broken) return undefined;
+  const logger: Service = {
+    name: loggerName(name),
+    type: "longrun",
+    dir: logDir,
+    contents: [],
+    dependencies: [],
+    timeoutUp: 0,
+    timeoutDown: 0,
+    essential: false,
+    consumerFor: [name],
+    made: { from: "definition", sharedEnv },
+  };
+  service.producerFor = logger.name;
+  service.stderrToo = true;
+  return [service, logger];
+}
+
+/** Whether run leads, through its links, into a hidden folder beside the definitions: the shared template. */
+function runsTemplate(run: string, installedDir: string): boolean {
+  try {
+    return realpathSync(run).startsWith(`${realpathSync(installedDir)}${sep}.`);
+  } catch {
+    return false; // a dangling run is told by checkRun
+  }
+}
+
+/** The template starts $DAEMON: env/ (through its link to a version) must name it. */
+function checkDaemon(dir: string, fail: (file: string, message: string) => void): void {
+  const env = join(dir, "env");
+  const link = linkTarget(env);
+  if (!isFolder(env)) {
+    return fail("env", link === undefined ? "missing: the run template starts the daemon env/DAEMON names" : `links to ${link}, which is not a folder`);
+  }
+  let daemon: string | undefined;
+  try {
+    daemon = new SourceFiles(env, fail).line("DAEMON");
+  } catch (error) {
+    return fail("env", `cannot be read: ${errorText(error)}`);
+  }
+  const where = link === undefined ? "env/DAEMON" : `env/DAEMON (env -> ${link})`;
+  if (daemon === undefined) fail(where, "missing or empty: the run template starts the daemon this file names");
+}
+
+/** The visible entries of a folder, sorted; none when it does not exist (an unreadable one is a problem). */
+function visibleEntries(dir: string, set: SourceSet, what: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((entry) => !entry.startsWith("."))
+      .sort();
+  } catch (error) {
+    if (!isMissing(error)) set.problems.push({ service: what, file: dir, message: `cannot be read: ${errorText(error)}` });
+    return [];
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
