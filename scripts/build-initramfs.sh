@@ -63,6 +63,10 @@ fi
 cp build/init-shim "$root/init"
 
 cp -a initramfs/rootfs/. "$root/"
+# supervision-scripts' layout: the templates are installed beside the live
+# definitions too (goetia svcdef install does the same), nothing enabled yet.
+mkdir -p "$root/etc/sv" "$root/service"
+cp -a "$root"/etc/svcdef/.[!.]* "$root/etc/sv/"
 [ -z "$overlay" ] || cp -a "$overlay/." "$root/"
 
 # The compiled database ships in the image, so that no boot compiles (nor
@@ -72,7 +76,7 @@ cp -a initramfs/rootfs/. "$root/"
 # keeps whole seconds of mtime only: the sources' are cut to whole seconds
 # first, so the stamp goetia computes at boot is the one it computed here.
 # Broken sources exit 1 and are reported again at boot.
-find "$root/etc/goetia/system/src" | while read -r path; do touch -h -d "@$(stat -c %Y "$path")" "$path"; done
+find "$root/etc/goetia/system/src" "$root/etc/sv" "$root/service" | while read -r path; do touch -h -d "@$(stat -c %Y "$path")" "$path"; done
 unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /usr/sbin/goetia compile' sh "$root" >/dev/null 2>&1 || true
 rm -f "$root/etc/goetia/system/.lock"
 

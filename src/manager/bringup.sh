@@ -131,7 +131,8 @@ fi
 
 # oneshot I: runs its up command line as goetia's engine does
 # (s6/execline.ts): in a process group of its own, its exit code written
-# where a later goetia can find it should this script be killed first.
+# where a later goetia can find it should this script be killed first; what
+# it says goes to the console and, after its name, to the catch-all log.
 oneshot() {
   me=$1 members=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
@@ -142,7 +143,7 @@ oneshot() {
   say "starting $name (oneshot)"
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
   eval "set -- $argv"
-  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$@" </dev/null 3>&- 4>&- 5>&- 6>&- &
+  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$name" "$@" </dev/null 3>&- 5>&- 6>&- &
   child=$!
   killer=
   if [ "$timeout" -gt 0 ]; then

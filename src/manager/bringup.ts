@@ -10,7 +10,7 @@
 // same for every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
-import { oneshotArgv, RECORDER } from "../s6/execline.ts";
+import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { levels, resolveNames, type Graph } from "./graph.ts";
 import { describeProblem } from "./service.ts";
 import { INTERRUPTED } from "./run/transition.ts";
@@ -41,7 +41,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     catchall: paths.catchAllFifo,
     timeline: paths.bootTimeline,
     sources: sourceRoots(tree).map(shellQuote).join(" "),
-    recorder: RECORDER,
+    recorder: BOOT_RECORDER,
     interrupted: INTERRUPTED,
   };
   const lines = [

@@ -32,10 +32,11 @@ export interface Service {
   /**
    * Longruns that are not an s6-rc source: a supervision-scripts definition
    * (or its log/), run in place, where its relative links resolve, with the
-   * system-wide envdir its template loads; or the logger goetia makes for a
+   * system-wide envdir its template loads (a log/ also told the tree's log
+   * folder, as GOETIA_LOGDIR); or the logger goetia makes for a
    * longrun, writing into a log folder.
    */
-  made?: { from: "definition"; sharedEnv: string } | { from: "logger"; logDir: string };
+  made?: { from: "definition"; sharedEnv: string; logRoot?: string } | { from: "logger"; logDir: string };
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
 }

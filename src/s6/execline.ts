@@ -25,6 +25,14 @@ export function oneshotArgv(script: string): string[] {
 export const RECORDER = 'exit_file=$1; shift; "$@"; code=$?; echo $code > "$exit_file"; exit $code';
 
 /**
+ * RECORDER at boot, `sh -c BOOT_RECORDER goetia-oneshot EXIT_FILE NAME
+ * ARGV...`: the command's lines (stdout and stderr) go on to the console,
+ * and to descriptor 4, the catch-all log, as "NAME: line".
+ */
+export const BOOT_RECORDER =
+  'exit_file=$1 name=$2; shift 2; { "$@" 4>&-; echo $? > "$exit_file"; } 2>&1 | while IFS= read -r line || [ -n "$line" ]; do printf "%s\\n" "$line"; printf "%s: %s\\n" "$name" "$line" >&4; done; read -r code < "$exit_file"; exit $code';
+
+/**
  * Starts a oneshot's command line in a process group of its own (so a
  * timeout ends all it started), through RECORDER.
  */

@@ -1,11 +1,16 @@
 import { defineCommand } from "citty";
 import { openLive } from "../../manager/run/live.ts";
+import { logLines, logOf } from "../../manager/run/logs.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices, formatTable } from "../../manager/run/status.ts";
+import { readableLine } from "../../s6/logdir.ts";
 import { treeArgs, treeOf } from "../args.ts";
 
+/** How many of its log's last lines a service named on the command line shows. */
+const LOG_TAIL = 5;
+
 export default defineCommand({
-  meta: { name: "status", description: "Each service's state, since when, its pid, and why it failed" },
+  meta: { name: "status", description: "Each service's state, since when, its pid, and why it failed; a service named: its log's last lines too" },
   args: {
     ...treeArgs,
     names: { type: "positional", description: "services or bundles (default: all)", required: false },
@@ -15,6 +20,14 @@ export default defineCommand({
     const live = openLive(treeOf(args));
     reportOpening(live);
     const rows = describeServices(live, args._);
-    console.log(args.json ? JSON.stringify(rows, null, 2) : formatTable(rows));
+    if (args.json) return console.log(JSON.stringify(rows, null, 2));
+    console.log(formatTable(rows));
+    for (const name of args._.filter((name) => live.db.services[name] !== undefined)) {
+      const place = logOf(live, name);
+      const lines = place ? logLines(place) : [];
+      if (!place || lines.length === 0) continue;
+      console.log(`\n${name}: the last lines of ${place.dir}${place.prefix ? " (what it said at boot)" : ""}`);
+      for (const line of lines.slice(-LOG_TAIL)) console.log(`  ${readableLine(line)}`);
+    }
   },
 });

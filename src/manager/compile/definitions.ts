@@ -11,7 +11,7 @@ import { join, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
-import type { Service } from "../service.ts";
+import type { Problem, Service } from "../service.ts";
 import { checkRun, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
 
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
@@ -32,7 +32,7 @@ export function loadDefinitions(tree: Tree, set: SourceSet): void {
       problem("", `not installed as a service: ${clash} is already defined in ${set.services.get(clash)!.dir}`);
       continue;
     }
-    const definition = readDefinition(name, dir, installedDir, problem);
+    const definition = readDefinition(tree, name, problem);
     if (!definition) {
       set.broken.add(name);
       continue;
@@ -62,8 +62,19 @@ export function loadDefinitions(tree: Tree, set: SourceSet): void {
   });
 }
 
+/** What is wrong with the installed definition NAME, as compiling would say it; none when it would run. */
+export function definitionProblems(tree: Tree, name: string): Problem[] {
+  const problems: Problem[] = [];
+  const dir = join(tree.installedDir, name);
+  if (!isFolder(dir)) return [{ service: name, file: dir, message: "not installed (goetia svcdef install NAME)" }];
+  readDefinition(tree, name, (file, message) => problems.push({ service: name, file: join(dir, file), message }));
+  return problems;
+}
+
 /** The definition in dir as a longrun, with its log/ as a second one; undefined (told) when broken. */
-function readDefinition(name: string, dir: string, installedDir: string, problem: (file: string, message: string) => void): Service[] | undefined {
+function readDefinition(tree: Tree, name: string, problem: (file: string, message: string) => void): Service[] | undefined {
+  const { installedDir, logDir: logRoot } = tree;
+  const dir = join(installedDir, name);
   let broken = false;
   const fail = (file: string, message: string) => {
     broken = true;
@@ -90,7 +101,7 @@ function readDefinition(name: string, dir: string, installedDir: string, problem
     timeoutDown: 0,
     essential: false,
     consumerFor: [name],
-    made: { from: "definition", sharedEnv },
+    made: { from: "definition", sharedEnv, logRoot },
   };
   service.producerFor = logger.name;
   service.stderrToo = true;

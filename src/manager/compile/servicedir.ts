@@ -32,7 +32,8 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     // Its data/ and env/ stay where its links point: the template reads them there, at each start.
     copyServicedir(service.dir, target, [...SCRIPTS, "data", "env"]);
     const cd = `cd ${execlineQuote(service.dir)}`;
-    writeScript(target, "run", generatedScript(`${service.dir}, run where it is`, redirect, [cd, "./run"]));
+    const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR ${execlineQuote(made.logRoot)}`];
+    writeScript(target, "run", generatedScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
     if (existsSync(join(service.dir, "finish"))) {
       writeScript(target, "finish", generatedScript(`${service.dir}/finish, run where it is`, {}, [cd, "./finish $@"], { withArgs: true }));
     }

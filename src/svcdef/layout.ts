@@ -1,0 +1,188 @@
+// The supervision-scripts workflow on disk, as the second seed document
+// walks it: a definition made in the definitions folder (/etc/svcdef), its
+// settings versioned (env -> ./version/V), copied to the installed folder
+// (/etc/sv) and linked into the enabled one (/service). Every change is made
+// aside and renamed into place: a refused or failed step leaves nothing
+// half-made.
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FailedError, UsageError } from "../lib/errors.ts";
+import { switchLink } from "../lib/files.ts";
+import { treePaths, type Tree } from "../lib/tree.ts";
+import { loggerName } from "../manager/compile/definitions.ts";
+import { badNameReason } from "../manager/compile/source.ts";
+
+/** The folders beside the definitions that the links reach: the run template and shims, the system-wide settings, the logging template. */
+const TEMPLATE_FOLDERS = [".bin", ".env", ".log"];
+
+export interface NewDefinition {
+  name: string;
+  daemon: string;
+  opts?: string;
+  prelaunch?: string;
+  /** Settings in version/VERSION with env linking there; absent, env/ is a folder. */
+  version?: string;
+}
+
+export interface DefinitionInfo {
+  name: string;
+  /** The version env links to (the installed copy's, when installed); undefined when env is a plain folder. */
+  version?: string;
+  installed: boolean;
+  enabled: boolean;
+}
+
+/** Creates the definition in the definitions folder, links and log/ included. */
+export function createDefinition(tree: Tree, definition: NewDefinition): string {
+  const { name, version } = definition;
+  assertName(name);
+  const target = join(tree.definitionsDir, name);
+  if (exists(target)) throw new FailedError(`${target} already exists`);
+  for (const taken of [name, loggerName(name)]) {
+    const source = sourceDefining(tree, taken);
+    if (source !== undefined) throw new FailedError(`a service named ${taken} is already defined in ${source}`);
+  }
+  for (const folder of TEMPLATE_FOLDERS) {
+    if (!existsSync(join(tree.definitionsDir, folder))) throw new FailedError(`no templates in ${tree.definitionsDir}: ${folder} is missing`);
+  }
+  if (version !== undefined) assertName(version, "version");
+  if (definition.daemon.trim() === "") throw new UsageError("--daemon: the daemon to run may not be empty");
+
+  const draft = join(tree.definitionsDir, `.${name}.new-${process.pid}`);
+  try {
+    mkdirSync(join(draft, "log"), { recursive: true });
+    symlinkSync("../.bin/run", join(draft, "run"));
+    symlinkSync("../../.log/run", join(draft, "log", "run"));
+    const settings = version === undefined ? join(draft, "env") : join(draft, "version", version);
+    mkdirSync(settings, { recursive: true });
+    if (version !== undefined) symlinkSync(`./version/${version}`, join(draft, "env"));
+    writeFileSync(join(settings, "DAEMON"), `${definition.daemon}\n`);
+    if (definition.opts !== undefined) writeFileSync(join(settings, "DAEMONOPTS"), `${definition.opts}\n`);
+    if (definition.prelaunch !== undefined) writeFileSync(join(settings, "PRELAUNCH"), `${definition.prelaunch}\n`);
+    renameSync(draft, target);
+  } finally {
+    rmSync(draft, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/** Points env at version/VERSION in the definition and in its installed copy; returns the copies switched. */
+export function switchVersion(tree: Tree, name: string, version: string): string[] {
+  const copies = [join(tree.definitionsDir, name), join(tree.installedDir, name)].filter(exists);
+  if (copies.length === 0) throw new UsageError(`no definition named ${name} in ${tree.definitionsDir} or ${tree.installedDir}`);
+  // Every copy is checked before any is switched.
+  for (const dir of copies) {
+    const versions = listVersions(dir);
+    if (!versions.includes(version)) {
+      const known = versions.length > 0 ? `it has ${versions.join(", ")}` : "it has no version/ folder";
+      throw new FailedError(`${name} has no version ${version} in ${join(dir, "version")}: ${known}`);
+    }
+    const env = join(dir, "env");
+    if (exists(env) && !lstatSync(env).isSymbolicLink()) throw new FailedError(`${env} is a folder, not a link to a version: move it into version/ first`);
+  }
+  for (const dir of copies) switchLink(join(dir, "env"), `./version/${version}`);
+  return copies;
+}
+
+/** Copies the definition to the installed folder, with the template folders if they are not there yet; replace: over an installed copy. */
+export function installDefinition(tree: Tree, name: string, { replace = false } = {}): string {
+  assertName(name);
+  const source = join(tree.definitionsDir, name);
+  const target = join(tree.installedDir, name);
+  if (!exists(source)) throw new UsageError(`no definition named ${name} in ${tree.definitionsDir}`);
+  if (exists(target) && !replace) throw new FailedError(`${target} is already installed (--force replaces it)`);
+  mkdirSync(tree.installedDir, { recursive: true });
+  for (const folder of TEMPLATE_FOLDERS) {
+    const installed = join(tree.installedDir, folder);
+    if (!exists(installed)) cpSync(join(tree.definitionsDir, folder), installed, { recursive: true, verbatimSymlinks: true });
+  }
+  const draft = join(tree.installedDir, `.${name}.new-${process.pid}`);
+  const old = join(tree.installedDir, `.${name}.old-${process.pid}`);
+  try {
+    cpSync(source, draft, { recursive: true, verbatimSymlinks: true });
+    if (exists(target)) renameSync(target, old);
+    renameSync(draft, target);
+  } finally {
+    rmSync(draft, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/** Links the installed definition into the enabled folder (what `ln -s /etc/sv/NAME /service` does); false when it already was. */
+export function linkEnabled(tree: Tree, name: string): boolean {
+  const link = join(tree.enabledDir, name);
+  const target = join(tree.installedDir, name);
+  if (exists(link)) {
+    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return false;
+    throw new FailedError(`${link} already exists and is not a link to ${target}`);
+  }
+  mkdirSync(tree.enabledDir, { recursive: true });
+  symlinkSync(target, link);
+  return true;
+}
+
+/** Takes the definition's link out of the enabled folder; false when there was none. */
+export function unlinkEnabled(tree: Tree, name: string): boolean {
+  const link = join(tree.enabledDir, name);
+  if (!exists(link)) return false;
+  rmSync(link);
+  return true;
+}
+
+/** Every definition, made or installed, sorted. */
+export function listDefinitions(tree: Tree): DefinitionInfo[] {
+  const names = new Set([...visibleFolders(tree.definitionsDir), ...visibleFolders(tree.installedDir)]);
+  return [...names].sort().map((name) => {
+    const installed = exists(join(tree.installedDir, name));
+    return {
+      name,
+      version: currentVersion(join(installed ? tree.installedDir : tree.definitionsDir, name)),
+      installed,
+      enabled: exists(join(tree.enabledDir, name)),
+    };
+  });
+}
+
+function currentVersion(dir: string): string | undefined {
+  try {
+    return /^(?:\.\/)?version\/([^/]+)\/?$/.exec(readlinkSync(join(dir, "env")))?.[1];
+  } catch {
+    return undefined; // env is a folder, or missing
+  }
+}
+
+function listVersions(dir: string): string[] {
+  try {
+    return readdirSync(join(dir, "version")).sort();
+  } catch {
+    return [];
+  }
+}
+
+function visibleFolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => !entry.name.startsWith(".") && (entry.isDirectory() || entry.isSymbolicLink()))
+      .map((entry) => entry.name);
+  } catch {
+    return []; // no such folder yet: nothing defined there
+  }
+}
+
+/** The source folder (src/NAME or src/CATEGORY/NAME) that defines a service of this name, if any. */
+function sourceDefining(tree: Tree, name: string): string | undefined {
+  const { sourceDir } = treePaths(tree);
+  const candidates = [join(sourceDir, name), ...visibleFolders(sourceDir).map((category) => join(sourceDir, category, name))];
+  return candidates.find(exists);
+}
+
+/** Whether anything is at path, a dangling link included. */
+function exists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+function assertName(name: string, what = "name"): void {
+  const reason = badNameReason(name);
+  if (reason) throw new UsageError(`bad ${what} "${name}": ${reason}`);
+}
