@@ -1,7 +1,7 @@
 // The test system booted for real: Debian's kernel under QEMU (TCG), goetia
 // as PID 1, Debian's s6 supervising. Each test boots once and powers off.
 import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { bootToPrompt, buildImage, killGuests, type Guest } from "../helpers/guest.ts";
+import { ask, bootToPrompt, buildImage, killGuests, powerOff } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
@@ -14,18 +14,6 @@ beforeAll(() => {
 
 afterEach(killGuests);
 
-
-/** Types a command whose answer is printed as KEY=value, and returns the value. */
-async function ask(g: Guest, key: string, command: string): Promise<string> {
-  g.type(`echo ${key}=$(${command})`);
-  return (await g.waitFor(new RegExp(`\\n${key}=([\\w .:/-]*)\\r?\\n`)))[1];
-}
-
-async function powerOff(g: Guest): Promise<void> {
-  g.type("goetia poweroff");
-  expect(await g.exited).toBe(0);
-  expect(g.output).toContain("reboot: Power down");
-}
 
 describe("boot", () => {
   test("the default bundle comes up, PID 1 is s6-svscan, no Bun process stays, poweroff ends QEMU", async () => {

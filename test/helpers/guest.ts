@@ -1,7 +1,8 @@
 // A test system booted in QEMU through scripts/boot.sh: its console is
 // collected as it comes, lines can be typed into it, and the test can wait
 // for a pattern or for QEMU's exit.
-import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
+import { expect } from "bun:test";
+import { mkdtempSync, mkdirSync, writeFileSync, chmodSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -25,12 +26,32 @@ export async function bootToPrompt(image: string, kernelArgs: string[] = [], mon
   return guest;
 }
 
-/** Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading "#!", or bytes (a program), make it executable). */
-export function buildImage(name: string, files: Record<string, string | Uint8Array> = {}): string {
+/** Types a command whose answer is printed as KEY=value, and returns the value. */
+export async function ask(g: Guest, key: string, command: string): Promise<string> {
+  g.type(`echo ${key}=$(${command})`);
+  return (await g.waitFor(new RegExp(`\\n${key}=([\\w .:/-]*)\\r?\\n`)))[1];
+}
+
+export async function powerOff(g: Guest): Promise<void> {
+  g.type("goetia poweroff");
+  expect(await g.exited).toBe(0);
+  expect(g.output).toContain("reboot: Power down");
+}
+
+/**
+ * Builds an initramfs with overlay files ({ "etc/x": "text" }; a leading
+ * "#!", or bytes (a program), make it executable; { link: TARGET } is a
+ * symbolic link).
+ */
+export function buildImage(name: string, files: Record<string, string | Uint8Array | { link: string }> = {}): string {
   const overlay = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
   for (const [path, content] of Object.entries(files)) {
     const target = join(overlay, path);
     mkdirSync(dirname(target), { recursive: true });
+    if (typeof content === "object" && "link" in content) {
+      symlinkSync(content.link, target);
+      continue;
+    }
     writeFileSync(target, content);
     if (typeof content !== "string" || content.startsWith("#!")) chmodSync(target, 0o755);
   }

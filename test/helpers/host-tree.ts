@@ -116,7 +116,7 @@ export class HostTree {
   }
 
   /** `goetia status --json`, parsed. */
-  async statusRows(): Promise<{ name: string; state: string; detail: string }[]> {
+  async statusRows(): Promise<{ name: string; state: string; detail: string; pid: number | null }[]> {
     return JSON.parse((await this.goetia("status", "--json")).stdout);
   }
 

@@ -57,7 +57,7 @@ export function buildGraph(sources: SourceSet): Graph {
     if (kept.length < members.length) {
       const lost = members.filter((member) => !atoms.has(member));
       const { owner, file } = bundleSource(sources.services, pipelines.owners, name);
-      report(owner, file, `leaves out broken service(s): ${lost.join(", ")}`);
+      report(owner, owner.origins?.[lost[0]] ?? file, `leaves out broken service(s): ${lost.join(", ")}`);
     }
     bundles.set(name, kept);
   }
