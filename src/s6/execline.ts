@@ -27,10 +27,16 @@ export const RECORDER = 'exit_file=$1; shift; "$@"; code=$?; echo $code > "$exit
 /**
  * RECORDER at boot, `sh -c BOOT_RECORDER goetia-oneshot EXIT_FILE NAME
  * ARGV...`: the command's lines (stdout and stderr) go on to the console,
- * and to descriptor 4, the catch-all log, as "NAME: line".
+ * and to descriptor 4, the catch-all log, as "NAME: line". They pass
+ * through a fifo of its own, read in the background: a process the command
+ * leaves behind may hold it open for ever, and the oneshot is done when its
+ * command is.
  */
-export const BOOT_RECORDER =
-  'exit_file=$1 name=$2; shift 2; { "$@" 4>&-; echo $? > "$exit_file"; } 2>&1 | while IFS= read -r line || [ -n "$line" ]; do printf "%s\\n" "$line"; printf "%s: %s\\n" "$name" "$line" >&4; done; read -r code < "$exit_file"; exit $code';
+export const BOOT_RECORDER = [
+  'exit_file=$1 name=$2 out=$1.out; shift 2; rm -f "$out"; mkfifo -m 600 "$out" || exit 111',
+  'while IFS= read -r line || [ -n "$line" ]; do printf "%s\\n" "$line"; printf "%s: %s\\n" "$name" "$line" >&4; done < "$out" &',
+  '"$@" > "$out" 2>&1 4>&-; code=$?; rm -f "$out"; echo $code > "$exit_file"; exit $code',
+].join("\n");
 
 /**
  * Starts a oneshot's command line in a process group of its own (so a

@@ -1,7 +1,7 @@
 // The test system booted for real: Debian's kernel under QEMU (TCG), goetia
 // as PID 1, Debian's s6 supervising. Each test boots once and powers off.
 import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { ask, bootToPrompt, buildImage, killGuests, powerOff } from "../helpers/guest.ts";
+import { ask, bootToPrompt, buildImage, eventually, killGuests, powerOff } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
@@ -18,13 +18,14 @@ afterEach(killGuests);
 describe("boot", () => {
   test("the default bundle comes up, PID 1 is s6-svscan, no Bun process stays, poweroff ends QEMU", async () => {
     const g = await bootToPrompt(image);
+    await g.waitFor(/goetia: bundle default up/);
     expect(g.output).toContain("goetia: stage 1: bundle default");
-    for (const service of ["hostname", "syslogd", "console-shell"]) expect(g.output).toMatch(new RegExp(`goetia: up ${service} \\(\\d+ ms\\)`));
+    for (const service of ["hostname", "syslogd-log", "syslogd", "console-shell"]) expect(g.output).toMatch(new RegExp(`goetia: up ${service} \\(\\d+ ms\\)`));
     expect(g.output).toContain("goetia: bundle default up");
     expect(await ask(g, "PID1", "cat /proc/1/comm")).toBe("s6-svscan");
     expect(await ask(g, "GOETIAS", "cat /proc/[0-9]*/comm | grep -c -x goetia")).toBe("0");
     expect(await ask(g, "HOSTNAME", "hostname")).toBe("goetia");
-    expect(await ask(g, "SYSLOGD", "pidof syslogd >/dev/null && echo running")).toBe("running");
+    expect(await ask(g, "SYSLOGD", eventually("pidof syslogd >/dev/null && echo running"))).toBe("running");
     // The boot's account is kept in the catch-all log as well as on the console.
     expect(await ask(g, "LOGGED", "grep -c 'goetia: bundle default up' /run/system/log/uncaught-logs/current")).toBe("1");
     await powerOff(g);
@@ -34,6 +35,7 @@ describe("boot", () => {
 
   test("GOETIABUNDLE=rescue brings up that bundle and not what only default has", async () => {
     const g = await bootToPrompt(image, ["GOETIABUNDLE=rescue"]);
+    await g.waitFor(/goetia: bundle rescue up/);
     expect(g.output).toContain("goetia: stage 1: bundle rescue");
     expect(g.output).toContain("goetia: bundle rescue up");
     expect(g.output).toContain("goetia: up console-shell");
@@ -44,6 +46,7 @@ describe("boot", () => {
 
   test("an unknown bundle is named in an error and the default bundle comes up instead", async () => {
     const g = await bootToPrompt(image, ["GOETIABUNDLE=no-such-bundle"]);
+    await g.waitFor(/goetia: bundle default up/);
     expect(g.output).toContain("goetia: error: GOETIABUNDLE=no-such-bundle: no such bundle or service; bringing up default instead");
     expect(g.output).toContain("goetia: bundle default up");
     await powerOff(g);

@@ -29,7 +29,7 @@ test("a service added by an overlay runs in its own bundle, and a oneshot can po
   expect(out).toContain("goetia: up greeter");
   expect(out).toContain("hello-from-a-oneshot");
   // Dependencies first: greeter, then hello, then the-end.
-  expect(out.indexOf("goetia: up greeter")).toBeLessThan(out.indexOf("goetia: starting hello"));
+  expect(out.indexOf("goetia: up greeter (")).toBeLessThan(out.indexOf("goetia: starting hello"));
   expect(out.indexOf("goetia: up hello")).toBeLessThan(out.indexOf("goetia: starting the-end"));
   expect(out).not.toContain("goetia: starting syslogd");
   expect(out).toContain("goetia: stage 4: poweroff");
@@ -58,8 +58,8 @@ test("a bundle three levels deep comes up whole, in dependency order, at boot", 
   const out = guest.output;
   expect(out).toContain("goetia: bundle outer up");
   for (const name of ["hostname", "mkdirs", "web", "report"]) expect(out).toContain(`goetia: up ${name}`);
-  expect(out.indexOf("goetia: up mkdirs")).toBeLessThan(out.indexOf("goetia: starting web"));
-  expect(out.indexOf("goetia: up web")).toBeLessThan(out.indexOf("goetia: starting report"));
+  expect(out.indexOf("goetia: up mkdirs")).toBeLessThan(out.indexOf("goetia: starting web ("));
+  expect(out.indexOf("goetia: up web (")).toBeLessThan(out.indexOf("goetia: starting report"));
   expect(out).toMatch(/web\s+longrun\s+up\s+\S+ ago\s+\d+/);
   expect(out).toContain("LISTENING=1");
   expect(out).not.toContain("goetia: starting syslogd");
@@ -84,7 +84,7 @@ test("a pipeline named in the default bundle comes up at boot: the producer's li
   expect(await guest.exited).toBe(0);
   const out = guest.output;
   expect(out).not.toContain("which does not exist");
-  expect(out.indexOf("goetia: up listener")).toBeLessThan(out.indexOf("goetia: starting talker"));
+  expect(out.indexOf("goetia: up listener")).toBeLessThan(out.indexOf("goetia: starting talker ("));
   expect(out).toMatch(/\ntalker-says-hi\r?\n/);
   expect(out).toContain("reboot: Power down");
 });

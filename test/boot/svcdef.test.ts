@@ -2,16 +2,14 @@
 // system: definitions installed and enabled in the image come up at boot
 // (a broken one reported, the rest booting), and foobaz is defined at the
 // console, installed with the document's own shell commands, enabled with
-// one goetia command, then switched to its next version.
+// one goetia command, then switched to its next version. What a oneshot
+// says at boot reaches the console and the catch-all log.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { ask, bootToPrompt, buildImage, killGuests, powerOff } from "../helpers/guest.ts";
+import { ask, bootToPrompt, buildImage, eventually, killGuests, powerOff } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine; each goetia command at the console about a second.
 setDefaultTimeout(300_000);
 afterEach(killGuests);
-
-/** A command line run until it prints something other than 0 (a log written a moment later, under emulation), for up to 15 s. */
-const eventually = (command: string) => `for i in $(seq 75); do case "$(${command})" in ""|0) sleep 0.2 ;; *) break ;; esac; done; ${command}`;
 
 // A daemon that says how it was started and stays, its options on its command line.
 const FOOBAZ = '#!/bin/sh\necho "foobaz started with: $*"\nwhile :; do sleep 1; done\n';
@@ -31,6 +29,10 @@ test("definitions at boot, and foobaz defined, installed, enabled and switched t
     "etc/sv/broken/run": { link: "../.bin/run" },
     "etc/sv/broken/env/DAEMONOPTS": "--never\n",
     "service/broken": { link: "/etc/sv/broken" },
+    // A oneshot with something to say at boot.
+    "etc/goetia/system/src/mine/greet/type": "oneshot\n",
+    "etc/goetia/system/src/mine/greet/up": "echo hello-from-greet\n",
+    "etc/goetia/system/src/base/default/contents": "hostname\nsyslogd\nconsole-shell\nenabled\ngreet\n",
   });
   const g = await bootToPrompt(image);
   await g.waitFor(/goetia: bundle default up/);
@@ -39,6 +41,10 @@ test("definitions at boot, and foobaz defined, installed, enabled and switched t
   expect(g.output).toMatch(/goetia: up pathy-log \(\d+ ms\)/);
   expect(g.output).toMatch(/goetia: up pathy \(\d+ ms\)/);
   expect(g.output).toMatch(/goetia: up syslogd-log \(\d+ ms\)/);
+  // What a oneshot says at boot: on the console, and in the catch-all log after its name.
+  expect(g.output).toMatch(/\nhello-from-greet\r?\n/);
+  expect(await ask(g, "CATCHALL", eventually("grep -c 'greet: hello-from-greet' /run/system/log/uncaught-logs/current"))).toBe("1");
+  expect(await ask(g, "GREETLOG", "goetia logs greet 2>/dev/null | grep -c -E '^[0-9-]+ [0-9:.]+ greet: hello-from-greet'")).toBe("1");
   expect(await ask(g, "PATHY", eventually("grep -c 'the other foobaz: --from-pathy' /var/log/system/pathy/current 2>/dev/null"))).toBe("1");
 
   // The document's steps: the definition, a second version beside it...

@@ -32,6 +32,13 @@ export async function ask(g: Guest, key: string, command: string): Promise<strin
   return (await g.waitFor(new RegExp(`\\n${key}=([\\w .:/-]*)\\r?\\n`)))[1];
 }
 
+/**
+ * A command line for ask, run until it prints something other than 0 or
+ * nothing (a daemon exec'd, a log written, a moment after a service is up,
+ * under emulation), for up to 15 s.
+ */
+export const eventually = (command: string) => `for i in $(seq 75); do case "$(${command})" in ""|0) sleep 0.2 ;; *) break ;; esac; done; ${command}`;
+
 export async function powerOff(g: Guest): Promise<void> {
   g.type("goetia poweroff");
   expect(await g.exited).toBe(0);
