@@ -2,8 +2,9 @@
 //
 // Three images from the same root, booted alternately: goetia's; the
 // baseline, whose /init is a busybox sh script that mounts the same file
-// systems, copies the same two longruns into a scandir with `down` files,
-// execs s6-svscan as PID 1 and, in a background subshell, runs `hostname -F`,
+// systems, copies the same two longruns into a scandir with `down` files
+// (and a log/ beside each daemon, as goetia logs each), execs s6-svscan as
+// PID 1 and, in a background subshell, runs `hostname -F`,
 // then `s6-svc -u` and `s6-svwait -u` on both longruns; and the floor, the
 // baseline whose /init first runs an empty Bun executable once (in place of
 // goetia's binary, so the image keeps its size): what any init whose stage
@@ -80,6 +81,9 @@ for s in ${extra.longruns.join(" ")}; do
   touch /run/sv/$s/down
   ln -s /run/sv/$s /run/service/$s
 done
+for s in syslogd ${extra.longruns.join(" ")}; do
+  cp -a /etc/baseline/log /run/sv/$s/
+done
 (
   hostname -F /etc/hostname
   for s in syslogd console-shell ${extra.longruns.join(" ")}; do
@@ -154,15 +158,23 @@ interface Scenario {
   images: Record<Image, { image: string; report: string; args: string[] }>;
 }
 
+/** The baseline logs its daemons as a person would: a log/ beside each (s6-svscan makes the pipe), run by the shipped logging template. */
+const BASELINE_LOG = { "etc/baseline/log/run": { link: "/etc/svcdef/.log/run" } };
+
 /** The three images of a scenario; the floor's empty Bun executable stands where goetia's binary was: the image keeps its size. */
 function scenario(title: string, name: string, files: Record<string, string>, args: string[], extra?: { longruns: string[]; bringUp: string }): Scenario {
   return {
     title,
     images: {
       goetia: { image: buildImage(`bench-${name}-goetia`, files), report: REPORT.goetia, args },
-      baseline: { image: buildImage(`bench-${name}-baseline`, { ...files, init: baselineInit("", extra) }), report: REPORT.baseline, args: [] },
+      baseline: { image: buildImage(`bench-${name}-baseline`, { ...files, ...BASELINE_LOG, init: baselineInit("", extra) }), report: REPORT.baseline, args: [] },
       floor: {
-        image: buildImage(`bench-${name}-floor`, { ...files, init: baselineInit("/usr/sbin/goetia", extra), "usr/sbin/goetia": readFileSync(empty) }),
+        image: buildImage(`bench-${name}-floor`, {
+          ...files,
+          ...BASELINE_LOG,
+          init: baselineInit("/usr/sbin/goetia", extra),
+          "usr/sbin/goetia": readFileSync(empty),
+        }),
         report: REPORT.baseline,
         args: [],
       },

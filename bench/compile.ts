@@ -18,7 +18,7 @@ const S6RC_COMPILE_MS_SEEN = 4;
 function chain(tree: HostTree, n: number): void {
   for (let i = 0; i < n; i++) {
     const deps: Record<string, string> = i > 0 ? { dependencies: `s${i - 1}\n` } : {};
-    if (i % 2) tree.service(`s${i}`, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100\n", ...deps });
+    if (i % 2) tree.service(`s${i}`, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100\n", "no-log": "", ...deps });
     else tree.service(`s${i}`, { type: "oneshot\n", up: "true\n", ...deps });
   }
 }

@@ -24,7 +24,7 @@ interface Row {
   baselineUpMs: number;
 }
 
-/** N longruns in LAYERS layers; each depends on two services of the layer below. */
+/** N longruns in LAYERS layers; each depends on two services of the layer below. No loggers (no-log): the baseline has none. */
 function layeredTree(tree: HostTree, n: number): string[] {
   const perLayer = Math.max(1, Math.ceil(n / LAYERS));
   const names = Array.from({ length: n }, (_, i) => `svc${i}`);
@@ -32,7 +32,7 @@ function layeredTree(tree: HostTree, n: number): string[] {
     const layer = Math.floor(i / perLayer);
     const below = names.slice((layer - 1) * perLayer, layer * perLayer);
     const deps = layer === 0 ? [] : [below[i % below.length], below[(i + 1) % below.length]];
-    tree.service(name, { type: "longrun\n", run: RUN, ...(deps.length ? { dependencies: `${[...new Set(deps)].join("\n")}\n` } : {}) });
+    tree.service(name, { type: "longrun\n", run: RUN, "no-log": "", ...(deps.length ? { dependencies: `${[...new Set(deps)].join("\n")}\n` } : {}) });
   });
   tree.service("all", { type: "bundle\n", contents: `${names.join("\n")}\n` });
   return names;

@@ -20,8 +20,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function measure(n: number): Promise<{ n: number; up: number; down: number; status: number }> {
   const tree = new HostTree();
-  for (let i = 0; i < n; i++) tree.service(`s${i}`, { type: "longrun\n", run: RUN });
-  tree.service("daemon", { type: "longrun\n", run: RUN });
+  for (let i = 0; i < n; i++) tree.service(`s${i}`, { type: "longrun\n", run: RUN, "no-log": "" });
+  tree.service("daemon", { type: "longrun\n", run: RUN, "no-log": "" });
   tree.service("setup", { type: "oneshot\n", up: "true\n", dependencies: "daemon\n" });
   tree.service("pair", { type: "bundle\n", contents: "daemon\nsetup\n" });
   await tree.start(n + 100);

@@ -39,6 +39,7 @@ export async function stage2(requested: string, emergency?: string): Promise<num
   let code: number;
   try {
     const live = openLive(tree);
+    live.outputCopy = CATCH_ALL_COPY_FD;
     reportOpening(live, { problems: true });
     timeline.mark("database");
     const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));

@@ -40,15 +40,15 @@ export const BOOT_RECORDER = [
 
 /**
  * Starts a oneshot's command line in a process group of its own (so a
- * timeout ends all it started), through RECORDER.
+ * timeout ends all it started), through RECORDER; with copy, through
+ * BOOT_RECORDER, its lines also going to that descriptor after its name.
  */
-export function spawnOneshot(script: string, env: Record<string, string>, exitFile: string) {
-  return Bun.spawn(["/bin/sh", "-c", RECORDER, "goetia-oneshot", exitFile, ...oneshotArgv(script)], {
+export function spawnOneshot(script: string, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
+  const recorder = copy === undefined ? [RECORDER, "goetia-oneshot", exitFile] : [BOOT_RECORDER, "goetia-oneshot", exitFile, copy.name];
+  return Bun.spawn(["/bin/sh", "-c", ...recorder, ...oneshotArgv(script)], {
     cwd: "/",
     env,
-    stdin: "ignore",
-    stdout: "inherit",
-    stderr: "inherit",
+    stdio: copy === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", "inherit", "inherit", "ignore", copy.fd],
     detached: true,
   });
 }

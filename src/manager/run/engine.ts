@@ -133,7 +133,7 @@ async function transitionOne(
   try {
     result =
       service.type === "oneshot"
-        ? await runOneshot(service, direction, live.env, live.states.exitFile(service.name), timeoutMs, abort)
+        ? await runOneshot(service, direction, live, timeoutMs, abort)
         : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
   } catch (error) {
     result = { ok: false, message: errorText(error) }; // E2BIG, ENOSPC...: it did not start

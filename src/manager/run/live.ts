@@ -35,6 +35,8 @@ export interface Live {
   servicedir(name: string): string;
   /** What opening it found worth telling: sources changed since, sources that cannot be compiled. */
   notes: Note[];
+  /** A descriptor where oneshots' lines go too, after their name: the catch-all log, at boot (stage 2 sets it). */
+  outputCopy?: number;
 }
 
 /** True when the service's source has changed (or gone) since its live definition was compiled: a look at its own files only. */

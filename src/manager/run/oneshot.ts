@@ -4,20 +4,20 @@ import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
 import { spawnOneshot } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
+import type { Live } from "./live.ts";
 import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
 
-/** Runs the script; it writes its own exit code into exitFile (made empty by the caller), for a change that outlives this one's goetia. */
-export async function runOneshot(
-  service: Service,
-  direction: Direction,
-  env: Record<string, string>,
-  exitFile: string,
-  timeoutMs: number,
-  abort?: AbortSignal,
-): Promise<TransitionResult> {
+/**
+ * Runs the script in the tree's environment; it writes its own exit code
+ * into its exit file (made empty by the caller), for a change that outlives
+ * this one's goetia. Its lines go to the console, and after its name to the
+ * tree's copy of them, if it has one (the catch-all log, at boot).
+ */
+export async function runOneshot(service: Service, direction: Direction, live: Live, timeoutMs: number, abort?: AbortSignal): Promise<TransitionResult> {
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, message: "" };
-  const child = spawnOneshot(script, env, exitFile);
+  const copy = live.outputCopy === undefined ? undefined : { fd: live.outputCopy, name: service.name };
+  const child = spawnOneshot(script, live.env, live.states.exitFile(service.name), copy);
   let cut: Cutoff | undefined;
   const cancel = onCutoff(timeoutMs, abort, (why) => {
     cut = why;
