@@ -52,7 +52,8 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     return EXIT.USAGE;
   }
   if (asksForHelp(command, rest)) {
-    await showUsage(command, root);
+    const sub = await subCommandOf(command, rest[0]);
+    await (sub ? showUsage(sub, command) : showUsage(command, root));
     return EXIT.OK;
   }
   try {
@@ -65,6 +66,13 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     log.error(errorText(error));
     return usage ? EXIT.USAGE : exitCodeOf(error);
   }
+}
+
+/** The subcommand name names (goetia svcdef new --help), if command has one of that name. */
+async function subCommandOf(command: Command, name: string | undefined): Promise<Command | undefined> {
+  const subs = (await command.subCommands) as Record<string, Command | (() => Promise<Command>)> | undefined;
+  const sub = name !== undefined && subs && Object.hasOwn(subs, name) ? subs[name] : undefined;
+  return typeof sub === "function" ? sub() : sub;
 }
 
 /** --help always; -h unless the command has a -h of its own (shutdown -h, sysvinit's power off). */

@@ -41,6 +41,9 @@ export interface Service {
   stderrToo?: boolean;
 }
 
+/** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */
+export const loggerName = (name: string) => `${name}-log`;
+
 /** A mistake in the sources: always told as "service NAME: FILE: message". */
 export interface Problem {
   service: string;

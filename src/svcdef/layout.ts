@@ -4,12 +4,12 @@
 // (/etc/sv) and linked into the enabled one (/service). Every change is made
 // aside and renamed into place: a refused or failed step leaves nothing
 // half-made.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FailedError, UsageError } from "../lib/errors.ts";
 import { switchLink } from "../lib/files.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
-import { loggerName } from "../manager/compile/definitions.ts";
+import { loggerName } from "../manager/service.ts";
 import { badNameReason } from "../manager/compile/source.ts";
 
 /** The folders beside the definitions that the links reach: the run template and shims, the system-wide settings, the logging template. */
@@ -114,7 +114,7 @@ export function linkEnabled(tree: Tree, name: string): boolean {
   const link = join(tree.enabledDir, name);
   const target = join(tree.installedDir, name);
   if (exists(link)) {
-    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return false;
+    if (sameFile(link, target)) return false;
     throw new FailedError(`${link} already exists and is not a link to ${target}`);
   }
   mkdirSync(tree.enabledDir, { recursive: true });
@@ -175,6 +175,15 @@ function sourceDefining(tree: Tree, name: string): string | undefined {
   const { sourceDir } = treePaths(tree);
   const candidates = [join(sourceDir, name), ...visibleFolders(sourceDir).map((category) => join(sourceDir, category, name))];
   return candidates.find(exists);
+}
+
+/** Whether both paths lead, through their links, to the same folder. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false; // one of them leads nowhere
+  }
 }
 
 /** Whether anything is at path, a dangling link included. */

@@ -71,6 +71,14 @@ describe("imports", () => {
     expect(shutdownCode(reachable("cli/commands/status.ts", ["static", "dynamic"]))).toEqual([]);
   });
 
+  test("goetia status and goetia logs load of the compiler only its stamp (the rest at the call, when the sources changed)", () => {
+    for (const entry of ["cli/commands/status.ts", "cli/commands/logs.ts"]) {
+      const compiler = [...reachable(entry, ["static"])].filter((file) => file.startsWith("manager/compile/")).sort();
+      expect(compiler).toEqual(["manager/compile/stamp.ts"]);
+    }
+    expect([...reachable("cli/commands/status.ts", ["static", "dynamic"])]).toContain("manager/compile/compile.ts");
+  });
+
   test("and the check itself can fail: poweroff does load it", () => {
     expect(shutdownCode(reachable("cli/commands/poweroff.ts", ["static"]))).toContain("shutdown/request.ts");
   });

@@ -11,14 +11,11 @@ import { join, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
-import type { Problem, Service } from "../service.ts";
+import { loggerName, type Problem, type Service } from "../service.ts";
 import { checkRun, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
 
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
 export const ENABLED_BUNDLE = "enabled";
-
-/** A definition's logger: the service its log/ becomes, and the name goetia gives every logger it makes. */
-export const loggerName = (name: string) => `${name}-log`;
 
 /** Adds every installed definition, with its log/, and the enabled bundle, to the sources. */
 export function loadDefinitions(tree: Tree, set: SourceSet): void {

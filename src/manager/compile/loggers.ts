@@ -6,7 +6,7 @@
 // while either restarts waits in the pipe.
 import { join } from "node:path";
 import type { Tree } from "../../lib/tree.ts";
-import { loggerName } from "./definitions.ts";
+import { loggerName } from "../service.ts";
 import type { SourceSet } from "./source.ts";
 
 /** Adds NAME-log for every longrun that needs one. */
