@@ -260,7 +260,7 @@ skip() {
 # waits for it may start, or is blocked by it.
 settle() {
   left=$((left - 1))
-  eval "name=\$n$1 followers=\$f$1"
+  eval "name=\$n$1 followers=\$f$1 o$1=1"
   case $2 in
     1) failed="$failed, $name" ;;
     2) skipped="$skipped, $name" ;;
@@ -268,7 +268,39 @@ settle() {
   for j in $followers; do
     eval "[ -n \"\$w$j\" ]" || continue
     [ "$2" = 0 ] || eval "[ -n \"\$b$j\" ] || b$j=$1"
-    eval "p$j=\$((p$j - 1)); [ \$p$j -gt 0 ]" || queue="$queue $j"
+    eval "p$j=\$((p$j - 1))"
+    if eval "[ \$p$j = 0 ]"; then
+      eval "[ -n \"\$e$j\" ]" || queue="$queue $j"
+    elif [ "$2" = 0 ] && early "$j"; then
+      eval "e$j=1"
+      queue="$queue $j"
+    fi
+  done
+}
+
+# early J: whether longrun J may start before the last of what it needs is
+# up, because that one is a pipeline consumer without readiness (a logger,
+# most often) already asked up (s$d): it is up once s6-supervise has spawned
+# it, and its fifo holds what J writes before it reads. J is asked up after
+# it, without a round's wait; e$j marks it started early.
+early() {
+  eval "[ \"\$k$1\" = longrun ] && [ -z \"\$r$1\$b$1\$e$1\" ] && [ \"\$p$1\" = 1 ]" || return 1
+  eval "deps=\$d$1"
+  for d in $deps; do
+    eval "[ -n \"\$w$d\" ] && [ -z \"\$o$d\" ]" || continue
+    eval "[ -n \"\$s$d\" ]"
+    return
+  done
+  return 1
+}
+
+# join_producers I GROUP: the producers of consumer I that may start early
+# and wait as long join its group, asked up after it.
+join_producers() {
+  eval "s$1=1 producers=\$f$1 timeout=\$t$1"
+  for j in $producers; do
+    eval "[ -n \"\$w$j\" ] && [ \"\$t$j\" = \"\$timeout\" ]" && early "$j" || continue
+    eval "e$j=1; $2=\"\$$2 $j\""
   done
 }
 
@@ -321,6 +353,7 @@ bringup() {
         eval "[ -n \"\$r$i\" ]" && group=l$i || eval "group=l_\$t$i"
         eval "[ -n \"\$$group\" ]" || groups="$groups $group"
         eval "$group=\"\$$group $i\""
+        eval "[ -n \"\$c$i\" ] && [ -z \"\$r$i\" ]" && join_producers "$i" "$group"
       fi
     done
     for group in $groups; do

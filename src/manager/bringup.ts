@@ -11,14 +11,10 @@
 import driver from "./bringup.sh" with { type: "text" };
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
+import { shellQuote } from "../s6/run-script.ts";
 import { levels, resolveNames, type Graph } from "./graph.ts";
 import { describeProblem } from "./service.ts";
 import { INTERRUPTED } from "./run/transition.ts";
-
-/** s quoted for sh: nothing in it is expanded. */
-export function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The bring-up script of a database whose graph is graph and whose left-out names are leftOut. */
 export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): string {

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir } from "../../s6/servicedir.ts";
-import { execlineQuote, generatedScript, type Redirect } from "../../s6/execline.ts";
+import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 
@@ -23,19 +23,19 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   };
   const made = service.made;
   if (made?.from === "logger") {
-    const logDir = execlineQuote(made.logDir);
-    const commands = [`if { mkdir -p ${execlineQuote(dirname(made.logDir))} }`, `s6-log -b -- ${LOG_POLICY} ${logDir}`];
+    const parent = shellQuote(dirname(made.logDir));
+    const commands = [`[ -d ${parent} ] || mkdir -p ${parent}`, `s6-log -b -- ${LOG_POLICY} ${shellQuote(made.logDir)}`];
     mkdirSync(target, { recursive: true });
-    return writeScript(target, "run", generatedScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
+    return writeScript(target, "run", runScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
   }
   if (made?.from === "definition") {
     // Its data/ and env/ stay where its links point: the template reads them there, at each start.
     copyServicedir(service.dir, target, [...SCRIPTS, "data", "env"]);
-    const cd = `cd ${execlineQuote(service.dir)}`;
-    const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR ${execlineQuote(made.logRoot)}`];
-    writeScript(target, "run", generatedScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
+    const cd = `cd ${shellQuote(service.dir)} || exit 111`;
+    const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR=${shellQuote(made.logRoot)}`];
+    writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
     if (existsSync(join(service.dir, "finish"))) {
-      writeScript(target, "finish", generatedScript(`${service.dir}/finish, run where it is`, {}, [cd, "./finish $@"], { withArgs: true }));
+      writeScript(target, "finish", runScript(`${service.dir}/finish, run where it is`, {}, [cd, './finish "$@"']));
     }
     return;
   }
@@ -43,7 +43,7 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined) return;
   // A pipeline member: its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's.
   renameSync(join(target, "run"), join(target, "run.user"));
-  writeScript(target, "run", generatedScript("pipeline plumbing around the service's own run script", redirect, ["./run.user"]));
+  writeScript(target, "run", runScript("pipeline plumbing around the service's own run script", redirect, ["./run.user"]));
 }
 
 /** What runs, written here rather than copied. */
