@@ -5,7 +5,7 @@
 // aside and renamed into place: a refused or failed step leaves nothing
 // half-made.
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { FailedError, UsageError } from "../lib/errors.ts";
 import { switchLink } from "../lib/files.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
@@ -66,22 +66,53 @@ export function createDefinition(tree: Tree, definition: NewDefinition): string 
   return target;
 }
 
-/** Points env at version/VERSION in the definition and in its installed copy; returns the copies switched. */
+/** Points the definition's version link at VERSION, in the definition and in its installed copy; returns the copies switched. */
 export function switchVersion(tree: Tree, name: string, version: string): string[] {
   const copies = [join(tree.definitionsDir, name), join(tree.installedDir, name)].filter(exists);
   if (copies.length === 0) throw new UsageError(`no definition named ${name} in ${tree.definitionsDir} or ${tree.installedDir}`);
   // Every copy is checked before any is switched.
-  for (const dir of copies) {
-    const versions = listVersions(dir);
-    if (!versions.includes(version)) {
-      const known = versions.length > 0 ? `it has ${versions.join(", ")}` : "it has no version/ folder";
-      throw new FailedError(`${name} has no version ${version} in ${join(dir, "version")}: ${known}`);
+  const links = copies.map((dir) => {
+    const link = versionLink(dir);
+    if (!link) throw new FailedError(`${join(dir, "env")} is not a link to a version (env -> ./version/V): move its files into version/ first`);
+    if (!link.versions.includes(version)) {
+      const known = link.versions.length > 0 ? `it has ${link.versions.join(", ")}` : "it has none";
+      throw new FailedError(`${name} has no version ${version} in ${link.versionsDir}: ${known}`);
     }
-    const env = join(dir, "env");
-    if (exists(env) && !lstatSync(env).isSymbolicLink()) throw new FailedError(`${env} is a folder, not a link to a version: move it into version/ first`);
-  }
-  for (const dir of copies) switchLink(join(dir, "env"), `./version/${version}`);
+    return link;
+  });
+  for (const link of links) switchLink(link.path, link.target(version));
   return copies;
+}
+
+/**
+ * The link that picks a definition's version: env itself (env ->
+ * ./version/0.9), or the link env leads to (env -> data/version/current,
+ * current -> ./3.1.13), with the versions beside its target; none when env
+ * is a plain folder.
+ */
+function versionLink(dir: string) {
+  const env = join(dir, "env");
+  const first = linkAt(env);
+  if (first === undefined) return undefined;
+  const inner = linkAt(resolve(dir, first));
+  const path = inner === undefined ? env : resolve(dir, first);
+  const chosen = resolve(dirname(path), inner ?? first);
+  const versionsDir = dirname(chosen);
+  return {
+    path,
+    versionsDir,
+    current: basename(chosen),
+    versions: subfolders(versionsDir),
+    target: (version: string) => `./${relative(dirname(path), join(versionsDir, version))}`,
+  };
+}
+
+function linkAt(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined; // not a link, or nothing there
+  }
 }
 
 /** Copies the definition to the installed folder, with the template folders if they are not there yet; replace: over an installed copy. */
@@ -137,26 +168,21 @@ export function listDefinitions(tree: Tree): DefinitionInfo[] {
     const installed = exists(join(tree.installedDir, name));
     return {
       name,
-      version: currentVersion(join(installed ? tree.installedDir : tree.definitionsDir, name)),
+      version: versionLink(join(installed ? tree.installedDir : tree.definitionsDir, name))?.current,
       installed,
       enabled: exists(join(tree.enabledDir, name)),
     };
   });
 }
 
-function currentVersion(dir: string): string | undefined {
+function subfolders(dir: string): string[] {
   try {
-    return /^(?:\.\/)?version\/([^/]+)\/?$/.exec(readlinkSync(join(dir, "env")))?.[1];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
   } catch {
-    return undefined; // env is a folder, or missing
-  }
-}
-
-function listVersions(dir: string): string[] {
-  try {
-    return readdirSync(join(dir, "version")).sort();
-  } catch {
-    return [];
+    return []; // no such folder: no versions
   }
 }
 

@@ -152,6 +152,26 @@ test("a broken definition is named, nothing is half-made, and the rest still run
   expect(lstatSync(join(tree.dir, "service/good")).isSymbolicLink()).toBe(true);
 });
 
+test("the published tree's versions: env -> data/version/current -> ./3.1.13, switched where the choice is made", async () => {
+  const def = join(tree.dir, "svcdef/pub");
+  for (const version of ["3.1.13", "3.2.0"]) {
+    mkdirSync(join(def, "data/version", version), { recursive: true });
+    writeFileSync(join(def, "data/version", version, "DAEMON"), "foobaz\n");
+  }
+  symlinkSync("./3.1.13", join(def, "data/version/current"));
+  symlinkSync("data/version/current", join(def, "env"));
+  symlinkSync("../.bin/run", join(def, "run"));
+  expect((await goetia("svcdef", "install", "pub")).code).toBe(0);
+  expect((await goetia("svcdef", "list")).stdout).toMatch(/^pub\s+3\.1\.13\s+yes\s+no\s+down$/m);
+  const refused = await goetia("svcdef", "version", "pub", "4.0");
+  expect(refused.out).toContain(`pub has no version 4.0 in ${def}/data/version: it has 3.1.13, 3.2.0`);
+  expect((await goetia("svcdef", "version", "pub", "3.2.0")).code).toBe(0);
+  for (const copy of [def, join(tree.dir, "sv/pub")]) {
+    expect(readlinkSync(join(copy, "data/version/current"))).toBe("./3.2.0");
+    expect(readlinkSync(join(copy, "env"))).toBe("data/version/current");
+  }
+});
+
 test("goetia's logger for a longrun: up before it, down after it, nothing lost across restarts of either", async () => {
   const counter = join(tree.dir, "counter");
   tree.service("talker", {
