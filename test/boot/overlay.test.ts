@@ -84,7 +84,8 @@ test("a pipeline named in the default bundle comes up at boot: the producer's li
   expect(await guest.exited).toBe(0);
   const out = guest.output;
   expect(out).not.toContain("which does not exist");
-  expect(out.indexOf("goetia: up listener")).toBeLessThan(out.indexOf("goetia: starting talker ("));
+  // The reader is asked up first; at boot its writer follows at once (the fifo holds what it writes meanwhile).
+  expect(out.indexOf("goetia: starting listener (")).toBeLessThan(out.indexOf("goetia: starting talker ("));
   expect(out).toMatch(/\ntalker-says-hi\r?\n/);
   expect(out).toContain("reboot: Power down");
 });
