@@ -3,7 +3,7 @@
 // commands that only look (status, list) check the stamp and load the
 // compiler only when it must run.
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, normalize } from "node:path";
 import { errnoCode, FailedError } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import { sourceRoots, treePaths, type Tree } from "../../lib/tree.ts";
@@ -32,7 +32,9 @@ export function sourceStamp(tree: Tree): string {
       const stat = lstatSync(path);
       hash.update(`${path}\0${stat.mode}\0`);
       if (stat.isDirectory()) walk(path);
-      else hash.update(`${stat.size}\0${stat.mtimeMs}\0${stat.isSymbolicLink() ? readlinkSync(path) : ""}\0`);
+      // A link by where it leads, as written but normalised: cpio writes ./run-sh as run-sh (and its size with it).
+      else if (stat.isSymbolicLink()) hash.update(`${stat.mtimeMs}\0${normalize(readlinkSync(path))}\0`);
+      else hash.update(`${stat.size}\0${stat.mtimeMs}\0`);
     }
   };
   for (const root of sourceRoots(tree)) walk(root);
