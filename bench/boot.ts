@@ -115,6 +115,8 @@ interface Sample {
   upS: number;
   promptMs: number;
   pid1RssKb: number;
+  /** What PID 1 holds alone (its RSS also counts the shared libraries' pages it maps, more of them when other programs have read them first). */
+  pid1PrivateKb: number;
   allRssKb: number;
   commands: Record<string, number>;
   /** goetia's boot marks, in seconds on the kernel's clock. */
@@ -129,9 +131,9 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
   await guest.waitFor(/goetia:~# /);
   const promptMs = performance.now() - started;
   const from = guest.output.length;
-  guest.type(`${report}; echo RSS $(grep VmRSS /proc/1/status | tr -s ' ' | cut -d' ' -f2) $(cat /proc/[0-9]*/status 2>/dev/null | grep VmRSS | tr -s ' ' | cut -d' ' -f2 | awk '{ s += $1 } END { print s }')`);
+  guest.type(`${report}; echo RSS $(grep VmRSS /proc/1/status | tr -s ' ' | cut -d' ' -f2) $(awk '/^Private/ { s += $2 } END { print s }' /proc/1/smaps_rollup) $(cat /proc/[0-9]*/status 2>/dev/null | grep VmRSS | tr -s ' ' | cut -d' ' -f2 | awk '{ s += $1 } END { print s }')`);
   const [, init, up] = await guest.waitFor(/\nTIMES ([\d.]+) ([\d.]+)/, 30_000, from);
-  const [, pid1, all] = await guest.waitFor(/\nRSS (\d+) (\d+)/, 30_000, from);
+  const [, pid1, pid1Private, all] = await guest.waitFor(/\nRSS (\d+) (\d+) (\d+)/, 30_000, from);
   const commands: Record<string, number> = {};
   const marks: Record<string, number> = {};
   const took: Record<string, number> = {};
@@ -147,7 +149,7 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
   }
   guest.type("poweroff -f");
   await guest.exited;
-  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), allRssKb: Number(all), commands, marks, took };
+  return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), pid1PrivateKb: Number(pid1Private), allRssKb: Number(all), commands, marks, took };
 }
 
 const empty = join(ROOT, "build", "bench-empty");
@@ -215,7 +217,7 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
   const row = (name: Image) => {
     const s = samples[name];
     const ms = initToUp(name);
-    return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.allRssKb))} |`;
+    return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.pid1PrivateKb))} | ${median(s.map((x) => x.allRssKb))} |`;
   };
   const mark = (to: string, from?: string) => median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000));
   const parts: [string, number][] = [
@@ -228,8 +230,8 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
   return [
     `### ${title}`,
     "",
-    "| image | kernel start → /init (ms, the initramfs unpacked) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | all processes' RSS |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| image | kernel start → /init (ms, the initramfs unpacked) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | PID 1 private | all processes' RSS |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     row("goetia"),
     row("baseline"),
     row("floor"),
@@ -243,7 +245,7 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
 writeResults(
   "Boot: goetia against a hand-written boot script",
   [
-    `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot.`,
+    `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot; PID 1 private: its private pages (smaps), without the shared libraries' pages its RSS counts, more of them when other programs have read those libraries first.`,
     "",
     ...scenarios.flatMap((scenario, index) => [...report(scenario, results[index]), ""]),
     "The two biggest costs left that goetia controls. First, stage 1's own work (the second and third rows): mounts, the command line, the envdir and the change lock in Bun, then the bring-up's shell preparing the run directory, then Bun again for s6-svscan's exec. Exec'ing the bring-up's shell as PID 1 (it would exec s6-svscan itself, after the catch-all fifo's redirections, which a shell can make) would drop Bun's spawn and its last FFI calls, about 50 ms measured for those; opening libc with only the symbols stage 1 uses, about 15 more. Second, the services: each pays a worker (a fork) and two appended records, a oneshot pays setsid and the shell that records its exit code (two starts, about 25 ms) where the baseline starts the program alone, and each group of longruns that becomes startable together pays one s6-svwait with its s6-ftrigrd (about 80 ms) where the baseline waits once a level: waiting in the shell on s6's own event fifos (s6's ftrig protocol) would remove those starts.",
