@@ -3,10 +3,13 @@
 // temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR, GOETIA_LOGDIR and
 // GOETIA_SVDIR (the supervision-scripts folders' root: svcdef/, sv/, service/).
 import { join } from "node:path";
+import type { Account } from "./accounts.ts";
 
 export interface Tree {
-  /** "system", the machine's own tree. */
+  /** "system", the machine's own tree, or a user tree's USERTREE. */
   name: string;
+  /** A user tree's owner; the system tree has none (root's). */
+  owner?: Account;
   /** Configuration: env/, run-image/, src/, compiled. */
   confDir: string;
   /** Live state, on a tmpfs: service/ (the scandir), log/, goetia/. */
@@ -26,6 +29,27 @@ export function systemTree(env: Record<string, string | undefined> = process.env
     runDir: env.GOETIA_RUNDIR ?? "/run/system",
     logDir: env.GOETIA_LOGDIR ?? "/var/log/system",
     ...definitionFolders(env.GOETIA_SVDIR),
+  };
+}
+
+/**
+ * USER's tree USERTREE: its configuration in ~/.config/goetia/USERTREE (the
+ * system's layout: env/, run-image/, src/, with svcdef/, sv/ and service/
+ * for definitions), its live state in /run/user/USER/USERTREE (the root of
+ * /run/user: GOETIA_USER_RUNDIR, for tests), its logs in
+ * ~/.local/state/goetia/USERTREE.
+ */
+export function userTree(owner: Account, usertree: string, env: Record<string, string | undefined> = process.env): Tree {
+  const confDir = join(owner.home, ".config", "goetia", usertree);
+  return {
+    name: usertree,
+    owner,
+    confDir,
+    runDir: join(env.GOETIA_USER_RUNDIR ?? "/run/user", owner.name, usertree),
+    logDir: join(owner.home, ".local", "state", "goetia", usertree),
+    definitionsDir: join(confDir, "svcdef"),
+    installedDir: join(confDir, "sv"),
+    enabledDir: join(confDir, "service"),
   };
 }
 

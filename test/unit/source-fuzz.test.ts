@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGraph } from "../../src/manager/compile/check.ts";
-import { badNameReason, loadSources } from "../../src/manager/compile/source.ts";
+import { loadSources } from "../../src/manager/compile/source.ts";
+import { badNameReason } from "../../src/manager/service.ts";
 import { random } from "../helpers/random.ts";
 
 // On a tmpfs when there is one: thousands of small files.
