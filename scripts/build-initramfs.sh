@@ -44,7 +44,7 @@ done
 
 # goetia, under every name it answers to.
 cp build/goetia "$root/usr/sbin/goetia"
-for name in init system-init poweroff reboot halt shutdown; do ln -sf goetia "$root/usr/sbin/$name"; done
+for name in init system-init poweroff reboot halt shutdown user-init user-shutdown; do ln -sf goetia "$root/usr/sbin/$name"; done
 
 # The shared libraries all of these need (ld-linux and glibc for goetia).
 # (ldd fails on scripts and static programs; that is expected.)

@@ -17,4 +17,4 @@ export const HANDLER_ACTIONS = new Map<string, Action>([
 ]);
 
 /** Links that are the command of the same name: `poweroff -f` is `goetia poweroff -f`. */
-export const LINK_COMMANDS = new Set(["poweroff", "reboot", "halt", "shutdown"]);
+export const LINK_COMMANDS = new Set(["poweroff", "reboot", "halt", "shutdown", "user-init", "user-shutdown"]);

@@ -13,10 +13,11 @@ import { speakOnConsole } from "../lib/console.ts";
 import { treeEnvironment } from "../lib/envdir.ts";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
-import { DEFAULT_PATH, systemTree, treePaths, type Tree } from "../lib/tree.ts";
+import { DEFAULT_PATH, systemTree, treePaths } from "../lib/tree.ts";
 import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
-import { execSvscan } from "../s6/exec-svscan.ts";
+import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import * as libc from "../sys/libc.ts";
+import { startBringup } from "./bringup-start.ts";
 import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
 import { bootTimeline } from "./timeline.ts";
@@ -33,9 +34,6 @@ const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number
 
 /** The console descriptor handed to s6-svscan -X, for the catch-all logger's own errors. */
 const CONSOLE_FD = 3;
-
-/** The bring-up's exit when the sources are newer than its database: goetia must compile them. */
-const SOURCES_CHANGED = 3;
 
 export function stage1(): never {
   try {
@@ -78,28 +76,21 @@ function boot(): never {
     libc.makeFifo(paths.catchAllFifo, 0o600);
   }
 
-  // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails
-  // (its reader is a service s6-svscan has not started yet), as s6-linux-init does.
-  const reader = libc.open(paths.catchAllFifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
   if (!fast) {
+    // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails.
+    const reader = libc.open(paths.catchAllFifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
     const logCopy = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
     startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency }, logCopy);
     libc.close(logCopy);
+    libc.close(reader);
   }
 
   const consoleFd = libc.open("/dev/console", libc.O.WRONLY | libc.O.NOCTTY);
   libc.dup2(consoleFd, CONSOLE_FD);
   libc.close(consoleFd);
-  const writer = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.CLOEXEC);
-  libc.close(reader);
-  libc.dup2(writer, 1);
-  libc.dup2(writer, 2);
-  libc.close(writer);
-  const devnull = libc.open("/dev/null", libc.O.RDONLY);
-  libc.dup2(devnull, 0);
-  libc.close(devnull);
+  outputToCatchAll(paths.catchAllFifo);
   timeline.mark("svscan");
-  return execSvscan(paths.scandir, CONSOLE_FD, env);
+  return execSvscan(paths.scandir, env, CONSOLE_FD);
 }
 
 function mountOnce(source: string, target: string, type: string, flags: number, data: string | null): void {
@@ -116,39 +107,6 @@ function mountOnce(source: string, target: string, type: string, flags: number, 
 function run(argv: string[]): void {
   const { exitCode } = Bun.spawnSync(argv, { stdio: ["ignore", "inherit", "inherit"] });
   if (exitCode !== 0) throw new Error(`${argv.join(" ")} exited ${exitCode}`);
-}
-
-/**
- * Starts the compiled bring-up of bundle: it prepares, in the foreground,
- * what s6-svscan's first scan must find, then goes on in the background
- * holding the tree's change lock (descriptor 3, taken here). False when it
- * cannot be used: no compiled database, or sources newer than it.
- */
-function startBringup(tree: Tree, bundle: string, env: Record<string, string>): boolean {
-  const paths = treePaths(tree);
-  const script = `${paths.compiledLink}/bringup`;
-  try {
-    libc.close(libc.open(script, libc.O.RDONLY | libc.O.CLOEXEC));
-  } catch (error) {
-    if (libc.failedWith(error, libc.errno.ENOENT)) return false;
-    throw error;
-  }
-  const lock = libc.open(paths.lock, libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
-  try {
-    if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
-    const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;
-    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs)], {
-      env,
-      cwd: "/",
-      stdio: ["ignore", "inherit", "inherit", lock],
-    });
-    if (exitCode === 0) return true;
-    if (exitCode !== SOURCES_CHANGED) throw new Error(`the bring-up ${script} exited ${exitCode}`);
-    log.info("the sources have changed since they were compiled: goetia compiles them");
-    return false;
-  } finally {
-    libc.close(lock);
-  }
 }
 
 /**

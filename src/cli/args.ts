@@ -1,33 +1,17 @@
 // Argument fragments that several commands share, and their parsing.
 import type { ArgsDef } from "citty";
 import { UsageError } from "../lib/errors.ts";
-import { lookupAccount, type Account } from "../lib/accounts.ts";
-import { systemTree, userTree, type Tree } from "../lib/tree.ts";
-import { badNameReason } from "../manager/service.ts";
+import type { Tree } from "../lib/tree.ts";
+import { selectTree } from "../lib/trees.ts";
 
 /** Every command that acts on a tree takes it from here. */
 export const treeArgs = {
   tree: { type: "string", description: "the supervision tree to act on: system, or one of your user trees (default: $USERTREE, else system)" },
 } as const satisfies ArgsDef;
 
-/**
- * The tree a command acts on: --tree NAME, else USERTREE, else the system
- * tree. A user tree is the caller's, or, for root, USER's.
- */
+/** The tree a command acts on: --tree NAME, else USERTREE, else the system tree (lib/trees.ts). */
 export function treeOf(args: { tree?: string }, env: Record<string, string | undefined> = process.env): Tree {
-  const name = args.tree ?? env.USERTREE;
-  if (name === undefined || name === "" || name === "system") return systemTree(env);
-  const reason = badNameReason(name);
-  if (reason) throw new UsageError(`${args.tree !== undefined ? "--tree" : "USERTREE"}: bad tree name "${name}": ${reason}`);
-  return userTree(treeOwner(env), name, env);
-}
-
-/** Whose user tree: the caller's own; root may name another user in USER. */
-export function treeOwner(env: Record<string, string | undefined> = process.env): Account {
-  const uid = process.getuid!();
-  const account = uid === 0 && env.USER ? lookupAccount(env.USER) : lookupAccount(uid);
-  if (!account) throw new UsageError(uid === 0 && env.USER ? `USER: no user named ${env.USER}` : `uid ${uid} has no account in /etc/passwd`);
-  return account;
+  return selectTree(args.tree, env);
 }
 
 export const changeArgs = {

@@ -24,6 +24,8 @@ const commands: Record<string, () => Promise<Command>> = {
   reboot: () => load(import("./commands/reboot.ts")),
   halt: () => load(import("./commands/halt.ts")),
   shutdown: () => load(import("./commands/shutdown.ts")),
+  "user-init": () => load(import("./commands/user-init.ts")),
+  "user-shutdown": () => load(import("./commands/user-shutdown.ts")),
 };
 
 const VERSION = "0.1.0";

@@ -33,9 +33,15 @@ export function applyEnvdir(base: Record<string, string>, dir: string): Record<s
 }
 
 /**
- * The tree's clean environment: a default PATH overlaid by the tree's envdir.
+ * The tree's clean environment: a default PATH (a user tree's with
+ * ~/.local/bin first, and its owner's HOME, USER, LOGNAME, and USERTREE)
+ * overlaid by the tree's envdir.
  * Services and oneshots get this, never the environment of whoever asked.
  */
 export function treeEnvironment(tree: Tree): Record<string, string> {
-  return applyEnvdir({ PATH: DEFAULT_PATH }, treePaths(tree).envDir);
+  const owner = tree.owner;
+  const base: Record<string, string> = owner
+    ? { PATH: `${owner.home}/.local/bin:${DEFAULT_PATH}`, HOME: owner.home, USER: owner.name, LOGNAME: owner.name, USERTREE: tree.name }
+    : { PATH: DEFAULT_PATH };
+  return applyEnvdir(base, treePaths(tree).envDir);
 }

@@ -70,7 +70,8 @@ export const treePaths = (tree: Tree) => ({
   databaseLock: join(tree.confDir, ".lock"),
   scandir: join(tree.runDir, "service"),
   catchAllFifo: join(tree.runDir, "service", "s6-svscan-log", "fifo"),
-  catchAllLog: join(tree.runDir, "log", "uncaught-logs"),
+  /** The system's on its tmpfs (saved at shutdown); a user tree's in the user's own log folder. */
+  catchAllLog: tree.owner ? join(tree.logDir, "uncaught-logs") : join(tree.runDir, "log", "uncaught-logs"),
   /** goetia's own live data, below. */
   stateDir: join(tree.runDir, "goetia"),
   /** The database the running tree works from: a symlink to live-<stamp>/, switched atomically. */

@@ -61,11 +61,14 @@ record() {
   printf '\n%s}' "$text" >>"$file"
 }
 
-# The emergency shell, once, on the console (when there is a terminal to
-# give it); the change lock is let go first.
+# The emergency shell, once, on the console (the system tree's, when there
+# is a terminal to give it; a user tree's is only told); the change lock is
+# let go first.
 shell() {
   exec 3>&- 5>&- 6>&-
-  if [ -t 1 ]; then
+  if [ -z "$emergency_shell" ]; then
+    error "$1"
+  elif [ -t 1 ]; then
     error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
     HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
   else

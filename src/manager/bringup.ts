@@ -39,6 +39,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     sources: sourceRoots(tree).map(shellQuote).join(" "),
     recorder: BOOT_RECORDER,
     interrupted: INTERRUPTED,
+    emergency_shell: tree.owner ? "" : "yes",
   };
   const lines = [
     "#!/bin/sh",

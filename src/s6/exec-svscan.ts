@@ -1,15 +1,35 @@
-// The exec that makes s6-svscan PID 1, kept apart from the rest of the
-// s6-svscan glue: stage 1 loads it, and nothing of node:fs.
+// The exec that makes s6-svscan PID 1 (or a user tree's root), kept apart
+// from the rest of the s6-svscan glue: stage 1 loads it, and nothing of node:fs.
 import * as libc from "../sys/libc.ts";
 
 /**
- * Replaces this process (PID 1) with s6-svscan on scandir. consoleFd is
- * handed over with -X for the catch-all logger's own errors. Bun ignores
+ * Replaces this process (PID 1, or a user tree's user-init) with s6-svscan
+ * on scandir. consoleFd, if any, is handed over with -X for the catch-all
+ * logger's own errors. Bun ignores
  * SIGPIPE and SIGXFSZ, and blocks signals, and both survive exec: undone first.
  */
-export function execSvscan(scandir: string, consoleFd: number, env: Record<string, string>): never {
+export function execSvscan(scandir: string, env: Record<string, string>, consoleFd?: number): never {
   libc.defaultSignal(libc.SIG.PIPE);
   libc.defaultSignal(libc.SIG.XFSZ);
   libc.unblockAllSignals();
-  return libc.execve("/usr/bin/s6-svscan", ["s6-svscan", `-X${consoleFd}`, "--", scandir], env);
+  const console = consoleFd === undefined ? [] : [`-X${consoleFd}`];
+  return libc.execve("/usr/bin/s6-svscan", ["s6-svscan", ...console, "--", scandir], env);
+}
+
+/**
+ * Points stdout and stderr at the catch-all logger's fifo and stdin at
+ * /dev/null, for s6-svscan and all it starts. The fifo's reading end is
+ * held for a moment, so that opening it for writing neither blocks nor fails
+ * (its reader is a service s6-svscan has not started yet), as s6-linux-init does.
+ */
+export function outputToCatchAll(fifo: string): void {
+  const reader = libc.open(fifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
+  const writer = libc.open(fifo, libc.O.WRONLY | libc.O.CLOEXEC);
+  libc.close(reader);
+  libc.dup2(writer, 1);
+  libc.dup2(writer, 2);
+  libc.close(writer);
+  const devnull = libc.open("/dev/null", libc.O.RDONLY);
+  libc.dup2(devnull, 0);
+  libc.close(devnull);
 }

@@ -1,4 +1,4 @@
-// s6-svscan: started once, as PID 1, by stage 1's execve (exec-svscan.ts); told what to do
+// s6-svscan: started as PID 1 by stage 1's execve, or by user-init for a user tree (exec-svscan.ts); told what to do
 // through .s6-svscan/control, as s6-svscanctl would.
 import { join } from "node:path";
 import { hasReader, writeControl } from "./control.ts";
@@ -23,6 +23,11 @@ export function rescanAndPrune(scandir: string): void {
 /** s6-svscanctl -b: leave, and exec .s6-svscan/finish (goetia's stage 4). */
 export function leave(scandir: string): void {
   writeControl(control(scandir), "b");
+}
+
+/** s6-svscanctl -t: end every supervisor (loggers on end of file, so no line is lost), then exit. */
+export function terminate(scandir: string): void {
+  writeControl(control(scandir), "t");
 }
 
 /**

@@ -10,7 +10,7 @@ import { FailedError, UsageError } from "../lib/errors.ts";
 import { switchLink } from "../lib/files.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { loggerName } from "../manager/service.ts";
-import { badNameReason } from "../manager/service.ts";
+import { badNameReason } from "../lib/names.ts";
 
 /** The folders beside the definitions that the links reach: the run template and shims, the system-wide settings, the logging template. */
 const TEMPLATE_FOLDERS = [".bin", ".env", ".log"];

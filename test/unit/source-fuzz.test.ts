@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGraph } from "../../src/manager/compile/check.ts";
 import { loadSources } from "../../src/manager/compile/source.ts";
-import { badNameReason } from "../../src/manager/service.ts";
+import { badNameReason } from "../../src/lib/names.ts";
 import { random } from "../helpers/random.ts";
 
 // On a tmpfs when there is one: thousands of small files.

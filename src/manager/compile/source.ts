@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
-import { badNameReason, type Problem, type Service, type ServiceType } from "../service.ts";
+import { badNameReason } from "../../lib/names.ts";
+import type { Problem, Service, ServiceType } from "../service.ts";
 
 export interface SourceSet {
   services: Map<string, Service>;

@@ -1,0 +1,43 @@
+// The boot's bring-up started as stage 1 (and user-init) start it: the
+// compiled script (manager/bringup.ts) run in the foreground holding the
+// tree's change lock, which its background part keeps. libc and Bun only:
+// stage 1 loads nothing of node:fs.
+import { log } from "../lib/log.ts";
+import { treePaths, type Tree } from "../lib/tree.ts";
+import * as libc from "../sys/libc.ts";
+
+/** The bring-up's exit when the sources are newer than its database: goetia must compile them. */
+const SOURCES_CHANGED = 3;
+
+/**
+ * Starts the compiled bring-up of bundle: it prepares, in the foreground,
+ * what s6-svscan's first scan must find, then goes on in the background
+ * holding the tree's change lock (descriptor 3, taken here). False when it
+ * cannot be used: no compiled database, or sources newer than it.
+ */
+export function startBringup(tree: Tree, bundle: string, env: Record<string, string>): boolean {
+  const paths = treePaths(tree);
+  const script = `${paths.compiledLink}/bringup`;
+  try {
+    libc.close(libc.open(script, libc.O.RDONLY | libc.O.CLOEXEC));
+  } catch (error) {
+    if (libc.failedWith(error, libc.errno.ENOENT)) return false;
+    throw error;
+  }
+  const lock = libc.open(paths.lock, libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
+  try {
+    if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
+    const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;
+    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs)], {
+      env,
+      cwd: "/",
+      stdio: ["ignore", "inherit", "inherit", lock],
+    });
+    if (exitCode === 0) return true;
+    if (exitCode !== SOURCES_CHANGED) throw new Error(`the bring-up ${script} exited ${exitCode}`);
+    log.info("the sources have changed since they were compiled: goetia compiles them");
+    return false;
+  } finally {
+    libc.close(lock);
+  }
+}
