@@ -68,6 +68,8 @@ cp -a initramfs/rootfs/. "$root/"
 mkdir -p "$root/etc/sv" "$root/service"
 cp -a "$root"/etc/svcdef/.[!.]* "$root/etc/sv/"
 [ -z "$overlay" ] || cp -a "$overlay/." "$root/"
+# The guest's / is this folder: mktemp made it 0700, and cp -a gives it the overlay's mode.
+chmod 755 "$root"
 
 # The compiled database ships in the image, so that no boot compiles (nor
 # writes /etc) before its services start: goetia compiles in the finished

@@ -15,13 +15,17 @@ import { upToDate } from "../manager/compile/stamp.ts";
 import { reportProblems } from "../manager/run/report.ts";
 import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import { isScanned } from "../s6/svscan.ts";
+import { asOwner, makeRuntimeDirectory } from "./as-owner.ts";
 import { ensureRunImage } from "./run-image.ts";
 
 export function userInit(env: Record<string, string | undefined> = process.env): never {
   const tree = namedUserTree("user-init", env);
   const owner = tree.owner!;
   const paths = treePaths(tree);
-  if (process.getuid!() !== owner.uid) throw new FailedError(`user-init: root cannot start ${owner.name}'s trees yet: run it as ${owner.name}`);
+  if (process.getuid!() !== owner.uid) {
+    makeRuntimeDirectory(tree);
+    return asOwner(tree, "user-init");
+  }
   if (isScanned(paths.scandir)) throw new FailedError(`user-init: ${owner.name}'s tree ${tree.name} already runs (s6-svscan on ${paths.scandir})`);
 
   // Its places: the run directory on the user runtime directory, its logs and configuration in the home.

@@ -14,6 +14,7 @@ import { openLive } from "../manager/run/live.ts";
 import { consoleReporter } from "../manager/run/report.ts";
 import { command } from "../s6/supervise.ts";
 import { isScanned, terminate } from "../s6/svscan.ts";
+import { asOwner } from "./as-owner.ts";
 
 /** How long the catch-all logger goes on taking the last lines of the others. */
 const CATCH_ALL_GRACE_MS = 200;
@@ -23,6 +24,7 @@ const LEAVE_WAIT_MS = 10_000;
 
 export async function userShutdown(env: Record<string, string | undefined> = process.env): Promise<number> {
   const tree = namedUserTree("user-shutdown", env);
+  if (process.getuid!() !== tree.owner!.uid) return asOwner(tree, "user-shutdown");
   const { scandir, catchAllFifo } = treePaths(tree);
   if (!isScanned(scandir)) throw new FailedError(`user-shutdown: ${tree.owner!.name}'s tree ${tree.name} is not running`);
   const live = openLive(tree, { checkSources: false });

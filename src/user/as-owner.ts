@@ -1,0 +1,26 @@
+// Root acting on a user's tree does it as the user: nothing of the tree
+// runs as root, and nothing in it is left owned by root.
+import { chmodSync, chownSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Tree } from "../lib/tree.ts";
+import * as libc from "../sys/libc.ts";
+
+/** The user runtime directory, /run/user/USER, made the owner's and theirs alone (0700). */
+export function makeRuntimeDirectory(tree: Tree): void {
+  const owner = tree.owner!;
+  const runtime = dirname(tree.runDir);
+  mkdirSync(dirname(runtime), { recursive: true, mode: 0o755 }); // /run/user: everyone passes through
+  mkdirSync(runtime, { recursive: true });
+  chownSync(runtime, owner.uid, owner.gid);
+  chmodSync(runtime, 0o700);
+}
+
+/** This same command again, as the tree's owner: their uid, gid and supplementary groups (s6-applyuidgid), their HOME. */
+export function asOwner(tree: Tree, command: string): never {
+  const owner = tree.owner!;
+  const env = { ...process.env, HOME: owner.home, USER: owner.name, LOGNAME: owner.name, USERTREE: tree.name } as Record<string, string>;
+  // Compiled, this binary is the program; under `bun src/main.ts` (the host tests), bun runs the entry script.
+  const self = Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
+  const ids = ["-u", String(owner.uid), "-g", String(owner.gid), "-G", owner.groups.join(",")];
+  return libc.execve("/usr/bin/s6-applyuidgid", ["s6-applyuidgid", ...ids, ...self, command], env);
+}
