@@ -3,6 +3,7 @@ import type { ArgsDef } from "citty";
 import { UsageError } from "../lib/errors.ts";
 import type { Tree } from "../lib/tree.ts";
 import { selectTree } from "../lib/trees.ts";
+import { asOwner } from "../user/as-owner.ts";
 
 /** Every command that acts on a tree takes it from here. */
 export const treeArgs = {
@@ -12,6 +13,17 @@ export const treeArgs = {
 /** The tree a command acts on: --tree NAME, else USERTREE, else the system tree (lib/trees.ts). */
 export function treeOf(args: { tree?: string }, env: Record<string, string | undefined> = process.env): Tree {
   return selectTree(args.tree, env);
+}
+
+/**
+ * The tree a command acts on, entered: a user's tree is only ever acted on
+ * as its owner, so that none of its services or files becomes root's
+ * (root's command is run again as the owner, and this process is gone).
+ */
+export function enterTree(args: { tree?: string }): Tree {
+  const tree = treeOf(args);
+  if (tree.owner && process.getuid!() !== tree.owner.uid) asOwner(tree, process.argv.slice(2));
+  return tree;
 }
 
 export const changeArgs = {

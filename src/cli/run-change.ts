@@ -6,7 +6,7 @@ import type { Tree } from "../lib/tree.ts";
 import { change, type ChangeRequest } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { consoleReporter, reportOpening } from "../manager/run/report.ts";
-import { parseMs, treeOf } from "./args.ts";
+import { enterTree, parseMs } from "./args.ts";
 
 /** Runs a change on the tree the arguments name; returns its exit code. */
 export async function runChange(
@@ -14,7 +14,7 @@ export async function runChange(
   request: Omit<ChangeRequest, "names" | "dryRun" | "timeoutMs">,
 ): Promise<number> {
   const timeoutMs = parseMs("timeout", args.timeout, MAX_TIMEOUT_MS, "a timer can wait") ?? 0;
-  const tree = treeOf(args);
+  const tree = enterTree(args);
   if (!args["dry-run"]) assertMayChange(tree);
   const live = openLive(tree, { checkSources: false });
   reportOpening(live, { problems: true });

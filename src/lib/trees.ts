@@ -23,6 +23,7 @@ export function treeOwner(env: Record<string, string | undefined> = process.env)
   const uid = process.getuid!();
   const account = uid === 0 && env.USER ? lookupAccount(env.USER) : lookupAccount(uid);
   if (!account) throw new UsageError(uid === 0 && env.USER ? `USER: no user named ${env.USER}` : `uid ${uid} has no account in /etc/passwd`);
+  if (env.USER && env.USER !== account.name) throw new FailedError(`USER=${env.USER}: only ${env.USER} or root may act on ${env.USER}'s trees (you are ${account.name})`);
   // The owner's own HOME wins over the one /etc/passwd gives, as for any program of theirs.
   return account.uid === uid && env.HOME ? { ...account, home: env.HOME } : account;
 }
@@ -30,7 +31,5 @@ export function treeOwner(env: Record<string, string | undefined> = process.env)
 /** The user tree USER and USERTREE name, for user-init and user-shutdown: both must be set, and the caller must be USER or root. */
 export function namedUserTree(command: string, env: Record<string, string | undefined> = process.env): Tree {
   if (!env.USER || !env.USERTREE) throw new UsageError(`${command}: USER and USERTREE name the tree (USER=alice USERTREE=main ${command})`);
-  const tree = selectTree(undefined, env);
-  if (tree.owner?.name !== env.USER) throw new FailedError(`${command}: only ${env.USER} or root may start or stop ${env.USER}'s trees`);
-  return tree;
+  return selectTree(undefined, env);
 }

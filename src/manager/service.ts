@@ -37,6 +37,8 @@ export interface Service {
    * longrun, writing into a log folder.
    */
   made?: { from: "definition"; sharedEnv: string; logRoot?: string } | { from: "logger"; logDir: string };
+  /** Longruns: an instance of a template (compile/templates.ts) is told its argument, INSTANCE in its run script's environment. */
+  instance?: string;
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
 }

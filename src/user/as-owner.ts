@@ -15,12 +15,18 @@ export function makeRuntimeDirectory(tree: Tree): void {
   chmodSync(runtime, 0o700);
 }
 
-/** This same command again, as the tree's owner: their uid, gid and supplementary groups (s6-applyuidgid), their HOME. */
-export function asOwner(tree: Tree, command: string): never {
+/**
+ * `goetia ARGS...` again, as the tree's owner: their uid, gid and
+ * supplementary groups (s6-applyuidgid), their HOME, USER and USERTREE.
+ */
+export function asOwner(tree: Tree, args: string[]): never {
   const owner = tree.owner!;
   const env = { ...process.env, HOME: owner.home, USER: owner.name, LOGNAME: owner.name, USERTREE: tree.name } as Record<string, string>;
-  // Compiled, this binary is the program; under `bun src/main.ts` (the host tests), bun runs the entry script.
-  const self = Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
   const ids = ["-u", String(owner.uid), "-g", String(owner.gid), "-G", owner.groups.join(",")];
-  return libc.execve("/usr/bin/s6-applyuidgid", ["s6-applyuidgid", ...ids, ...self, command], env);
+  return libc.execve("/usr/bin/s6-applyuidgid", ["s6-applyuidgid", ...ids, ...goetiaCommand(), ...args], env);
+}
+
+/** The command that runs this goetia: the binary, or, under `bun src/main.ts` (the host tests), bun and the entry script. */
+export function goetiaCommand(): string[] {
+  return Bun.main.startsWith("/$bunfs/") ? [process.execPath] : [process.execPath, Bun.main];
 }

@@ -16,17 +16,22 @@ import { reportProblems } from "../manager/run/report.ts";
 import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { asOwner, makeRuntimeDirectory } from "./as-owner.ts";
-import { ensureRunImage } from "./run-image.ts";
+import { ensureRunImage, writeShutdownHandlers } from "./run-image.ts";
+import { bringTreeDown } from "./shutdown.ts";
 
-export function userInit(env: Record<string, string | undefined> = process.env): never {
+export async function userInit(env: Record<string, string | undefined> = process.env): Promise<never> {
   const tree = namedUserTree("user-init", env);
   const owner = tree.owner!;
   const paths = treePaths(tree);
   if (process.getuid!() !== owner.uid) {
     makeRuntimeDirectory(tree);
-    return asOwner(tree, "user-init");
+    return asOwner(tree, ["user-init"]);
   }
   if (isScanned(paths.scandir)) throw new FailedError(`user-init: ${owner.name}'s tree ${tree.name} already runs (s6-svscan on ${paths.scandir})`);
+  if (existsSync(paths.scandir)) {
+    log.warn(`${tree.name}: its last s6-svscan died without user-shutdown: what it left running goes down first`);
+    await bringTreeDown(tree);
+  }
 
   // Its places: the run directory on the user runtime directory, its logs and configuration in the home.
   try {
@@ -45,6 +50,7 @@ export function userInit(env: Record<string, string | undefined> = process.env):
   const bundle = env.GOETIABUNDLE || "default";
   const treeEnv = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
   if (!startBringup(tree, bundle, treeEnv)) throw new SystemError(`user-init: the bring-up of ${paths.compiledLink} could not start`);
+  writeShutdownHandlers(paths.scandir);
   outputToCatchAll(paths.catchAllFifo);
   return execSvscan(paths.scandir, treeEnv);
 }

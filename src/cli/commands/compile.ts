@@ -4,7 +4,7 @@ import { log } from "../../lib/log.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { compile } from "../../manager/compile/compile.ts";
 import { reportProblems } from "../../manager/run/report.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: {
@@ -13,7 +13,7 @@ export default defineCommand({
   },
   args: treeArgs,
   run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     const db = compile(tree);
     reportProblems(db);
     const bundles = Object.keys(db.bundles).length;

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { closure, resolveNames } from "../../manager/graph.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "deps", description: "What services need (or, with -r, what needs them)" },
@@ -13,7 +13,7 @@ export default defineCommand({
     all: { type: "boolean", alias: "a", description: "follow the whole chain, not only direct links" },
   },
   run({ args }) {
-    const live = openLive(treeOf(args));
+    const live = openLive(enterTree(args));
     reportOpening(live);
     const edges = args.reverse ? live.graph.dependents : live.graph.dependencies;
     const direct = [...resolveNames(live.graph, args._)].flatMap((name) => edges.get(name) ?? []);

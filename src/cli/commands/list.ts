@@ -3,7 +3,7 @@ import { FailedError } from "../../lib/errors.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "list", description: "List services and bundles, or the services a bundle contains" },
@@ -12,7 +12,7 @@ export default defineCommand({
     bundle: { type: "positional", description: "list only what this bundle contains", required: false },
   },
   run({ args }) {
-    const live = openLive(treeOf(args));
+    const live = openLive(enterTree(args));
     reportOpening(live);
     const { graph } = live;
     if (graph.atoms.size === 0 && graph.bundles.size === 0) {

@@ -4,7 +4,7 @@ import { log } from "../../lib/log.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { isOfPlace, logLines, logOf } from "../../manager/run/logs.ts";
 import { followLog, readableLine } from "../../s6/logdir.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "logs", description: "A service's log, with local times (the catch-all log when no service is named)" },
@@ -15,7 +15,7 @@ export default defineCommand({
     follow: { type: "boolean", alias: "f", description: "then print new lines as they come, until interrupted" },
   },
   async run({ args }) {
-    const live = openLive(treeOf(args), { checkSources: false });
+    const live = openLive(enterTree(args), { checkSources: false });
     const place = logOf(live, args.name);
     if (!place) throw new UsageError(`${args.name} writes into a logger of its own (producer-for): goetia logs THAT-LOGGER`);
     if (place.sharedBecause) log.warn(place.sharedBecause);

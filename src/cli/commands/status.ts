@@ -4,7 +4,7 @@ import { logLines, logOf } from "../../manager/run/logs.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices, formatTable } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 /** How many of its log's last lines a service named on the command line shows. */
 const LOG_TAIL = 5;
@@ -17,7 +17,7 @@ export default defineCommand({
     json: { type: "boolean", description: "print JSON instead of a table" },
   },
   run({ args }) {
-    const live = openLive(treeOf(args));
+    const live = openLive(enterTree(args));
     reportOpening(live);
     const rows = describeServices(live, args._);
     if (args.json) return console.log(JSON.stringify(rows, null, 2));

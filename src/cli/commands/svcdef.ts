@@ -11,7 +11,7 @@ import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
 import { describeProblem } from "../../manager/service.ts";
 import { createDefinition, installDefinition, linkEnabled, listDefinitions, switchVersion, unlinkEnabled } from "../../svcdef/layout.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 import { assertMayChange, runChange } from "../run-change.ts";
 
 const nameArg = { name: { type: "positional", description: "the definition (its folder's name)", required: true } } as const;
@@ -27,7 +27,7 @@ const create = defineCommand({
     version: { type: "string", description: "keep the settings in version/VERSION, with env linking there" },
   },
   run({ args }) {
-    const dir = createDefinition(treeOf(args), { name: args.name, daemon: args.daemon, opts: args.opts, prelaunch: args.prelaunch, version: args.version });
+    const dir = createDefinition(enterTree(args), { name: args.name, daemon: args.daemon, opts: args.opts, prelaunch: args.prelaunch, version: args.version });
     log.info(`created ${dir} (goetia svcdef install ${args.name} puts it live)`);
   },
 });
@@ -36,7 +36,7 @@ const version = defineCommand({
   meta: { name: "version", description: "Point a definition's env at version/VERSION, and its installed copy's, and apply it" },
   args: { ...treeArgs, ...nameArg, version: { type: "positional", description: "a folder in its version/", required: true } },
   async run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     const copies = switchVersion(tree, args.name, args.version);
     log.info(`${args.name}: version ${args.version} in ${copies.join(" and ")}`);
     if (copies.length < 2) return EXIT.OK;
@@ -49,7 +49,7 @@ const install = defineCommand({
   meta: { name: "install", description: "Copy a definition to the installed folder (/etc/sv), templates included" },
   args: { ...treeArgs, ...nameArg, force: { type: "boolean", alias: "f", description: "replace an installed copy" } },
   run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     const dir = installDefinition(tree, args.name, { replace: args.force });
     const problems = definitionProblems(tree, args.name);
     for (const problem of problems) log.error(describeProblem(problem));
@@ -62,7 +62,7 @@ const enable = defineCommand({
   meta: { name: "enable", description: "Run an installed definition now and at every boot (a link in /service)" },
   args: { ...treeArgs, ...nameArg },
   async run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     assertMayChange(tree);
     const problems = definitionProblems(tree, args.name);
     for (const problem of problems) log.error(describeProblem(problem));
@@ -77,7 +77,7 @@ const disable = defineCommand({
   meta: { name: "disable", description: "Stop a definition and take it out of /service: it no longer runs at boot" },
   args: { ...treeArgs, ...nameArg },
   async run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     assertMayChange(tree);
     const running = openLive(tree, { checkSources: false }).graph.atoms.has(args.name);
     const stopped = running ? await runChange(args, { direction: "down" }) : EXIT.OK;
@@ -91,7 +91,7 @@ const list = defineCommand({
   meta: { name: "list", description: "Every definition: its version, whether it is installed and enabled, and its state" },
   args: { ...treeArgs, json: { type: "boolean", description: "print JSON instead of a table" } },
   run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     const live = openLive(tree);
     const definitions = listDefinitions(tree).map((definition) => {
       const known = live.graph.atoms.has(definition.name);

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { assertMayChange } from "../run-change.ts";
 import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
-import { treeArgs, treeOf } from "../args.ts";
+import { enterTree, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: {
@@ -14,7 +14,7 @@ export default defineCommand({
     "dry-run": { type: "boolean", alias: "n", description: "only say what would change" },
   },
   run({ args }) {
-    const tree = treeOf(args);
+    const tree = enterTree(args);
     if (!args["dry-run"]) assertMayChange(tree);
     return update(tree, consoleReporter, { dryRun: args["dry-run"] });
   },

@@ -7,6 +7,6 @@ export default defineCommand({
     description: "Start USER's supervision tree USERTREE (both from the environment) and become its s6-svscan; GOETIABUNDLE names its first bundle",
   },
   run() {
-    userInit();
+    return userInit();
   },
 });

@@ -17,6 +17,7 @@ import { loadDefinitions } from "./definitions.ts";
 import { addLoggers } from "./loggers.ts";
 import { loadSources } from "./source.ts";
 import { fingerprint, sourceStamp, upToDate } from "./stamp.ts";
+import { instantiateTemplates } from "./templates.ts";
 
 /**
  * Compiles the tree's sources into a new database and switches `compiled`
@@ -32,6 +33,7 @@ function compileLocked(tree: Tree): Database {
   const stamp = sourceStamp(tree);
   const sources = loadSources(sourceDir);
   loadDefinitions(tree, sources);
+  instantiateTemplates(sources);
   addLoggers(tree, sources);
   // A file that cannot be read (a dangling link, say) breaks its service, not the compile.
   const fingerprints = new Map<string, string>();

@@ -3,7 +3,8 @@
 // definition is run in place (cd, then its own run), where its relative
 // links to the templates resolve; a logger goetia makes is an s6-log line.
 // Around each run goes goetia's plumbing where the service needs it: the
-// pipeline's fifos, from a logger's input and to a logged daemon's output.
+// pipeline's fifos, from a logger's input and to a logged daemon's output,
+// and a template instance's INSTANCE.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir } from "../../s6/servicedir.ts";
@@ -40,10 +41,11 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     return;
   }
   copyServicedir(service.dir, target);
-  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined) return;
-  // A pipeline member: its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's.
+  const instance = service.instance === undefined ? [] : [`export INSTANCE=${shellQuote(service.instance)}`];
+  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0) return;
+  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance.
   renameSync(join(target, "run"), join(target, "run.user"));
-  writeScript(target, "run", runScript("pipeline plumbing around the service's own run script", redirect, ["./run.user"]));
+  writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, "./run.user"]));
 }
 
 /** What runs, written here rather than copied. */
