@@ -31,6 +31,7 @@ const open_ = () =>
   close: { args: ["i32"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
   flock: { args: ["i32", "i32"], returns: "i32" },
+  fcntl: { args: ["i32", "i32", "ptr"], returns: "i32" },
   clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
   }).symbols;
 
@@ -63,6 +64,7 @@ export const errno = {
   ENOENT: 2,
   EINTR: 4,
   EAGAIN: 11,
+  EACCES: 13,
   ECHILD: 10,
   EBUSY: 16,
   EEXIST: 17,
@@ -281,6 +283,23 @@ export function lockFile(fd: number, { exclusive = true, wait = false } = {}): b
     if (e === errno.EAGAIN || e === errno.EINTR) return false;
     throw new SysError("flock", e);
   }
+}
+
+/**
+ * A write lock on the whole of fd's file, of the kind s6-setlock takes (an
+ * fcntl record lock, which flock(2) does not see: an open file description's
+ * own, F_OFD_SETLK); false at once when another holds it. Dropped, as
+ * flock's, when the holder's last descriptor closes.
+ */
+export function lockRecords(fd: number): boolean {
+  const F_OFD_SETLK = 37;
+  const F_WRLCK = 1;
+  const lock = new Int16Array(16); // struct flock, 32 bytes: l_type, l_whence (short), l_start, l_len (off_t), l_pid
+  lock[0] = F_WRLCK;
+  if (c().fcntl(fd, F_OFD_SETLK, lock) === 0) return true;
+  const e = lastErrno();
+  if (e === errno.EAGAIN || e === errno.EACCES) return false;
+  throw new SysError("fcntl F_OFD_SETLK", e);
 }
 
 export function geteuid(): number {

@@ -50,7 +50,7 @@ export async function userInit(env: Record<string, string | undefined> = process
   const bundle = env.GOETIABUNDLE || "default";
   const treeEnv = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
   if (!startBringup(tree, bundle, treeEnv)) throw new SystemError(`user-init: the bring-up of ${paths.compiledLink} could not start`);
-  writeShutdownHandlers(paths.scandir);
+  writeShutdownHandlers(tree);
   outputToCatchAll(paths.catchAllFifo);
   return execSvscan(paths.scandir, treeEnv);
 }

@@ -16,6 +16,7 @@ import { consoleReporter } from "../manager/run/report.ts";
 import { hasReader } from "../s6/control.ts";
 import { command } from "../s6/supervise.ts";
 import { isScanned, terminate } from "../s6/svscan.ts";
+import * as libc from "../sys/libc.ts";
 import { asOwner } from "./as-owner.ts";
 
 /** How long the catch-all logger goes on taking the last lines of the others. */
@@ -40,6 +41,10 @@ export async function userShutdown(env: Record<string, string | undefined> = pro
  */
 export async function bringTreeDown(tree: Tree): Promise<number> {
   const { scandir, catchAllFifo, liveDb } = treePaths(tree);
+  // Held until this process ends: s6-svscan's finish waits for it, so that the tree's
+  // last process to end is its s6-svscan, after whoever took it down (its SIGTERM handler).
+  const leaving = libc.open(leavingLock(tree), libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o600);
+  if (!libc.lockRecords(leaving)) throw new FailedError(`${tree.name}: another user-shutdown is taking it down`);
   let code: number = EXIT.OK;
   if (existsSync(liveDb)) {
     const live = openLive(tree, { checkSources: false });
@@ -69,3 +74,6 @@ export async function bringTreeDown(tree: Tree): Promise<number> {
   rmSync(tree.runDir, { recursive: true, force: true });
   return code;
 }
+
+/** Locked by whoever takes the tree down, until it exits. */
+export const leavingLock = (tree: Tree) => join(treePaths(tree).stateDir, "leaving");

@@ -105,3 +105,41 @@ test("USER and USERTREE are required, and must name a user", () => {
   expect(run.code).toBe(100);
   expect(run.out).toContain("USER: no user named no-such-user");
 });
+
+test("a SIGTERM to its s6-svscan takes the tree down in order; a tree whose s6-svscan was killed is cleaned up by the next user-init", async () => {
+  if (process.getuid!() !== 0) return;
+  const events = join(home, "events");
+  writeFileSync(events, "");
+  source("ticker", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n", finish: `#!/bin/sh\necho ticker-finished >> ${events}\n` });
+  source("hello", { type: "oneshot\n", up: "true\n", down: `sh -c "echo hello-down >> ${events}"\n`, dependencies: "ticker\n" });
+  source("default", { type: "bundle\n", contents: "hello\n" });
+  const stateOf = (name: string) => readFileSync(join(runDir(), `goetia/state/${name}.json`), "utf8");
+  const upNow = () => pollUntil(() => existsSync(join(runDir(), "goetia/state/hello.json")) && stateOf("hello").includes('"up"'), 20_000);
+
+  const first = userInit();
+  expect(await upNow()).toBe(true);
+  first.kill("SIGTERM");
+  expect(await first.exited).toBe(0);
+  expect(readFileSync(events, "utf8").trim().split("\n")).toEqual(["hello-down", "ticker-finished"]);
+  expect(existsSync(runDir())).toBe(false);
+
+  const second = userInit();
+  expect(await upNow()).toBe(true);
+  const ticker = (await goetiaStatus()).find((row) => row.name === "ticker")!.pid!;
+  second.kill("SIGKILL");
+  await second.exited;
+  expect(existsSync(`/proc/${ticker}`)).toBe(true); // its supervisor lives on, and keeps it
+  writeFileSync(events, "");
+  const third = userInit();
+  expect(await pollUntil(() => !existsSync(`/proc/${ticker}`), 20_000)).toBe(true);
+  expect(await upNow()).toBe(true);
+  expect(readFileSync(events, "utf8").trim().split("\n")).toEqual(["hello-down", "ticker-finished"]);
+  expect((await goetiaStatus()).find((row) => row.name === "ticker")).toMatchObject({ state: "up" });
+  expect(goetia("user-shutdown").code).toBe(0);
+  await third.exited;
+  expect(await new Response(third.stderr).text()).toContain("its last s6-svscan died without user-shutdown");
+});
+
+async function goetiaStatus() {
+  return JSON.parse(goetia("status", "--json").stdout) as { name: string; state: string; pid: number | null }[];
+}
