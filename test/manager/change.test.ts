@@ -190,3 +190,16 @@ describe("concurrency", () => {
     expect(tree.when("first", "up-end")).toBeLessThan(tree.when("second", "up-start"));
   });
 });
+
+test("a longrun whose finish says not to restart it (exit 125) shows as ended, and start brings it up again", async () => {
+  const mark = join(tree.dir, "bin/mark");
+  tree.service("once", { type: "longrun\n", run: `#!/bin/sh\nexec ${mark} once run 0.2\n`, finish: "#!/bin/sh\nexit 125\n", "no-log": "" });
+  expect((await tree.goetia("start", "once")).code).toBe(0);
+  const stateOfOnce = async () => (await tree.statusRows()).find((row) => row.name === "once")!;
+  expect(await pollUntil(() => tree.happened("once", "run-end"), 10_000)).toBe(true);
+  let row = await stateOfOnce();
+  for (let i = 0; i < 50 && row.state !== "ended"; i++) row = (await Bun.sleep(100), await stateOfOnce());
+  expect(row).toMatchObject({ state: "ended", detail: "exited 0, not to be restarted (goetia start brings it up again)" });
+  expect((await tree.goetia("start", "once")).code).toBe(0);
+  expect(await pollUntil(() => tree.count("once", "run-start") === 2, 10_000)).toBe(true);
+});

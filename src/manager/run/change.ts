@@ -5,7 +5,7 @@ import { log } from "../../lib/log.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { closure, resolveNames } from "../graph.ts";
 import { applyChange } from "./engine.ts";
-import { sourceEdited, type Live } from "./live.ts";
+import { endedLongrun, sourceEdited, type Live } from "./live.ts";
 import { takeLock } from "./lock.ts";
 import { planChange, waves } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
@@ -83,8 +83,12 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
 /** What the change does, in order: with prune, first down what is left out. */
 function planSteps(live: Live, request: ChangeRequest, targets: Set<string>) {
   const { graph } = live;
-  const plan = (direction: Direction, names: Iterable<string>, includeEssential = request.includeEssential) =>
-    ({ direction, services: planChange(graph, live.states.phase, direction, names, { includeEssential }) });
+  // Going up, a longrun that ended for good (endedLongrun) is down, whatever the record says.
+  const phaseUp = (name: string) => (endedLongrun(live, name) ? "down" : live.states.phase(name));
+  const plan = (direction: Direction, names: Iterable<string>, includeEssential = request.includeEssential) => {
+    const phaseOf = direction === "up" ? phaseUp : live.states.phase;
+    return { direction, services: planChange(graph, phaseOf, direction, names, { includeEssential }) };
+  };
   if (!request.prune) return [plan(request.direction, targets)];
   if (request.direction === "up") {
     const keep = closure(targets, graph.dependencies);

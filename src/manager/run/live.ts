@@ -8,6 +8,7 @@ import { errnoCode, errorText } from "../../lib/errors.ts";
 import { switchLink } from "../../lib/files.ts";
 import { treeEnvironment } from "../../lib/envdir.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
+import { readStatus, type SuperviseStatus } from "../../s6/status.ts";
 import { fingerprint, upToDate } from "../compile/stamp.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
@@ -47,6 +48,17 @@ export function sourceEdited(live: Live, name: string): boolean {
   } catch {
     return true; // gone, or unreadable: compiling it again would say so
   }
+}
+
+/**
+ * What s6-supervise says of a longrun that goetia's record has up, when it no
+ * longer keeps it up: its daemon ended and will not be restarted (its finish
+ * exited 125, or s6-svc -d was sent behind goetia's back).
+ */
+export function endedLongrun(live: Live, name: string): SuperviseStatus | undefined {
+  if (live.graph.atoms.get(name)?.type !== "longrun" || live.states.phase(name) !== "up") return undefined;
+  const s6 = readStatus(live.servicedir(name));
+  return s6 && s6.pid === 0 && !s6.wantUp ? s6 : undefined;
 }
 
 /**

@@ -27,8 +27,10 @@
 // A change has nothing to do for a service already in its direction's phase;
 // nor, going down, for a failed oneshot, which never came up (a failed
 // longrun may still be kept up by s6, so it is stopped). `goetia status` adds
-// one state that no record holds: "restarting", a longrun up by goetia's
-// record whose daemon s6-supervise finds dead (and restarts).
+// states that no record holds: "restarting", a longrun up by goetia's
+// record whose daemon s6-supervise finds dead (and restarts); "ended", one
+// whose daemon s6-supervise will not restart (its finish exited 125): a
+// change going up takes it for down.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
@@ -39,8 +41,8 @@ import type { Direction } from "./transition.ts";
 
 export type Phase = "up" | "down" | "starting" | "stopping" | "failed";
 
-/** What `goetia status` shows: a phase, restarting, or interrupted (a transition whose change was killed). */
-export type ShownState = Phase | "restarting" | "interrupted";
+/** What `goetia status` shows: a phase, restarting, ended, or interrupted (a transition whose change was killed). */
+export type ShownState = Phase | "restarting" | "ended" | "interrupted";
 
 export interface ServiceState {
   phase: Phase;
