@@ -48,6 +48,10 @@ now_ms() { now_us; ms=$((us / 1000)); }
 # $EPOCHREALTIME); sleep(1) elsewhere.
 if [ -n "${EPOCHREALTIME:-}" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
 
+# Where the shell's read can time out and take one character (busybox's sh,
+# bash), longruns are waited for on s6's own events; elsewhere with s6-svwait.
+events=${EPOCHREALTIME:+yes}
+
 mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
 
 # record I PHASE SINCE [DURATION [REASON]]: service I's state, appended as a
@@ -171,9 +175,9 @@ oneshot() {
 
 # longruns I...: longruns that became startable together (several only when
 # none has a notification-fd, and all the same timeout): once s6-supervise
-# runs them, s6-svc asks each up and one s6-svwait waits for them all (ready,
-# with a notification-fd), as a person's script would; only when that fails
-# is each looked at alone.
+# runs them, each is asked up, as s6-svc does, and waited for (ready, with a
+# notification-fd) as s6-svwait does, on the events s6-supervise sends, or
+# by one s6-svwait for them all; only when that fails is each looked at alone.
 longruns() {
   members=$* child= start=0
   trap 'stop -TERM "$child"' TERM
@@ -195,14 +199,22 @@ longruns() {
       nap
     done
   done
+  [ -z "$events" ] || subscribe || { finish_all "cannot follow its events: $fifo"; return; }
   # s6-svc -u, without its start: the letter, to a supervisor known to read it.
   for dir in $dirs; do
     printf u 2>/dev/null 1<>"$dir/supervise/control" || { finish_all "cannot ask it up: $dir/supervise/control"; return; }
   done
-  s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
-  child=$!
-  wait $child && { finish_all; return; }
+  if [ -n "$events" ]; then
+    child=$readers
+    awaited
+  else
+    s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
+    child=$!
+    wait $child
+  fi
   code=$? child=
+  [ $code = 0 ] && { finish_all; [ -z "$events" ] || rm -f $fifos; return; }
+  [ -z "$events" ] || rm -f $fifos
   [ $code = 99 ] && why="timed out after $timeout ms" || why="s6-supervise reports it failed for good"
   [ -n "$ready" ] && field=ready || field=up
   for dir in $dirs; do
@@ -211,6 +223,61 @@ longruns() {
       *) finish_one "$dir" "$why" ;;
     esac
   done
+}
+
+# subscribe: for each member, a fifo in its event folder, named as s6's
+# ftrig protocol wants it ("ftrig1:@" and 31 more), where s6-supervise
+# writes a letter at each change (u up, U ready, x leaving...), read by a
+# subshell of this worker's (awaiting) that holds it open from the start.
+# The fifo named last is in $fifo.
+subscribe() {
+  readers= fifos= n=0
+  now_ms && deadline=$((ms + timeout))
+  [ "$timeout" -gt 0 ] || deadline=0
+  for dir in $dirs; do
+    n=$((n + 1))
+    sub=goetia-$n-$start
+    while [ ${#sub} -lt 31 ]; do sub=$sub-; done
+    fifo=$dir/event/ftrig1:@$sub
+    mkfifo -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
+    awaiting "${ready:-u}" "$deadline" </dev/null 3>&- 4>&- 5>&- 6>&- &
+    readers="$readers $!" fifos="$fifos $fifo"
+  done
+  exec 7<&-
+}
+
+# awaiting LETTER DEADLINE_MS: reads s6-supervise's letters on descriptor 7
+# until LETTER, and exits 0; 99 when the deadline (0: none) passes first, 1
+# when the supervisor leaves.
+awaiting() {
+  trap - TERM
+  limit=
+  while :; do
+    if [ "$2" -gt 0 ]; then
+      now_ms
+      rest=$(($2 - ms))
+      [ $rest -gt 0 ] || exit 99
+      frac=00$((rest % 1000))
+      limit="-t $((rest / 1000)).${frac#"${frac%???}"}"
+    fi
+    c=
+    read -r -n 1 $limit c <&7
+    case $c in
+      "$1") exit 0 ;;
+      x) exit 1 ;;
+    esac
+  done
+}
+
+# awaited: 0 once every reader has seen its letter, else the first failure's code.
+awaited() {
+  code=0
+  for reader in $readers; do
+    wait "$reader"
+    status=$?
+    [ $code != 0 ] || code=$status
+  done
+  return $code
 }
 
 # finish_all [REASON], finish_one DIR [REASON]: a longruns worker's members.
@@ -223,7 +290,7 @@ finish_one() {
 
 # stop SIGNAL TARGET: a worker asked to stop ends what it runs, and says so.
 stop() {
-  [ -z "$child" ] || { kill "$1" -- "$2" 2>/dev/null; wait "$child" 2>/dev/null; }
+  [ -z "$child" ] || { kill "$1" -- $2 2>/dev/null; wait $child 2>/dev/null; }
   for i in $members; do finish "$i" "$start" "$interrupted"; done
   exit
 }
