@@ -132,8 +132,8 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
   const promptMs = performance.now() - started;
   const from = guest.output.length;
   guest.type(`${report}; echo RSS $(grep VmRSS /proc/1/status | tr -s ' ' | cut -d' ' -f2) $(awk '/^Private/ { s += $2 } END { print s }' /proc/1/smaps_rollup) $(cat /proc/[0-9]*/status 2>/dev/null | grep VmRSS | tr -s ' ' | cut -d' ' -f2 | awk '{ s += $1 } END { print s }')`);
-  const [, init, up] = await guest.waitFor(/\nTIMES ([\d.]+) ([\d.]+)/, 30_000, from);
-  const [, pid1, pid1Private, all] = await guest.waitFor(/\nRSS (\d+) (\d+) (\d+)/, 30_000, from);
+  const [, init, up] = await guest.waitFor(/\nTIMES ([\d.]+) ([\d.]+)\r?\n/, 30_000, from);
+  const [, pid1, pid1Private, all] = await guest.waitFor(/\nRSS (\d+) (\d+) (\d+)\r?\n/, 30_000, from);
   const commands: Record<string, number> = {};
   const marks: Record<string, number> = {};
   const took: Record<string, number> = {};
@@ -144,8 +144,8 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
     for (const [, what, s] of line.matchAll(/([\w-]+)=([\d.]+)/g)) marks[what] = Number(s);
     const after = guest.output.length;
     guest.type(COMMANDS);
-    await guest.waitFor(/\nCMD status [\d.]+/, 30_000, after);
-    for (const [, command, ms] of guest.output.slice(after).matchAll(/\nCMD (\S+) ([\d.]+)/g)) commands[command] = Number(ms);
+    await guest.waitFor(/\nCMD status [\d.]+\r?\n/, 30_000, after);
+    for (const [, command, ms] of guest.output.slice(after).matchAll(/\nCMD (\S+) ([\d.]+)(?=\r?\n)/g)) commands[command] = Number(ms);
   }
   guest.type("poweroff -f");
   await guest.exited;
@@ -248,7 +248,7 @@ writeResults(
     `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot; PID 1 private: its private pages (smaps), without the shared libraries' pages its RSS counts, more of them when other programs have read those libraries first.`,
     "",
     ...scenarios.flatMap((scenario, index) => [...report(scenario, results[index]), ""]),
-    "The two biggest costs left that goetia controls. First, stage 1's own work (the second and third rows): mounts, the command line, the envdir and the change lock in Bun, then the bring-up's shell preparing the run directory, then Bun again for s6-svscan's exec. Exec'ing the bring-up's shell as PID 1 (it would exec s6-svscan itself, after the catch-all fifo's redirections, which a shell can make) would drop Bun's spawn and its last FFI calls, about 50 ms measured for those; opening libc with only the symbols stage 1 uses, about 15 more. Second, the services: each pays a worker (a fork) and two appended records, a oneshot pays setsid, the shell that records its exit code and the fifo that copies its lines to the catch-all log (three starts, about 35 ms) where the baseline starts the program alone, each daemon's logger its own supervisor and s6-log (as the baseline's log/ does), and each group of longruns that becomes startable together pays one s6-svwait with its s6-ftrigrd (about 80 ms) where the baseline waits once a level: waiting in the shell on s6's own event fifos (s6's ftrig protocol) would remove those starts.",
+    "The two biggest costs left that goetia controls. First, stage 1 (the first two rows): its Bun start costs more than the floor's empty one (bun:ffi compiles its trampolines for the libc symbols, about 95 ms cold, and stage 1's chunks load), and its work before the bring-up (mounts, the command line, the envdir and the change lock through the FFI, then Bun's spawn of the bring-up's shell) comes on top. Exec'ing the bring-up's shell as PID 1 (it can make the catch-all fifo's redirections and exec s6-svscan itself) would drop the spawn and the last FFI calls, about 50 ms measured; the mounts and the lock in the C shim would leave stage 1 little beyond Bun's start. Second, the oneshots: each pays setsid, the shell that records its exit code and the fifo that copies its lines to the catch-all log (three starts, about 35 ms) where the baseline starts the program alone. (Longruns are now waited for on s6-supervise's own event fifos, read by the shell: the s6-svwait and s6-ftrigrd each group paid, about 80 ms, are gone.)",
     "",
     `Each entry's start in the guest, warm (medians, 10 ms steps): \`goetia --version\` ${median(results[0].goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(results[0].goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms); stage 1, cold, is the first row of the breakdowns above; stages 3 and 4 are in the shutdown table.`,
     "",
