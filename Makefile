@@ -6,24 +6,41 @@ SOURCES := $(shell find src -name '*.ts' -o -name '*.sh') package.json
 OVERLAY ?=
 APPEND ?=
 
-.PHONY: setup build initramfs run test typecheck bench clean
+.PHONY: setup build initramfs disk install run run-disk test typecheck bench clean
 
 setup:
 	@scripts/setup.sh
 
-build: setup build/goetia
+build: setup build/goetia build/init-shim
 
 build/goetia: $(SOURCES)
 	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
+
+# /sbin/init: mounts /proc (Bun cannot start without it) and execs goetia.
+build/init-shim: initramfs/shim/init.c
+	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
+	strip $@
+
+# DESTDIR=ROOT: goetia into that root file system (its configuration kept if there).
+install: build
+	@scripts/install.sh $(DESTDIR)
 
 # OVERLAY=DIR: copied over the image's root last (add or replace services).
 initramfs: build
 	@scripts/build-initramfs.sh $(OVERLAY)
 
+# build/disk.img (ext4, the whole disk) and build/initrd-disk.img, the small initramfs that mounts it.
+disk: build
+	@scripts/build-disk.sh $(OVERLAY)
+
 # Boots on the serial console in this terminal; Ctrl-A X leaves QEMU.
 # APPEND="GOETIABUNDLE=rescue" passes kernel arguments.
 run: initramfs
 	scripts/boot.sh -i $(APPEND)
+
+# The same, from the disk image (root=/dev/vda unless APPEND names another root).
+run-disk: disk
+	scripts/boot.sh -i -d build/disk.img $(APPEND)
 
 typecheck: setup
 	node_modules/.bin/tsc --noEmit -p .

@@ -2,9 +2,11 @@
 # Boots build/vmlinuz with build/initramfs.img in QEMU (TCG: -cpu max gives
 # Bun the SSE4.1 it needs) with the serial line as console.
 #
-#   boot.sh [-i] [-t SECONDS] [-r INITRAMFS] [-m MONITOR_SOCKET] [KERNEL_ARG...]
+#   boot.sh [-i] [-t SECONDS] [-r INITRAMFS] [-d DISK] [-m MONITOR_SOCKET] [KERNEL_ARG...]
 #
-# INITRAMFS defaults to build/initramfs.img.
+# INITRAMFS defaults to build/initramfs.img, or with -d to build/initrd-disk.img.
+# -d  DISK, a raw image (build/disk.img), is the guest's /dev/vda, its root
+#     unless a root= argument names another.
 # -i  interactive: the console is this terminal (Ctrl-A X quits QEMU).
 # Otherwise the console is printed, standard input is typed into it, and the
 # script ends when the guest powers off or reboots (0), when it panics (3),
@@ -12,25 +14,31 @@
 # -m  QEMU's monitor on a unix socket, for sendkey and friends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-interactive=0 timeout=120 initrd=build/initramfs.img monitor=(-monitor none)
-while getopts it:r:m: opt; do
+interactive=0 timeout=120 initrd= disk=() root= monitor=(-monitor none)
+while getopts it:r:d:m: opt; do
   case $opt in
     i) interactive=1 ;;
     t) timeout=$OPTARG ;;
     r) initrd=$OPTARG ;;
+    d) disk=(-drive "file=$OPTARG,format=raw,if=virtio") root=root=/dev/vda ;;
     m) monitor=(-monitor "unix:$OPTARG,server,nowait") ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
+if ((${#disk[@]})); then
+  : "${initrd:=build/initrd-disk.img}"
+  case " $* " in *" root="*) root= ;; esac
+fi
+: "${initrd:=build/initramfs.img}"
 for file in build/vmlinuz "$initrd"; do
   [ -f "$file" ] || { echo "boot: $file is missing: run make initramfs" >&2; exit 2; }
 done
 
 # panic=-1: a kernel panic reboots at once, and -no-reboot turns that into QEMU's exit.
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 512 -nodefaults -no-user-config -no-reboot
-  -kernel build/vmlinuz -initrd "$initrd"
-  -append "console=ttyS0 panic=-1 quiet $*")
+  -kernel build/vmlinuz -initrd "$initrd" "${disk[@]}"
+  -append "console=ttyS0 panic=-1 quiet $root $*")
 
 if ((interactive)); then
   exec "${qemu[@]}" -nographic -serial mon:stdio

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Puts Debian's current linux-image-amd64 kernel in OUT/vmlinuz: the package
-# is downloaded and unpacked, never installed on this machine.
+# Puts Debian's current linux-image-amd64 kernel in OUT/vmlinuz, and its
+# modules in OUT/modules (the disk's boot initramfs takes the few it needs):
+# the package is downloaded and unpacked, never installed on this machine.
 set -euo pipefail
 out=${1:?usage: fetch-kernel.sh OUTDIR}
 mkdir -p "$out"
@@ -13,4 +14,6 @@ echo "fetch-kernel: $image"
 (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$image")
 dpkg-deb -x "$work"/*.deb "$work/root"
 cp "$work"/root/boot/vmlinuz-* "$out/vmlinuz"
+rm -rf "$out/modules"
+cp -R "$work"/root/lib/modules/* "$out/modules"
 echo "${image}" > "$out/vmlinuz.version"

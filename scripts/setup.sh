@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: s6 and execline go into the image, busybox-static gives
 # the image its userland, qemu boots it, cpio packs it, gcc and libc6-dev
-# build the static /init shim.
-packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev)
+# build the static /init shim, e2fsprogs makes the disk image and checks it.
+packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -27,6 +27,6 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
 fi
 
 # The Debian kernel, downloaded and unpacked, not installed.
-if [ ! -f build/vmlinuz ]; then
+if [ ! -f build/vmlinuz ] || [ ! -d build/modules ]; then
   scripts/fetch-kernel.sh build
 fi

@@ -2,8 +2,9 @@
  * /init: the first program the kernel runs from the initramfs.
  *
  * goetia is a Bun executable, and Bun aborts at start when /proc is not
- * mounted; the kernel mounts nothing. So this static program mounts /proc
- * and execs /sbin/goetia in its place, keeping PID 1. If that exec fails,
+ * mounted; the kernel mounts nothing. So this static program, /sbin/init
+ * (and an initramfs's /init), mounts /proc unless a boot initramfs did, and
+ * execs /sbin/goetia in its place, keeping PID 1. If that exec fails,
  * exiting would make the kernel panic with no word of why: instead say what
  * failed and exec a shell, and if even that fails, stay alive and quiet.
  */
@@ -28,7 +29,8 @@ int main(int argc, char **argv, char **envp)
   static char *const shell[] = { "/bin/sh", 0 };
   (void)argc;
 
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0) == -1 && errno != EBUSY)
+  /* After a boot initramfs's switch_root, /proc comes mounted. */
+  if (access("/proc/self", F_OK) == -1 && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0) == -1)
     say("cannot mount ", "/proc", errno);
 
   argv[0] = "/sbin/goetia";

@@ -54,7 +54,9 @@ function boot(): never {
   const startedNs = libc.monotonicNs();
   process.env.PATH = DEFAULT_PATH;
   process.umask(0o022);
-  for (const [source, target, type, flags, data] of EARLY_MOUNTS) mountOnce(source, target, type, flags, data);
+  // After a boot initramfs's switch_root, /proc, /sys and /dev come mounted (proc would mount twice).
+  const mounted = new Set(libc.readText("/proc/mounts").split("\n").map((line) => line.split(" ")[1]));
+  for (const [source, target, type, flags, data] of EARLY_MOUNTS) if (!mounted.has(target)) mount(source, target, type, flags, data);
   // Ctrl-Alt-Del becomes SIGINT to PID 1 (s6-svscan runs .s6-svscan/SIGINT) instead of an instant reboot.
   libc.reboot(libc.RB.DISABLE_CAD);
 
@@ -93,14 +95,9 @@ function boot(): never {
   return execSvscan(paths.scandir, env, CONSOLE_FD);
 }
 
-function mountOnce(source: string, target: string, type: string, flags: number, data: string | null): void {
+function mount(source: string, target: string, type: string, flags: number, data: string | null): void {
   libc.mkdirs(target);
-  try {
-    libc.mount(source, target, type, flags, data);
-  } catch (error) {
-    // EBUSY: already mounted (the /init shim mounts /proc).
-    if (!libc.failedWith(error, libc.errno.EBUSY)) throw error;
-  }
+  libc.mount(source, target, type, flags, data);
 }
 
 /** Runs argv to its end; throws when it fails. */

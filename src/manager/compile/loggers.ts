@@ -3,13 +3,18 @@
 // NAME-log, an s6-log writing <logDir>/NAME/current with TAI64N stamps,
 // rotated by size. It is a pipeline consumer (pipeline.ts): it comes up
 // before its daemon and goes down after it, and what the daemon writes
-// while either restarts waits in the pipe.
+// while either restarts waits in the pipe. Every logger, these and the
+// definitions' log/, needs LOG_NEEDS first when the tree defines it: on a
+// read-only root, nothing writes the logs before they can be written.
 import { join } from "node:path";
 import type { Tree } from "../../lib/tree.ts";
 import { loggerName } from "../service.ts";
 import type { SourceSet } from "./source.ts";
 
-/** Adds NAME-log for every longrun that needs one. */
+/** The bundle (or service) every logger depends on, where the tree has it: what makes the log folder writable. */
+export const LOG_NEEDS = "log-needs";
+
+/** Adds NAME-log for every longrun that needs one, and LOG_NEEDS to every logger's dependencies. */
 export function addLoggers(tree: Tree, set: SourceSet): void {
   for (const service of [...set.services.values()]) {
     const inPipeline = service.producerFor !== undefined || service.consumerFor.length > 0 || service.pipelineName !== undefined;
@@ -35,5 +40,10 @@ export function addLoggers(tree: Tree, set: SourceSet): void {
       consumerFor: [service.name],
       made: { from: "logger", logDir: join(tree.logDir, service.name) },
     });
+  }
+  if (!set.services.has(LOG_NEEDS) && !set.broken.has(LOG_NEEDS)) return;
+  for (const service of set.services.values()) {
+    const logger = service.made !== undefined && service.consumerFor.length > 0;
+    if (logger && !service.dependencies.includes(LOG_NEEDS)) service.dependencies = [...service.dependencies, LOG_NEEDS];
   }
 }
