@@ -16,7 +16,7 @@ let tree: HostTree;
 beforeEach(async () => {
   tree = await new HostTree().start();
   // The template set the image ships, with a PATH that finds this tree's shims and daemons.
-  cpSync(join(ROOT, "initramfs/rootfs/etc/svcdef"), join(tree.dir, "svcdef"), { recursive: true, verbatimSymlinks: true });
+  cpSync(join(ROOT, "initramfs/install/etc/svcdef"), join(tree.dir, "svcdef"), { recursive: true, verbatimSymlinks: true });
   writeFileSync(join(tree.dir, "svcdef/.env/PATH"), `${tree.dir}/sv/.bin:${tree.dir}/bin:/usr/bin:/bin\n`);
   // A foobaz that says how it was started, then stays.
   tree.file("bin/foobaz", '#!/bin/sh\necho "foobaz started with: $*"\nexec sleep 1000\n');
