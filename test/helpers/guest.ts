@@ -51,9 +51,25 @@ export async function powerOff(g: Guest): Promise<void> {
  * symbolic link).
  */
 export function buildImage(name: string, files: Record<string, string | Uint8Array | { link: string }> = {}): string {
-  const overlay = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
+  return build("build-initramfs.sh", join(ROOT, "build", `test-${name}.img`), overlay(name, files));
+}
+
+/** Builds a disk image (and the boot initramfs, build/initrd-disk.img) with overlay files, as buildImage does. */
+export function buildDisk(name: string, files: Record<string, string | Uint8Array | { link: string }> = {}): string {
+  return build("build-disk.sh", join(ROOT, "build", `test-${name}-disk.img`), overlay(name, files));
+}
+
+/** Boots from a disk image made by buildDisk, through the boot initramfs, and waits for the console prompt. */
+export async function diskToPrompt(disk: string, kernelArgs: string[] = []): Promise<Guest> {
+  const guest = new Guest(join(ROOT, "build", "initrd-disk.img"), ["-d", disk, ...kernelArgs]);
+  await guest.waitFor(PROMPT);
+  return guest;
+}
+
+function overlay(name: string, files: Record<string, string | Uint8Array | { link: string }>): string {
+  const dir = mkdtempSync(join(tmpdir(), `goetia-${name}-`));
   for (const [path, content] of Object.entries(files)) {
-    const target = join(overlay, path);
+    const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
     if (typeof content === "object" && "link" in content) {
       symlinkSync(content.link, target);
@@ -62,9 +78,12 @@ export function buildImage(name: string, files: Record<string, string | Uint8Arr
     writeFileSync(target, content);
     if (typeof content !== "string" || content.startsWith("#!")) chmodSync(target, 0o755);
   }
-  const image = join(ROOT, "build", `test-${name}.img`);
-  const build = Bun.spawnSync(["scripts/build-initramfs.sh", "-o", image, overlay], { cwd: ROOT, stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build-initramfs failed: ${build.stderr}`);
+  return dir;
+}
+
+function build(script: string, image: string, overlayDir: string): string {
+  const run = Bun.spawnSync([`scripts/${script}`, "-o", image, overlayDir], { cwd: ROOT, stderr: "pipe" });
+  if (run.exitCode !== 0) throw new Error(`${script} failed: ${run.stderr}`);
   return image;
 }
 
@@ -79,6 +98,7 @@ export class Guest {
     const monitorArgs = monitor ? ["-m", monitor] : [];
     this.process = Bun.spawn(["scripts/boot.sh", "-t", String(timeoutS), "-r", image, ...monitorArgs, ...kernelArgs], {
       cwd: ROOT,
+      detached: true, // a process group of its own: kill() ends QEMU too, not only the script
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
@@ -127,7 +147,12 @@ export class Guest {
     this.process.stdin.flush();
   }
 
+  /** Pulls the plug: QEMU and the script around it, at once (SIGKILL to their process group). */
   kill(): void {
-    this.process.kill();
+    try {
+      process.kill(-this.process.pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
   }
 }

@@ -1,0 +1,63 @@
+// goetia installed on a disk, booted through the boot initramfs: the root
+// mounted read-only, checked and remounted read-write by mount-fstab; what
+// was written, and the previous boot's catch-all log, still there after a
+// reboot; a file written just before a power-off intact; a machine killed
+// mid-flight checked at the next boot; a missing device or init a shell,
+// never a panic.
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import { ask, buildDisk, diskToPrompt, Guest, killGuests, powerOff, ROOT } from "../helpers/guest.ts";
+
+setDefaultTimeout(300_000);
+afterEach(killGuests);
+
+test("from a disk: read-only, checked, read-write; nothing lost across reboot and power-off; a killed machine is checked", async () => {
+  const disk = buildDisk("persist");
+
+  let g = await diskToPrompt(disk);
+  await g.waitFor(/goetia: bundle default up/);
+  expect(g.output).toMatch(/goetia-root: clean/); // checked while read-only, before the remount
+  expect(await ask(g, "ROOT", "awk '$2 == \"/\" { print $4 }' /proc/mounts | cut -d, -f1")).toBe("rw");
+  expect(await ask(g, "PID1", "cat /proc/1/comm")).toBe("s6-svscan");
+  expect(await ask(g, "WRITE", "echo kept-across-reboots > /root/kept && echo BOOT1-MARK > /run/system/service/s6-svscan-log/fifo && echo done")).toBe("done");
+  g.type("goetia reboot");
+  expect(await g.exited).toBe(0);
+  expect(g.output).toContain("goetia: reboot now");
+
+  g = await diskToPrompt(disk);
+  expect(await ask(g, "KEPT", "cat /root/kept")).toBe("kept-across-reboots");
+  expect(await ask(g, "LASTBOOT", "grep -c BOOT1-MARK /var/log/system/uncaught-logs/current")).toBe("1");
+  g.type("echo written-just-before > /root/fresh");
+  await powerOff(g);
+
+  g = await diskToPrompt(disk);
+  expect(await ask(g, "FRESH", "cat /root/fresh")).toBe("written-just-before");
+  g.type("echo unsynced > /root/dirty");
+  g.kill();
+  await g.exited;
+
+  // The journal replayed as the boot initramfs mounted it read-only, then the check, then read-write.
+  g = await diskToPrompt(disk);
+  await g.waitFor(/goetia: bundle default up/);
+  expect(await ask(g, "REPLAYED", "dmesg | grep -c 'EXT4-fs (vda): recovery complete'")).toBe("1");
+  const checked = g.output.indexOf("goetia-root: clean");
+  expect(checked).toBeGreaterThan(-1);
+  expect(checked).toBeLessThan(g.output.indexOf("goetia: up mount-fstab"));
+  expect(await ask(g, "AFTER", "cat /root/kept")).toBe("kept-across-reboots");
+  await powerOff(g);
+});
+
+test("a root device that never comes, or an init that is not there: said on the console, and a shell", async () => {
+  const disk = buildDisk("persist");
+  const initrd = join(ROOT, "build", "initrd-disk.img");
+  const missing = new Guest(initrd, ["-d", disk, "root=/dev/vdz", "rootdelay=1"]);
+  await missing.waitFor(/boot: no device \/dev\/vdz after 1 s: starting a shell/);
+  missing.type("echo SHELL=$((6 * 7))");
+  await missing.waitFor(/SHELL=42/);
+  missing.kill();
+  await missing.exited;
+  const noInit = new Guest(initrd, ["-d", disk, "init=/sbin/nothing-here"]);
+  await noInit.waitFor(/boot: no \/sbin\/nothing-here on \/dev\/vda: starting a shell/);
+  expect(noInit.output).not.toContain("Kernel panic");
+  noInit.kill();
+});
