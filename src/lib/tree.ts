@@ -68,6 +68,9 @@ export const treePaths = (tree: Tree) => ({
   compiledLink: join(tree.confDir, "compiled"),
   /** flock'd while a database is compiled (exclusive) or copied live (shared). */
   databaseLock: join(tree.confDir, ".lock"),
+  /** The same two in the run directory, where a compile goes when confDir cannot be written (a read-only root). */
+  runCompiledLink: join(tree.runDir, "goetia", "compiled"),
+  runDatabaseLock: join(tree.runDir, "goetia", "compile.lock"),
   scandir: join(tree.runDir, "service"),
   catchAllFifo: join(tree.runDir, "service", "s6-svscan-log", "fifo"),
   /** The system's on its tmpfs (saved at shutdown); a user tree's in the user's own log folder. */

@@ -26,6 +26,11 @@ say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/nul
 warn() { say "warning: $1"; }
 error() { say "error: $1"; }
 
+# Sources edited since this database was compiled: goetia compiles them (exit 3),
+# and finds the run directory untouched.
+eval "set -- $sources"
+[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
+
 # The run directory as s6-svscan must find it: the run image, and the
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
 # logger may not read yet: held open for reading too, the fifo takes the
@@ -81,10 +86,6 @@ shell() {
 }
 
 # ---- In the foreground: what s6-svscan must find ----
-
-# Sources edited since this database was compiled: goetia compiles them (exit 3).
-eval "set -- $sources"
-[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
 
 mark bringup
 set -f # names and lists below are split on spaces, never globbed

@@ -1,7 +1,8 @@
 // goetia installed on a disk, booted through the boot initramfs: the root
 // mounted read-only, checked and remounted read-write by mount-fstab; what
 // was written, and the previous boot's catch-all log, still there after a
-// reboot; a file written just before a power-off intact; a machine killed
+// reboot; sources edited, compiled at the next boot into /run while the
+// root is read-only; a file written just before a power-off intact; a machine killed
 // mid-flight checked at the next boot; a missing device or init a shell,
 // never a panic.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
@@ -27,11 +28,17 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   g = await diskToPrompt(disk);
   expect(await ask(g, "KEPT", "cat /root/kept")).toBe("kept-across-reboots");
   expect(await ask(g, "LASTBOOT", "grep -c BOOT1-MARK /var/log/system/uncaught-logs/current")).toBe("1");
+  // A service added to the default bundle: at the next boot the sources are newer than their
+  // database, and the root is read-only until mount-fstab: compiled into /run.
+  const extra = "/etc/goetia/system/src/base/extra";
+  g.type(`mkdir ${extra} && echo oneshot > ${extra}/type && echo true > ${extra}/up && echo extra >> /etc/goetia/system/src/base/default/contents`);
   g.type("echo written-just-before > /root/fresh");
   await powerOff(g);
 
   g = await diskToPrompt(disk);
   expect(await ask(g, "FRESH", "cat /root/fresh")).toBe("written-just-before");
+  expect(await ask(g, "EXTRA", "goetia status extra | grep -c 'extra  *oneshot  *up'")).toBe("1");
+  expect(await ask(g, "COMPILED", "readlink /run/system/goetia/compiled | cut -c1-9")).toBe("compiled-");
   g.type("echo unsynced > /root/dirty");
   g.kill();
   await g.exited;

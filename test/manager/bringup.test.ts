@@ -119,6 +119,8 @@ test("sources edited after the compile: it does nothing and says so with exit 3,
   const run = await bringUp("default");
   expect(run.prepared).toBe(3);
   expect(existsSync(join(tree.run, "goetia", "live"))).toBe(false);
+  // The run directory untouched: the stage that compiles prepares it afresh.
+  expect(existsSync(join(tree.run, "service", "s6-svscan-log", "fifo"))).toBe(false);
 });
 
 test("an unknown name: the default bundle instead, said so", async () => {

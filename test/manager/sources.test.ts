@@ -1,7 +1,7 @@
 // Loading and checking service sources: every mistake is named with its
 // service, file and reason, broken services are left out, the rest loads.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readlinkSync, symlinkSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers/guest.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -144,4 +144,25 @@ describe("what is left out", () => {
     expect(run.code).toBe(1);
     expect(run.out).toContain("goetia: error: no service is loaded: all 2 found are broken (goetia compile says why)");
   });
+});
+
+test("a read-only configuration (a root not yet remounted): compiled into the run directory, used there, until a compile can write it again", async () => {
+  if (process.getuid!() !== 0) return; // a read-only bind mount
+  await tree.start();
+  tree.oneshot("one");
+  const ro = Bun.spawnSync(["sh", "-c", `mount --bind "$1" "$1" && mount -o remount,ro,bind "$1"`, "sh", tree.conf]);
+  expect(ro.exitCode).toBe(0);
+  try {
+    const run = await tree.goetia("start", "one");
+    expect(run.code).toBe(0);
+    expect(existsSync(join(tree.run, "goetia/compiled/db.json"))).toBe(true);
+    expect(existsSync(join(tree.conf, "compiled"))).toBe(false);
+    expect(tree.happened("one", "up-start")).toBe(true);
+  } finally {
+    Bun.spawnSync(["umount", tree.conf]);
+  }
+  tree.oneshot("two");
+  expect((await tree.goetia("compile")).out).toContain(`into ${join(tree.conf, "compiled")}`);
+  expect(existsSync(join(tree.run, "goetia/compiled"))).toBe(false);
+  expect(readdirSync(join(tree.run, "goetia")).filter((entry) => entry.startsWith("compiled-"))).toEqual([]);
 });

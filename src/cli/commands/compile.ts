@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { EXIT } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import { treePaths } from "../../lib/tree.ts";
 import { compile } from "../../manager/compile/compile.ts";
+import { compiledLinkOf } from "../../manager/compile/stamp.ts";
 import { reportProblems } from "../../manager/run/report.ts";
 import { enterTree, treeArgs } from "../args.ts";
 
@@ -17,7 +17,7 @@ export default defineCommand({
     const db = compile(tree);
     reportProblems(db);
     const bundles = Object.keys(db.bundles).length;
-    log.info(`compiled ${Object.keys(db.services).length} services and ${bundles} bundles into ${treePaths(tree).compiledLink}`);
+    log.info(`compiled ${Object.keys(db.services).length} services and ${bundles} bundles into ${compiledLinkOf(tree)}`);
     return db.problems.length > 0 ? EXIT.FAILED : EXIT.OK;
   },
 });

@@ -4,8 +4,12 @@
 // on demand.
 //
 //   <confDir>/compiled -> compiled-<stamp>/   switched atomically (rename of a symlink)
-import { cpSync, readdirSync, realpathSync, rmSync } from "node:fs";
-import { join } from "node:path";
+//
+// Where confDir cannot be written (a read-only root, before it is remounted),
+// the same goes into the run directory, and is used until a compile can
+// write confDir again.
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { switchLink, withFileLock, writeAtomically } from "../../lib/files.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
@@ -16,7 +20,7 @@ import { makeServicedir } from "./servicedir.ts";
 import { loadDefinitions } from "./definitions.ts";
 import { addLoggers } from "./loggers.ts";
 import { loadSources } from "./source.ts";
-import { fingerprint, sourceStamp, upToDate } from "./stamp.ts";
+import { compiledLinkOf, fingerprint, sourceStamp, upToDate } from "./stamp.ts";
 import { instantiateTemplates } from "./templates.ts";
 
 /**
@@ -25,11 +29,30 @@ import { instantiateTemplates } from "./templates.ts";
  * database being copied live is never replaced under the copy.
  */
 export function compile(tree: Tree): Database {
-  return withFileLock(treePaths(tree).databaseLock, () => compileLocked(tree));
+  const place = compilePlace(tree);
+  return withFileLock(place.lock, () => compileLocked(tree, place));
 }
 
-function compileLocked(tree: Tree): Database {
-  const { sourceDir, compiledLink, pipes } = treePaths(tree);
+interface Place {
+  /** The link to the database, switched by each compile; its folder holds the databases. */
+  link: string;
+  lock: string;
+}
+
+/** Where a compile goes: confDir, or, when it cannot be written, the run directory. */
+function compilePlace(tree: Tree): Place {
+  const paths = treePaths(tree);
+  try {
+    accessSync(tree.confDir, constants.W_OK);
+    return { link: paths.compiledLink, lock: paths.databaseLock };
+  } catch {
+    mkdirSync(paths.stateDir, { recursive: true });
+    return { link: paths.runCompiledLink, lock: paths.runDatabaseLock };
+  }
+}
+
+function compileLocked(tree: Tree, place: Place): Database {
+  const { sourceDir, pipes, runCompiledLink } = treePaths(tree);
   const stamp = sourceStamp(tree);
   const sources = loadSources(sourceDir);
   loadDefinitions(tree, sources);
@@ -53,7 +76,8 @@ function compileLocked(tree: Tree): Database {
 
   const compiledAt = Date.now();
   const name = `compiled-${compiledAt}-${process.pid}`;
-  const dir = join(tree.confDir, name);
+  const home = dirname(place.link);
+  const dir = join(home, name);
   for (const service of Object.values(services)) {
     if (service.type === "longrun") makeServicedir(service, databasePaths(dir).servicedir(service.name), pipes);
   }
@@ -68,24 +92,31 @@ function compileLocked(tree: Tree): Database {
   });
   writeAtomically(databasePaths(dir).bringup, bringupScript(tree, graph, db.leftOut));
 
-  switchLink(compiledLink, name);
-  // Every other database goes: the one replaced, and any a killed compile left half-made.
-  for (const entry of readdirSync(tree.confDir)) {
-    if (entry.startsWith("compiled-") && entry !== name) rmSync(join(tree.confDir, entry), { recursive: true, force: true });
+  switchLink(place.link, name);
+  // Every other database goes: the one replaced, and any a killed compile left half-made;
+  // compiled where it belongs, one the run directory held in its stead.
+  for (const entry of readdirSync(home)) {
+    if (entry.startsWith("compiled-") && entry !== name) rmSync(join(home, entry), { recursive: true, force: true });
+  }
+  if (place.link !== runCompiledLink && existsSync(runCompiledLink)) {
+    rmSync(realpathSync(runCompiledLink), { recursive: true, force: true });
+    rmSync(runCompiledLink, { force: true });
   }
   return db;
 }
 
 /** For sources found changed: compiles them, under the database lock, unless another command just did. */
 export function compileStale(tree: Tree): Database {
-  return withFileLock(treePaths(tree).databaseLock, () => upToDate(tree) ?? compileLocked(tree));
+  const place = compilePlace(tree);
+  return withFileLock(place.lock, () => upToDate(tree) ?? compileLocked(tree, place));
 }
 
 /** The current compiled database (compiled first if the sources changed) copied whole to target, in one hold of the lock: the copy is the database returned. */
 export function copyCompiled(tree: Tree, target: string): Database {
-  return withFileLock(treePaths(tree).databaseLock, () => {
-    const db = upToDate(tree) ?? compileLocked(tree);
-    cpSync(realpathSync(treePaths(tree).compiledLink), target, { recursive: true });
+  const place = compilePlace(tree);
+  return withFileLock(place.lock, () => {
+    const db = upToDate(tree) ?? compileLocked(tree, place);
+    cpSync(realpathSync(compiledLinkOf(tree)), target, { recursive: true });
     return db;
   });
 }

@@ -62,10 +62,19 @@ export function fingerprint(service: Service): string {
   return hash.digest("hex");
 }
 
+/**
+ * The compiled database in use: the one a compile left in the run directory,
+ * where confDir could not be written (a read-only root), else confDir's.
+ */
+export function compiledLinkOf(tree: Tree): string {
+  const { compiledLink, runCompiledLink } = treePaths(tree);
+  return existsSync(runCompiledLink) ? runCompiledLink : compiledLink;
+}
+
 /** The compiled database if it is up to date with the sources. */
 export function upToDate(tree: Tree): Database | undefined {
-  const { sourceDir, compiledLink } = treePaths(tree);
+  const { sourceDir } = treePaths(tree);
   if (!existsSync(sourceDir)) throw new FailedError(`no service sources in ${sourceDir}: is this a goetia system?`);
-  const db = readDatabase(compiledLink);
+  const db = readDatabase(compiledLinkOf(tree));
   return db && db.sourceStamp === sourceStamp(tree) ? db : undefined;
 }

@@ -9,7 +9,7 @@ import { switchLink } from "../../lib/files.ts";
 import { treeEnvironment } from "../../lib/envdir.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { readStatus, type SuperviseStatus } from "../../s6/status.ts";
-import { fingerprint, upToDate } from "../compile/stamp.ts";
+import { compiledLinkOf, fingerprint, upToDate } from "../compile/stamp.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
 import { StateStore } from "./state.ts";
@@ -89,7 +89,7 @@ function latestDatabase(tree: Tree, live: Database | undefined, notes: Note[]): 
   try {
     return upToDate(tree) ?? compiler().compileStale(tree);
   } catch (error) {
-    const last = readDatabase(treePaths(tree).compiledLink) ?? live;
+    const last = readDatabase(compiledLinkOf(tree)) ?? live;
     if (!last) throw error;
     notes.push({ level: "warn", text: `cannot compile the sources (${errorText(error)}); using the last compiled database` });
     return last;
