@@ -1,0 +1,44 @@
+// make install DESTDIR=ROOT: goetia into a root as a person installs it, and
+// the root's own configuration kept when it has one.
+import { afterEach, expect, test } from "bun:test";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers/guest.ts";
+
+let dest: string;
+afterEach(() => rmSync(dest, { recursive: true, force: true }));
+
+const install = () => Bun.spawnSync(["scripts/install.sh", dest], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+
+test("the binary under its names, /sbin/init the shim, the configuration and helpers; a second install keeps the configuration", () => {
+  dest = mkdtempSync(join(tmpdir(), "goetia-install-"));
+  expect(install().exitCode).toBe(0);
+  expect(lstatSync(join(dest, "sbin/goetia")).mode & 0o111).toBeTruthy();
+  for (const name of ["poweroff", "reboot", "halt", "shutdown", "user-init", "user-shutdown"]) expect(readlinkSync(join(dest, "sbin", name))).toBe("goetia");
+  // /sbin/init is the static shim (not Bun, which cannot start without /proc): an ELF much smaller than goetia.
+  const init = readFileSync(join(dest, "sbin/init"));
+  expect(init.subarray(1, 4).toString()).toBe("ELF");
+  expect(init.length).toBeLessThan(2_000_000);
+  expect(readlinkSync(join(dest, "sbin/system-init"))).toBe("init");
+  for (const path of ["etc/goetia/system/env/PATH", "etc/goetia/system/run-image/service/s6-svscan-log/run", "etc/goetia/system/src/base/default/contents", "etc/svcdef/.bin/run", "etc/sv/.bin/run", "usr/lib/goetia/mount-fstab", "var/log/system"]) {
+    expect(existsSync(join(dest, path))).toBe(true);
+  }
+
+  const contents = join(dest, "etc/goetia/system/src/base/default/contents");
+  writeFileSync(contents, "hostname\n");
+  const again = install();
+  expect(again.exitCode).toBe(0);
+  expect(again.stdout.toString()).toContain("etc/goetia/system is there already: kept as it is");
+  expect(readFileSync(contents, "utf8")).toBe("hostname\n");
+});
+
+test("no destination, or no build: a clear refusal", () => {
+  dest = mkdtempSync(join(tmpdir(), "goetia-install-"));
+  const none = Bun.spawnSync(["scripts/install.sh"], { cwd: ROOT, stderr: "pipe" });
+  expect(none.exitCode).not.toBe(0);
+  expect(none.stderr.toString()).toContain("usage: install.sh DESTDIR");
+  const missing = Bun.spawnSync(["scripts/install.sh", join(dest, "nowhere")], { cwd: ROOT, stderr: "pipe" });
+  expect(missing.exitCode).toBe(1);
+  expect(missing.stderr.toString()).toContain("is not a directory");
+});
