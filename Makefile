@@ -56,6 +56,7 @@ bench: build
 	$(BUN) bench/compile.ts
 	$(BUN) bench/small-change.ts
 	$(BUN) bench/boot.ts
+	$(BUN) bench/disk.ts
 
 clean:
 	rm -rf build

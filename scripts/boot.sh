@@ -2,7 +2,7 @@
 # Boots build/vmlinuz with build/initramfs.img in QEMU (TCG: -cpu max gives
 # Bun the SSE4.1 it needs) with the serial line as console.
 #
-#   boot.sh [-i] [-t SECONDS] [-r INITRAMFS] [-d DISK] [-m MONITOR_SOCKET] [KERNEL_ARG...]
+#   boot.sh [-i] [-t SECONDS] [-r INITRAMFS] [-d DISK] [-M MEMORY_MB] [-m MONITOR_SOCKET] [KERNEL_ARG...]
 #
 # INITRAMFS defaults to build/initramfs.img, or with -d to build/initrd-disk.img.
 # -d  DISK, a raw image (build/disk.img), is the guest's /dev/vda, its root
@@ -11,16 +11,18 @@
 # Otherwise the console is printed, standard input is typed into it, and the
 # script ends when the guest powers off or reboots (0), when it panics (3),
 # or when SECONDS pass (124, default 120).
+# -M  the guest's memory, MB (default 512).
 # -m  QEMU's monitor on a unix socket, for sendkey and friends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-interactive=0 timeout=120 initrd= disk=() root= monitor=(-monitor none)
-while getopts it:r:d:m: opt; do
+interactive=0 timeout=120 initrd= disk=() root= memory=512 monitor=(-monitor none)
+while getopts it:r:d:M:m: opt; do
   case $opt in
     i) interactive=1 ;;
     t) timeout=$OPTARG ;;
     r) initrd=$OPTARG ;;
     d) disk=(-drive "file=$OPTARG,format=raw,if=virtio") root=root=/dev/vda ;;
+    M) memory=$OPTARG ;;
     m) monitor=(-monitor "unix:$OPTARG,server,nowait") ;;
     *) exit 2 ;;
   esac
@@ -36,7 +38,7 @@ for file in build/vmlinuz "$initrd"; do
 done
 
 # panic=-1: a kernel panic reboots at once, and -no-reboot turns that into QEMU's exit.
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 512 -nodefaults -no-user-config -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$memory" -nodefaults -no-user-config -no-reboot
   -kernel build/vmlinuz -initrd "$initrd" "${disk[@]}"
   -append "console=ttyS0 panic=-1 quiet $root $*")
 

@@ -7,7 +7,7 @@
 // never a panic.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { ask, buildDisk, diskToPrompt, Guest, killGuests, powerOff, ROOT } from "../helpers/guest.ts";
+import { ask, buildDisk, diskToPrompt, Guest, killGuests, powerOff, PROMPT, ROOT } from "../helpers/guest.ts";
 
 setDefaultTimeout(300_000);
 afterEach(killGuests);
@@ -67,4 +67,18 @@ test("a root device that never comes, or an init that is not there: said on the 
   await noInit.waitFor(/boot: no \/sbin\/nothing-here on \/dev\/vda: starting a shell/);
   expect(noInit.output).not.toContain("Kernel panic");
   noInit.kill();
+});
+
+test("/sbin/init started with no /proc (as a kernel starts it with no initramfs): it mounts /proc, and goetia boots another bundle", async () => {
+  const disk = buildDisk("no-proc");
+  const g = new Guest(join(ROOT, "build", "initrd-disk.img"), ["-d", disk, "break", "GOETIABUNDLE=rescue"]);
+  await g.waitFor(/boot: \/dev\/vda is mounted on \/newroot: a shell, as break asked/);
+  g.type("umount /proc && exit");
+  await g.waitFor(PROMPT);
+  await g.waitFor(/goetia: bundle rescue up/);
+  expect(await ask(g, "PROC", "grep -c ' /proc ' /proc/mounts")).toBe("1");
+  expect(await ask(g, "SYSLOGD", "goetia status syslogd | grep -c ' down '")).toBe("1");
+  // rescue holds no mount-fstab: the root stays read-only, and the shipped database served.
+  expect(await ask(g, "ROOT", "awk '$2 == \"/\" { print $4 }' /proc/mounts | cut -d, -f1")).toBe("ro");
+  await powerOff(g);
 });
