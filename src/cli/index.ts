@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   list: () => load(import("./commands/list.ts")),
   logs: () => load(import("./commands/logs.ts")),
   deps: () => load(import("./commands/deps.ts")),
+  why: () => load(import("./commands/why.ts")),
+  analyze: () => load(import("./commands/analyze.ts")),
   compile: () => load(import("./commands/compile.ts")),
   update: () => load(import("./commands/update.ts")),
   svcdef: () => load(import("./commands/svcdef.ts")),

@@ -16,6 +16,18 @@ afterEach(killGuests);
 
 
 describe("boot", () => {
+  test("the boot's record: goetia analyze's parts add up to its total, blame and critical-chain name what the boot ran", async () => {
+    const g = await bootToPrompt(image);
+    await g.waitFor(/goetia: bundle default up/);
+    // Each part's ms and the total's, summed by awk: the difference is at most the rounding of four numbers.
+    const sum = "goetia analyze | awk '{ n = $(NF - 1) } /^bundle default up/ { total = n; next } { parts += n } END { d = total - parts; print (d < 0 ? -d : d) <= 2 ? \"adds-up\" : \"off\" }'";
+    expect(await ask(g, "ANALYZE", sum)).toBe("adds-up");
+    expect(await ask(g, "BLAME", "goetia analyze blame | grep -c -E ' (hostname|syslogd|syslogd-log|console-shell|mount-fstab)$'")).toBe("5");
+    expect(await ask(g, "CHAIN", "goetia analyze critical-chain | head -n 1 | cut -d@ -f1")).toBe("default");
+    expect(await ask(g, "WHY", "goetia why syslogd")).toMatch(/^syslogd is up since /);
+    await powerOff(g);
+  });
+
   test("the default bundle comes up, PID 1 is s6-svscan, no Bun process stays, poweroff ends QEMU", async () => {
     const g = await bootToPrompt(image);
     await g.waitFor(/goetia: bundle default up/);

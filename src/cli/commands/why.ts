@@ -1,0 +1,39 @@
+// goetia why NAME: why a service is not up (manager/analyze/why.ts), with
+// the last lines of the log of the one at the root of it.
+import { defineCommand } from "citty";
+import { closure, resolveNames } from "../../manager/graph.ts";
+import { explain } from "../../manager/analyze/why.ts";
+import { logLines, logOf } from "../../manager/run/logs.ts";
+import { openLive } from "../../manager/run/live.ts";
+import { reportOpening } from "../../manager/run/report.ts";
+import { describeServices } from "../../manager/run/status.ts";
+import { readableLine } from "../../s6/logdir.ts";
+import { bootBundle } from "../boot-bundle.ts";
+import { enterTree, treeArgs } from "../args.ts";
+
+/** How many of its log's last lines the root cause shows. */
+const LOG_TAIL = 5;
+
+export default defineCommand({
+  meta: { name: "why", description: "Why a service is not up: it failed and how, a dependency failed (down to the root cause), the boot did not bring it up, it was stopped, it restarts" },
+  args: {
+    ...treeArgs,
+    name: { type: "positional", description: "a service", required: true },
+    json: { type: "boolean", description: "print JSON instead of text" },
+  },
+  run({ args }) {
+    const live = openLive(enterTree(args), { checkSources: false });
+    reportOpening(live);
+    resolveNames(live.graph, [args.name]); // an unknown name is a usage error, said so
+    const bundle = bootBundle(live.tree, live.graph);
+    const exists = live.graph.bundles.has(bundle) || live.graph.atoms.has(bundle);
+    const booted = exists ? closure(resolveNames(live.graph, [bundle]), live.graph.dependencies) : new Set<string>();
+    const shown = (name: string) => describeServices(live, [name])[0];
+    const why = explain(args.name, shown, booted, bundle);
+    const place = shown(why.cause).state === "failed" ? logOf(live, why.cause) : undefined;
+    const lines = place ? logLines(place).slice(-LOG_TAIL).map(readableLine) : [];
+    if (args.json) return console.log(JSON.stringify({ ...why, log: lines }, null, 2));
+    for (const line of why.lines) console.log(line);
+    if (lines.length > 0) console.log(`\n${why.cause}: the last lines of ${place!.dir}\n${lines.map((line) => `  ${line}`).join("\n")}`);
+  },
+});
