@@ -19,6 +19,8 @@ describe("boot", () => {
   test("the boot's record: goetia analyze's parts add up to its total, blame and critical-chain name what the boot ran", async () => {
     const g = await bootToPrompt(image);
     await g.waitFor(/goetia: bundle default up/);
+    // The console's summary: hostname, mount-fstab, syslogd, syslogd-log, console-shell.
+    expect(g.output).toMatch(/goetia: bundle default up: 5 services, \d+ ms after the kernel started/);
     // Each part's ms and the total's, summed by awk: the difference is at most the rounding of four numbers.
     const sum = "goetia analyze | awk '{ n = $(NF - 1) } /^bundle default up/ { total = n; next } { parts += n } END { d = total - parts; print (d < 0 ? -d : d) <= 2 ? \"adds-up\" : \"off\" }'";
     expect(await ask(g, "ANALYZE", sum)).toBe("adds-up");
