@@ -48,14 +48,14 @@ now_us() {
 }
 now_ms() { now_us; ms=$((us / 1000)); }
 
-# nap: 10 ms. A read that times out on a fifo nobody writes costs no process
-# where the shell's read takes a fraction (busybox's sh, bash: those with
-# $EPOCHREALTIME); sleep(1) elsewhere.
-if [ -n "${EPOCHREALTIME:-}" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
-
-# Where the shell's read can time out and take one character (busybox's sh,
-# bash), longruns are waited for on s6's own events; elsewhere with s6-svwait.
+# Where the shell's read can time out in fractions of a second and take one
+# character (busybox's sh, bash: those with $EPOCHREALTIME), the nap costs no
+# process and longruns are waited for on s6's own events; elsewhere sleep(1)
+# and s6-svwait do it.
 events=${EPOCHREALTIME:+yes}
+
+# nap: 10 ms, a read that times out on a fifo nobody writes.
+if [ -n "$events" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
 
 mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
 

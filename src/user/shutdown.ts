@@ -13,8 +13,7 @@ import { namedUserTree } from "../lib/trees.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { consoleReporter } from "../manager/run/report.ts";
-import { hasReader } from "../s6/control.ts";
-import { command } from "../s6/supervise.ts";
+import { command, isSupervised } from "../s6/supervise.ts";
 import { isScanned, terminate } from "../s6/svscan.ts";
 import * as libc from "../sys/libc.ts";
 import { asOwner } from "./as-owner.ts";
@@ -55,7 +54,7 @@ export async function bringTreeDown(tree: Tree): Promise<number> {
   const supervised = readdirSync(scandir)
     .filter((entry) => !entry.startsWith("."))
     .map((entry) => join(scandir, entry))
-    .filter((dir) => hasReader(join(dir, "supervise", "control")));
+    .filter(isSupervised);
   if (isScanned(scandir)) {
     // s6-svscan keeps the catch-all logger for last and writes into it itself: told to go last, once the rest has.
     terminate(scandir);
@@ -66,7 +65,7 @@ export async function bringTreeDown(tree: Tree): Promise<number> {
     await Bun.sleep(CATCH_ALL_GRACE_MS);
     if (supervised.includes(catchAll)) command(catchAll, "dx");
   }
-  const left = () => isScanned(scandir) || supervised.some((dir) => hasReader(join(dir, "supervise", "control")));
+  const left = () => isScanned(scandir) || supervised.some(isSupervised);
   if (!(await pollUntil(() => !left(), LEAVE_WAIT_MS, 50))) {
     log.error(`${tree.name}: s6-svscan or supervisors on ${scandir} still there after ${LEAVE_WAIT_MS} ms`);
     return EXIT.SYSTEM;

@@ -2,9 +2,8 @@
 // went, from the boot timeline and each service's record
 // (manager/analyze/boot.ts).
 import { defineCommand } from "citty";
+import { bootTimeline } from "../../boot/timeline.ts";
 import { FailedError } from "../../lib/errors.ts";
-import { treePaths } from "../../lib/tree.ts";
-import { Timeline } from "../../lib/timeline.ts";
 import { blame, bootParts, criticalChain, transitions, type Transition } from "../../manager/analyze/boot.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive, type Live } from "../../manager/run/live.ts";
@@ -35,8 +34,9 @@ const summary = defineCommand({
   args: { ...treeArgs, ...jsonArg },
   run({ args }) {
     const live = opened(args);
-    const boot = bootParts(new Timeline(treePaths(live.tree).bootTimeline).read());
-    if (!boot) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${treePaths(live.tree).bootTimeline})`);
+    const timeline = bootTimeline(live.tree);
+    const boot = bootParts(timeline.read());
+    if (!boot) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${timeline.file})`);
     if (args.json) return console.log(JSON.stringify({ ...boot, bundle: bootBundle(live.tree, live.graph) }, null, 2));
     const width = Math.max(...boot.parts.map((part) => part.what.length));
     for (const part of boot.parts) console.log(`${part.what.padEnd(width)}  ${ms(part.ms).padStart(9)}`);

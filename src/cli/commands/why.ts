@@ -1,14 +1,14 @@
 // goetia why NAME: why a service is not up (manager/analyze/why.ts), with
 // the last lines of the log of the one at the root of it.
 import { defineCommand } from "citty";
-import { closure, resolveNames } from "../../manager/graph.ts";
+import { resolveNames } from "../../manager/graph.ts";
 import { explain } from "../../manager/analyze/why.ts";
 import { logLines, logOf } from "../../manager/run/logs.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
-import { bootBundle } from "../boot-bundle.ts";
+import { bootBundle, bootedServices } from "../boot-bundle.ts";
 import { enterTree, treeArgs } from "../args.ts";
 
 /** How many of its log's last lines the root cause shows. */
@@ -26,8 +26,7 @@ export default defineCommand({
     reportOpening(live);
     resolveNames(live.graph, [args.name]); // an unknown name is a usage error, said so
     const bundle = bootBundle(live.tree, live.graph);
-    const exists = live.graph.bundles.has(bundle) || live.graph.atoms.has(bundle);
-    const booted = exists ? closure(resolveNames(live.graph, [bundle]), live.graph.dependencies) : new Set<string>();
+    const booted = bootedServices(live.graph, bundle);
     const shown = (name: string) => describeServices(live, [name])[0];
     const why = explain(args.name, shown, booted, bundle);
     const place = shown(why.cause).state === "failed" ? logOf(live, why.cause) : undefined;

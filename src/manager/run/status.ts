@@ -4,7 +4,7 @@ import { treePaths } from "../../lib/tree.ts";
 import { readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
 import type { Service } from "../service.ts";
-import { endedLongrun, type Live } from "./live.ts";
+import type { Live } from "./live.ts";
 import { isLockHeld } from "./lock.ts";
 import { recordedExit } from "./oneshot.ts";
 import { isTransitional, type ShownState } from "./state.ts";
@@ -41,7 +41,7 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
     const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
     if (s6?.pid) row.pid = s6.pid;
     if (s6 && record.phase === "up" && s6.pid === 0) {
-      const ended = endedLongrun(live, name) !== undefined;
+      const ended = !s6.wantUp; // endedLongrun's test, on the status read here
       row.state = ended ? "ended" : "restarting";
       row.since = new Date(s6.since).toISOString();
       row.detail = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
