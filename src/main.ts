@@ -9,7 +9,7 @@
 //   poweroff, reboot, halt, shutdown  -> those commands
 //   anything else                     -> the command line
 import { basename } from "node:path";
-import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, STAGE2_NAME } from "./roles.ts";
+import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, QUIET_VARIABLE, STAGE2_NAME } from "./roles.ts";
 
 type Role = () => Promise<number>;
 
@@ -22,8 +22,8 @@ function roleFor(name: string, args: string[]): Role {
   const action = HANDLER_ACTIONS.get(name);
   if (action) return async () => (await import("./shutdown/stage3.ts")).stage3(action);
   if (name === STAGE2_NAME) {
-    const { GOETIABUNDLE: bundle = "default", [EMERGENCY_VARIABLE]: emergency } = process.env;
-    return async () => (await import("./boot/stage2.ts")).stage2(bundle, emergency);
+    const { GOETIABUNDLE: bundle = "default", [EMERGENCY_VARIABLE]: emergency, [QUIET_VARIABLE]: quiet } = process.env;
+    return async () => (await import("./boot/stage2.ts")).stage2(bundle, { emergency, quiet: quiet === "1" });
   }
   const commandLine = LINK_COMMANDS.has(name) ? [name, ...args] : args;
   return async () => (await import("./cli/index.ts")).runCli(commandLine);

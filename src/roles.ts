@@ -7,6 +7,8 @@ import type { Action } from "./shutdown/action.ts";
 export const STAGE2_NAME = "goetia-stage2";
 /** Set by stage 1 for stage 2 when the kernel command line asked for an emergency shell: the word that asked. */
 export const EMERGENCY_VARIABLE = "GOETIA_EMERGENCY";
+/** Set by stage 1 for stage 2 when the kernel command line says `quiet`. */
+export const QUIET_VARIABLE = "GOETIA_QUIET";
 
 /** .s6-svscan/SIGxxx, the handlers PID 1 runs: busybox init's signals, and SIGINT for Ctrl-Alt-Del. */
 export const HANDLER_ACTIONS = new Map<string, Action>([

@@ -12,10 +12,12 @@ const SOURCES_CHANGED = 3;
 /**
  * Starts the compiled bring-up of bundle: it prepares, in the foreground,
  * what s6-svscan's first scan must find, then goes on in the background
- * holding the tree's change lock (descriptor 3, taken here). False when it
+ * holding the tree's change lock (descriptor 3, taken here). With boot (the
+ * system's boot record's name) it saves the record when it is done; quiet,
+ * it tells the console only errors and its summary. False when it
  * cannot be used: no compiled database, or sources newer than it.
  */
-export function startBringup(tree: Tree, bundle: string, env: Record<string, string>): boolean {
+export function startBringup(tree: Tree, bundle: string, env: Record<string, string>, { boot = "", quiet = false } = {}): boolean {
   const paths = treePaths(tree);
   const script = `${paths.compiledLink}/bringup`;
   try {
@@ -28,7 +30,7 @@ export function startBringup(tree: Tree, bundle: string, env: Record<string, str
   try {
     if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
     const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;
-    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs)], {
+    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs), boot, quiet ? "quiet" : ""], {
       env,
       cwd: "/",
       stdio: ["ignore", "inherit", "inherit", lock],

@@ -38,6 +38,9 @@ export function emergencyFromCmdline(cmdline: KernelCommandLine): string | undef
   return cmdline.flags.find((flag) => EMERGENCY_FLAGS.includes(flag));
 }
 
+/** `quiet`: the console gets errors and the boot's summary only. */
+export const quietFromCmdline = (cmdline: KernelCommandLine) => cmdline.flags.includes("quiet");
+
 /** The bundle to bring up: GOETIABUNDLE, or `default` when absent or empty. */
 export function bundleFromCmdline(cmdline: KernelCommandLine): string {
   return cmdline.params.GOETIABUNDLE || DEFAULT_BUNDLE;

@@ -13,14 +13,14 @@ import { speakOnConsole } from "../lib/console.ts";
 import { treeEnvironment } from "../lib/envdir.ts";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
+import { BOOT_MARK, bootRecord } from "../lib/timeline.ts";
 import { DEFAULT_PATH, systemTree, treePaths } from "../lib/tree.ts";
-import { EMERGENCY_VARIABLE, STAGE2_NAME } from "../roles.ts";
+import { EMERGENCY_VARIABLE, QUIET_VARIABLE, STAGE2_NAME } from "../roles.ts";
 import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import * as libc from "../sys/libc.ts";
 import { startBringup } from "./bringup-start.ts";
-import { bundleFromCmdline, emergencyFromCmdline, parseCmdline } from "./cmdline.ts";
+import { bundleFromCmdline, emergencyFromCmdline, parseCmdline, quietFromCmdline } from "./cmdline.ts";
 import { emergencyShell } from "./emergency.ts";
-import { bootTimeline } from "./timeline.ts";
 
 /** The file systems every goetia machine has, mounted in this order. */
 const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number, data: string | null][] = [
@@ -67,11 +67,14 @@ function boot(): never {
   const paths = treePaths(tree);
   log.info(`stage 1: bundle ${bundle}`);
 
-  const timeline = bootTimeline(tree);
-  timeline.mark("stage1", startedNs); // /run is there only now
+  const record = bootRecord(tree);
+  const boot = bootName();
+  record.note(BOOT_MARK, [boot], undefined, 0n); // /run is there only now
+  record.mark("stage1", startedNs);
   const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
   // The bring-up makes the run directory ready itself, catch-all fifo included.
-  const fast = emergency === undefined && startBringup(tree, bundle, env);
+  const quiet = quietFromCmdline(cmdline);
+  const fast = emergency === undefined && startBringup(tree, bundle, env, { boot, quiet });
   if (!fast) {
     run(["cp", "-a", `${paths.runImage}/.`, tree.runDir]);
     libc.mkdirs(paths.catchAllLog);
@@ -82,7 +85,7 @@ function boot(): never {
     // The fifo's reading end, for a moment, so that opening it for writing neither blocks nor fails.
     const reader = libc.open(paths.catchAllFifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
     const logCopy = libc.open(paths.catchAllFifo, libc.O.WRONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
-    startStage2(emergency === undefined ? env : { ...env, [EMERGENCY_VARIABLE]: emergency }, logCopy);
+    startStage2({ ...env, ...(emergency !== undefined && { [EMERGENCY_VARIABLE]: emergency }), ...(quiet && { [QUIET_VARIABLE]: "1" }) }, logCopy);
     libc.close(logCopy);
     libc.close(reader);
   }
@@ -91,8 +94,19 @@ function boot(): never {
   libc.dup2(consoleFd, CONSOLE_FD);
   libc.close(consoleFd);
   outputToCatchAll(paths.catchAllFifo);
-  timeline.mark("svscan");
+  record.mark("svscan");
   return execSvscan(paths.scandir, env, CONSOLE_FD);
+}
+
+/**
+ * The name this boot's record is kept under (boot/saved-records.ts): when
+ * the kernel started, in UTC, so that names sort as boots came, and the
+ * start of the kernel's boot id, so that two boots never share one.
+ */
+function bootName(): string {
+  const kernelStart = new Date(Number((libc.realtimeNs() - libc.monotonicNs()) / 1_000_000n));
+  const id = libc.readText("/proc/sys/kernel/random/boot_id").trim().slice(0, 8);
+  return `${kernelStart.toISOString().slice(0, 19).replace(/:/g, "")}-${id}`;
 }
 
 function mount(source: string, target: string, type: string, flags: number, data: string | null): void {

@@ -8,29 +8,31 @@
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
+import { bootRecord } from "../lib/timeline.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
-import { consoleReporter, reportOpening } from "../manager/run/report.ts";
+import { bootSummary } from "../manager/analyze/boot.ts";
+import { consoleReporter, quietReporter, reportOpening } from "../manager/run/report.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
 import { runEmergencyShell } from "./emergency.ts";
-import { bootTimeline } from "./timeline.ts";
+import { saveBootRecord } from "./saved-records.ts";
 
 /** Where stage 1 hands over the catch-all log's fifo (non-blocking: a logger that never comes costs lines, never the boot). */
 const CATCH_ALL_COPY_FD = 3;
 
-/** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first. */
-export async function stage2(requested: string, emergency?: string): Promise<number> {
+/** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first; quiet: its `quiet`. */
+export async function stage2(requested: string, { emergency, quiet = false }: { emergency?: string; quiet?: boolean } = {}): Promise<number> {
   const tree = systemTree();
-  const timeline = bootTimeline(tree);
-  timeline.markStart("stage2");
+  const record = bootRecord(tree);
+  record.markStart("stage2");
   const { scandir } = treePaths(tree);
   if (!(await pollUntil(() => isScanned(scandir), 30_000))) {
     log.fatal(`s6-svscan is not running on ${scandir} after 30 s; nothing started`);
     return EXIT.SYSTEM;
   }
-  timeline.mark("scanned");
+  record.mark("scanned");
   // The console scrolls away: the boot's account goes to the catch-all log too (saved to disk at shutdown).
   copyLogTo(CATCH_ALL_COPY_FD);
   if (emergency !== undefined) {
@@ -41,15 +43,19 @@ export async function stage2(requested: string, emergency?: string): Promise<num
     const live = openLive(tree);
     live.outputCopy = CATCH_ALL_COPY_FD;
     reportOpening(live, { problems: true });
-    timeline.mark("database");
+    record.mark("database");
     const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
     if (bundle !== requested) log.error(`GOETIABUNDLE=${requested}: no such bundle or service${bundle ? `; bringing up ${bundle} instead` : ""}`);
     if (bundle === undefined) {
       shell(`no bundle named ${[...new Set([requested, DEFAULT_BUNDLE])].join(" nor ")}: nothing to bring up`);
       return EXIT.FAILED;
     }
-    code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}` }, consoleReporter);
-    timeline.mark(code === EXIT.OK ? "bundle-up" : "bundle-not-up");
+    code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}`, summary: false }, quiet ? quietReporter : consoleReporter);
+    record.note(code === EXIT.OK ? "bundle-up" : "bundle-not-up", [bundle]);
+    const summary = bootSummary(bundle, record.read());
+    if (code === EXIT.OK) log.info(summary);
+    else log.error(summary);
+    saveBootRecord(tree);
     // 2 is a shutdown taking over the boot: no shell then.
     if (code === EXIT.FAILED) shell(`bundle ${bundle} did not fully come up (goetia status says why)`);
   } catch (error) {

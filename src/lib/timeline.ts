@@ -1,28 +1,49 @@
-// A timeline: marks on CLOCK_MONOTONIC appended to a file, so that several
-// processes (the stages of a boot or of the way down) add to one record and
-// the last one can tell where the time went.
+// A timeline: lines appended to a file, each a mark on CLOCK_MONOTONIC, so
+// that several processes (the stages of a boot or of the way down, the
+// bring-up, every change) add to one record and the last one can tell where
+// the time went. A line is `WHAT NS [SUBJECT [DETAIL]]`: a stage's mark
+// ("stage1 1380000000") or what happened to a service ("failed 2310000000
+// syslogd up script exited 1"); service names hold no spaces, the detail is
+// the rest of the line.
 // Written through libc alone: stage 1 marks it, and loads no more than it must.
 import { dirname } from "node:path";
 import * as libc from "../sys/libc.ts";
+import { treePaths, type Tree } from "./tree.ts";
 
 export interface Mark {
   what: string;
   ns: bigint;
+  /** The service it happened to. */
+  subject?: string;
+  detail?: string;
 }
 
 /** The kernel counts process start times in these (USER_HZ). */
 const CLOCK_TICKS_PER_SECOND = 100n;
+
+const line = ({ what, ns, subject, detail }: Mark) =>
+  `${what} ${ns}${subject === undefined ? "" : ` ${subject}`}${detail ? ` ${detail.replace(/\s+/g, " ")}` : ""}\n`;
 
 export class Timeline {
   constructor(readonly file: string) {}
 
   /** Notes that `what` happened (now, by default). Never fails: it is only a record. */
   mark(what: string, ns = libc.monotonicNs()): void {
+    this.append([{ what, ns }]);
+  }
+
+  /** Notes that `what` happened to each of subjects (now, by default), in one write. */
+  note(what: string, subjects: Iterable<string>, detail?: string, ns = libc.monotonicNs()): void {
+    this.append([...subjects].map((subject) => ({ what, ns, subject, detail })));
+  }
+
+  private append(marks: Mark[]): void {
+    if (marks.length === 0) return;
     try {
       libc.mkdirs(dirname(this.file));
       const fd = libc.open(this.file, libc.O.WRONLY | libc.O.APPEND | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
       try {
-        libc.writeText(fd, `${what} ${ns}\n`);
+        libc.writeText(fd, marks.map(line).join(""));
       } finally {
         libc.close(fd);
       }
@@ -56,15 +77,28 @@ export class Timeline {
     } catch {
       // A missing or unreadable record is an empty one: it only ever informs.
     }
-    return text
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => {
-        const [what, ns] = line.split(" ");
-        return { what, ns: BigInt(ns) };
-      });
+    return parseTimeline(text);
   }
 }
+
+/** The lines of a timeline; a torn or foreign line is left out. */
+export function parseTimeline(text: string): Mark[] {
+  const marks: Mark[] = [];
+  for (const row of text.split("\n")) {
+    const [, what, ns, subject, detail] = /^(\S+) (\d+)(?: (\S+)(?: (.*))?)?$/.exec(row) ?? [];
+    if (what !== undefined) marks.push({ what, ns: BigInt(ns), subject, detail });
+  }
+  return marks;
+}
+
+/** The mark stage 1 opens the system's boot record with; its subject names the boot (boot/saved-records.ts). */
+export const BOOT_MARK = "boot";
+
+/** How many boots' records are kept on disk. */
+export const KEPT_BOOTS = 10;
+
+/** A tree's boot record: its stages' marks, and every service's transitions from the boot on (the way down's too). */
+export const bootRecord = (tree: Tree) => new Timeline(treePaths(tree).bootRecord);
 
 /** "requested +0 ms, stage3 +84 ms, ..." from the first mark on (a fork time is rounded down to 10 ms). */
 export function describeTimeline(marks: Mark[]): string {

@@ -85,8 +85,10 @@ export const treePaths = (tree: Tree) => ({
   states: join(tree.runDir, "goetia", "state"),
   /** One fifo per pipeline consumer. */
   pipes: join(tree.runDir, "goetia", "pipes"),
-  /** Marks on CLOCK_MONOTONIC left by the boot's stages (boot/timeline.ts). */
-  bootTimeline: join(tree.runDir, "goetia", "boot-timeline"),
+  /** The boot record: the stages' marks and the services' transitions, on CLOCK_MONOTONIC (lib/timeline.ts). */
+  bootRecord: join(tree.runDir, "goetia", "boot-record"),
+  /** Where boot records are kept, a few boots back (the system tree's). */
+  savedBootRecords: join(tree.logDir, "boot"),
   /** Held by whoever is changing the tree. */
   lock: join(tree.runDir, "goetia", "lock"),
 });

@@ -7,10 +7,13 @@
 # what depends on it, each transition is on record in goetia's state files
 # (so that `goetia status` knows what happened) and told on the console.
 #
-#   bringup NAME CLOCK_OFFSET_US
+#   bringup NAME CLOCK_OFFSET_US [BOOT [QUIET]]
 #
 # CLOCK_OFFSET_US: CLOCK_REALTIME minus CLOCK_MONOTONIC as stage 1 read them,
-# to mark the boot timeline on the monotonic clock.
+# to keep the boot record on the monotonic clock. BOOT: the name the boot
+# record is saved under, in $logdir/boot, once the bundle is done (none: not
+# saved). QUIET (the kernel's `quiet`): the console gets errors and the
+# summary only; the catch-all log, everything.
 # Descriptor 3, from stage 1, holds the tree's change lock.
 # Run in the foreground, it prepares what s6-svscan must find (the live
 # database, the services' directories, stopped) and exits 0, leaving the
@@ -20,9 +23,13 @@
 
 requested=$1
 offset_us=$2
+boot=${3:-}
+quiet=${4:-}
 db=${0%/*}
 
 say() { printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
+# tell: a service's progress, on the console unless quiet.
+tell() { [ -n "$quiet" ] || printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$1" >&4; } 2>/dev/null
 warn() { say "warning: $1"; }
 error() { say "error: $1"; }
 
@@ -57,7 +64,15 @@ events=${EPOCHREALTIME:+yes}
 # nap: 10 ms, a read that times out on a fifo nobody writes.
 if [ -n "$events" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
 
-mark() { now_us; printf '%s %s\n' "$1" "$(((us - offset_us) * 1000))" >>"$timeline"; } 2>/dev/null
+# mark WHAT [SUBJECT], note EVENT I [DETAIL]: the boot record's lines
+# (lib/timeline.ts, manager/analyze/boot.ts): a stage of the boot, and what
+# happened to service I.
+mark() { now_us; printf '%s %s%s\n' "$1" "$(((us - offset_us) * 1000))" "${2:+ $2}" >>"$bootrecord"; } 2>/dev/null
+note() {
+  now_us
+  eval "subject=\$n$2"
+  printf '%s %s %s%s\n' "$1" "$(((us - offset_us) * 1000))" "$subject" "${3:+ $3}" >>"$bootrecord"
+} 2>/dev/null
 
 # record I PHASE SINCE [DURATION [REASON]]: service I's state, appended as a
 # line of its own (goetia's reader takes the last whole line; a rename would
@@ -148,7 +163,8 @@ oneshot() {
   exitfile=$states/$name.exit
   now_ms && start=$ms
   : >"$exitfile" && record "$me" starting "$start" || { finish "$me" "$start" "cannot write its state record in $states"; return; }
-  say "starting $name (oneshot)"
+  note starting "$me"
+  tell "starting $name (oneshot)"
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
   eval "set -- $argv"
   setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$name" "$@" </dev/null 3>&- 5>&- 6>&- &
@@ -188,7 +204,8 @@ longruns() {
   for i in $members; do
     eval "name=\$n$i"
     record "$i" starting "$start" || { finish "$i" "$start" "cannot write its state record in $states"; continue; }
-    say "starting $name (longrun)"
+    note starting "$i"
+    tell "starting $name (longrun)"
     dirs="$dirs $servicedirs/$name"
   done
   [ -n "$dirs" ] || return
@@ -241,15 +258,17 @@ subscribe() {
     while [ ${#sub} -lt 31 ]; do sub=$sub-; done
     fifo=$dir/event/ftrig1:@$sub
     mkfifo -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
-    awaiting "${ready:-u}" "$deadline" </dev/null 3>&- 4>&- 5>&- 6>&- &
+    for i in $members; do eval "[ \"\$servicedirs/\$n$i\" = \"\$dir\" ]" && member=$i; done
+    awaiting "${ready:-u}" "$deadline" "$member" </dev/null 3>&- 4>&- 5>&- 6>&- &
     readers="$readers $!" fifos="$fifos $fifo"
   done
   exec 7<&-
 }
 
-# awaiting LETTER DEADLINE_MS: reads s6-supervise's letters on descriptor 7
+# awaiting LETTER DEADLINE_MS I: reads s6-supervise's letters on descriptor 7
 # until LETTER, and exits 0; 99 when the deadline (0: none) passes first, 1
-# when the supervisor leaves.
+# when the supervisor leaves. Waiting for readiness, it notes when service I
+# is up.
 awaiting() {
   trap - TERM
   limit=
@@ -265,6 +284,7 @@ awaiting() {
     read -r -n 1 $limit c <&7
     case $c in
       "$1") exit 0 ;;
+      u) note up "$3" ;;
       x) exit 1 ;;
     esac
   done
@@ -303,8 +323,10 @@ finish() {
   eval "name=\$n$1"
   took=$((ms - $2))
   if [ -z "$3" ]; then
-    record "$1" up "$ms" "$took" && say "up $name ($took ms)"
+    eval "[ -n \"\$r$1\" ]" && note ready "$1" || note up "$1"
+    record "$1" up "$ms" "$took" && tell "up $name ($took ms)"
   else
+    note failed "$1" "$3"
     record "$1" failed "$ms" "$took" "$3"
     error "failed $name: $3 ($took ms)"
   fi
@@ -319,10 +341,25 @@ install_live() {
   cp -RH "$db" "$live-boot" && ln -s "${live##*/}-boot" "$live" 2>/dev/null || rm -rf "$live-boot"
 }
 
+# save_record: the boot record kept on disk, for the boots after this one
+# (goetia analyze --boot -1), where it can be written; the newest few are kept.
+save_record() {
+  [ -n "$boot" ] || return 0
+  mkdir -p "$savedboots" 2>/dev/null && cp "$bootrecord" "$savedboots/$boot" 2>/dev/null || return 0
+  set +f
+  set -- "$savedboots"/*
+  set -f
+  while [ $# -gt "$kept_boots" ]; do
+    rm -f "$1"
+    shift
+  done
+}
+
 # skip I BLOCKER: what waits for a failed service does not start.
 skip() {
   now_ms
   eval "name=\$n$1 blocker=\$n$2"
+  note skipped "$1" "$blocker"
   record "$1" failed "$ms" "" "dependency $blocker failed"
   warn "skipped $name: dependency $blocker failed"
 }
@@ -333,8 +370,8 @@ settle() {
   left=$((left - 1))
   eval "name=\$n$1 followers=\$f$1 o$1=1"
   case $2 in
-    1) failed="$failed, $name" ;;
-    2) skipped="$skipped, $name" ;;
+    1) failed="$failed, $name" failures=$((failures + 1)) ;;
+    2) skipped="$skipped, $name" skips=$((skips + 1)) ;;
   esac
   for j in $followers; do
     eval "[ -n \"\$w$j\" ]" || continue
@@ -384,7 +421,7 @@ interrupt() {
   wait
   : >"$lock"
   cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
-  mark bundle-not-up
+  mark bundle-not-up "$name_asked"
   error "bundle $name_asked: interrupted by SIGTERM; interrupted: $(echo ${cut:-none} | sed 's/ /, /g')"
   exit 2
 }
@@ -406,8 +443,12 @@ bringup() {
     eval "p$i=$count"
     [ $count -gt 0 ] || queue="$queue $i"
   done
+  # All of them asked up now: a line each in the boot record.
+  now_us
+  at=$(((us - offset_us) * 1000))
+  for i in $wanted; do eval "printf 'asked %s %s\n' $at \"\$n$i\""; done >>"$bootrecord" 2>/dev/null
 
-  count_wanted=$left failed= skipped=
+  count_wanted=$left failed= skipped= failures=0 skips=0
   while [ $left -gt 0 ]; do
     groups=
     for i in $queue; do
@@ -446,16 +487,18 @@ bringup() {
   : >"$lock" # done cleanly: the next change has nothing to settle
   exec 3>&- 5>&- 6>&-
 
+  # The summary: how many, and when on the kernel's clock (goetia analyze says where the time went).
+  if [ -z "$failed$skipped" ]; then mark bundle-up "$name_asked"; else mark bundle-not-up "$name_asked"; fi
+  up=$((count_wanted - failures - skips))
+  [ $up = 1 ] && services=service || services=services
+  summary="$up $services up in $(((us - offset_us) / 1000)) ms since the kernel started"
+  save_record
   if [ -z "$failed$skipped" ]; then
-    mark bundle-up
-    # The summary: how many, and when on the kernel's clock (goetia analyze says where the time went).
-    now_us
-    say "bundle $name_asked up: $count_wanted services, $(((us - offset_us) / 1000)) ms after the kernel started"
+    say "bundle $name_asked up: $summary"
     install_live
     return
   fi
-  mark bundle-not-up
-  error "bundle $name_asked not fully up: failed: ${failed#, }${skipped:+; skipped: ${skipped#, }}"
+  error "bundle $name_asked not fully up: $summary${failed:+; $failures failed: ${failed#, }}${skipped:+; $skips skipped: ${skipped#, }}"
   install_live
   shell "bundle $name_asked did not fully come up (goetia status says why)"
 }

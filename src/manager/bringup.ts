@@ -9,6 +9,7 @@
 // longrun's readiness, c$i a pipeline consumer) above a driver that is the
 // same for every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
+import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
@@ -35,7 +36,9 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     live: paths.liveDb,
     lock: paths.lock,
     catchall: paths.catchAllFifo,
-    timeline: paths.bootTimeline,
+    bootrecord: paths.bootRecord,
+    savedboots: paths.savedBootRecords,
+    kept_boots: String(KEPT_BOOTS),
     sources: sourceRoots(tree).map(shellQuote).join(" "),
     recorder: BOOT_RECORDER,
     interrupted: INTERRUPTED,

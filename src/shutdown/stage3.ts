@@ -45,6 +45,7 @@ export async function stage3(action: Action): Promise<number> {
       timeoutMs: SERVICES_LIMIT_MS,
       serviceTimeoutCapMs: SERVICE_LIMIT_MS,
       preempt: true,
+      by: `the ${action} (stage 3)`,
     };
     timeline.mark("services-stopping");
     await change(live, request, consoleReporter);

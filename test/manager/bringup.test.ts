@@ -27,13 +27,13 @@ interface BringUp {
  * does, under busybox's sh as the test system has it; s6-svscan starts once
  * it has prepared.
  */
-async function bringUp(name: string): Promise<BringUp> {
+async function bringUp(name: string, ...more: string[]): Promise<BringUp> {
   const lockPath = join(tree.run, "goetia", "lock");
   mkdirSync(join(tree.run, "goetia"), { recursive: true });
   mkdirSync(join(tree.conf, "run-image", "service"), { recursive: true });
   const lock = openSync(lockPath, "a+");
   expect(libc.lockFile(lock)).toBe(true);
-  const child = Bun.spawn(["busybox", "sh", join(tree.conf, "compiled", "bringup"), name, "0"], {
+  const child = Bun.spawn(["busybox", "sh", join(tree.conf, "compiled", "bringup"), name, "0", ...more], {
     env: { PATH: process.env.PATH! },
     stdio: ["ignore", "pipe", "pipe", lock],
   });
@@ -64,7 +64,7 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   mark("needs-ready", {}, { deps: ["ready"] });
   tree.service("default", { type: "bundle\n", contents: "b\nc\ntop\nslow\nneeds-ready\n" });
   expect((await tree.goetia("compile")).code).toBe(0);
-  const run = await bringUp("default");
+  const run = await bringUp("default", "2026-11-30T174100-0123abcd");
   expect(run.prepared).toBe(0);
   const said = await run.said;
 
@@ -80,7 +80,7 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   expect(said).toContain("goetia: error: failed bad: up script exited 3");
   expect(said).toContain("goetia: warning: skipped top: dependency after-bad failed");
   expect(said).toMatch(/goetia: error: failed slow: timed out after 300 ms \(\d+ ms\)/);
-  expect(said).toMatch(/goetia: error: bundle default not fully up: failed: (bad, slow|slow, bad); skipped: after-bad, top/);
+  expect(said).toMatch(/goetia: error: bundle default not fully up: 6 services up in \d+ ms since the kernel started; 2 failed: (bad, slow|slow, bad); 2 skipped: after-bad, top\n/);
   expect(said).toContain("(no terminal for an emergency shell)");
 
   const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
@@ -88,7 +88,34 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   expect(rows.get("bad")).toMatchObject({ state: "failed", detail: expect.stringContaining("up script exited 3") });
   expect(rows.get("top")).toMatchObject({ state: "failed", detail: expect.stringContaining("dependency after-bad failed") });
   expect(rows.get("slow")).toMatchObject({ state: "failed", detail: expect.stringContaining("timed out after 300 ms") });
-  expect(readFileSync(join(tree.run, "goetia", "boot-timeline"), "utf8")).toMatch(/^bundle-not-up \d+$/m);
+
+  // The boot record: every service asked, its way up, the failures and what they held back; kept on disk.
+  const record = readFileSync(join(tree.run, "goetia", "boot-record"), "utf8");
+  expect(record).toMatch(/^bundle-not-up \d+ default$/m);
+  for (const name of ["a", "b", "c", "bad", "after-bad", "top", "slow", "ready", "needs-ready"]) expect(record).toMatch(new RegExp(`^asked \\d+ ${name}$`, "m"));
+  expect(record).toMatch(/^failed \d+ bad up script exited 3$/m);
+  expect(record).toMatch(/^skipped \d+ after-bad bad$/m);
+  expect(record).toMatch(/^skipped \d+ top after-bad$/m);
+  expect(record.search(/^up \d+ ready$/m)).toBeLessThan(record.search(/^ready \d+ ready$/m));
+  expect(record.search(/^ready \d+ ready$/m)).toBeLessThan(record.search(/^starting \d+ needs-ready$/m));
+  expect(readFileSync(join(tree.dir, "log", "boot", "2026-11-30T174100-0123abcd"), "utf8")).toBe(record);
+  const blamed = JSON.parse((await tree.goetia("analyze", "blame", "--json")).stdout) as { name: string; outcome: string }[];
+  expect(blamed.find((s) => s.name === "bad")?.outcome).toBe("failed");
+  expect(blamed.map((s) => s.name)).not.toContain("top");
+});
+
+test("quiet: the console gets errors and the summary only", async () => {
+  mark("fine");
+  mark("bad", {}, { exit: 3 });
+  tree.service("default", { type: "bundle\n", contents: "fine\nbad\n" });
+  await tree.goetia("compile");
+  const said = await (await bringUp("default", "", "quiet")).said;
+  expect(said).not.toContain("starting fine");
+  expect(said).not.toContain("up fine");
+  expect(said).toContain("goetia: error: failed bad: up script exited 3");
+  expect(said).toMatch(/goetia: error: bundle default not fully up: 1 service up in \d+ ms since the kernel started; 1 failed: bad\n/);
+  // No boot name: nothing kept on disk.
+  expect(existsSync(join(tree.dir, "log", "boot"))).toBe(false);
 });
 
 test("a shutdown's SIGTERM interrupts it: what runs is killed and on record as interrupted, nothing more starts", async () => {
@@ -132,7 +159,7 @@ test("an unknown name: the default bundle instead, said so", async () => {
   expect(run.prepared).toBe(0);
   const said = await run.said;
   expect(said).toContain("goetia: error: GOETIABUNDLE=no-such: no such bundle or service; bringing up default instead");
-  expect(said).toContain("goetia: bundle default up");
+  expect(said).toMatch(/goetia: bundle default up: \d+ services? up in \d+ ms/);
   expect(tree.happened("two", "up-start")).toBe(false);
 });
 
@@ -169,7 +196,7 @@ test("longruns without readiness that start together are awaited together, each 
   await tree.goetia("compile");
   const said = await (await bringUp("default")).said;
   for (const name of ["one", "two", "three"]) expect(said).toMatch(new RegExp(`goetia: up ${name} \\(\\d+ ms\\)`));
-  expect(said).toContain("goetia: bundle default up");
+  expect(said).toMatch(/goetia: bundle default up: \d+ services? up in \d+ ms/);
   const rows = await tree.statusRows();
   // Each with the logger goetia made for it.
   expect(rows.filter((row) => row.state === "up").map((row) => row.name).sort()).toEqual(["after", "one", "one-log", "three", "three-log", "two", "two-log"]);

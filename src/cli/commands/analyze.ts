@@ -1,25 +1,16 @@
-// goetia analyze [blame | critical-chain [NAME]]: where this boot's time
-// went, from the boot timeline and each service's record
-// (manager/analyze/boot.ts).
+// goetia analyze [time | blame | critical-chain [NAME] | boots]: where a
+// boot's time went, from its record (manager/analyze/boot.ts).
 import { defineCommand } from "citty";
-import { bootTimeline } from "../../boot/timeline.ts";
+import { bootsOnRecord } from "../../boot/saved-records.ts";
 import { FailedError } from "../../lib/errors.ts";
-import { blame, bootParts, criticalChain, transitions, type Transition } from "../../manager/analyze/boot.ts";
+import { blame, bootParts, bootServices, criticalChain, took, type ServiceBoot } from "../../manager/analyze/boot.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive, type Live } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
-import * as libc from "../../sys/libc.ts";
-import { bootBundle } from "../boot-bundle.ts";
+import { bootArgs, chosenBoot } from "../boot-record.ts";
 import { enterTree, treeArgs } from "../args.ts";
 
-const jsonArg = { json: { type: "boolean", description: "print JSON instead of text" } } as const;
-
-/** Every service's last transition on the boot clock (ms since the kernel started). */
-function bootTransitions(live: Live): Transition[] {
-  const offsetMs = Number((libc.realtimeNs() - libc.monotonicNs()) / 1_000_000n);
-  const records = new Map([...live.graph.atoms.keys()].map((name) => [name, live.states.get(name)]));
-  return transitions(records, offsetMs);
-}
+const args = { ...treeArgs, ...bootArgs };
 
 function opened(args: { tree?: string }): Live {
   const live = openLive(enterTree(args), { checkSources: false });
@@ -29,45 +20,61 @@ function opened(args: { tree?: string }): Live {
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
-const summary = defineCommand({
-  meta: { name: "analyze", description: "Where this boot's time went: the kernel, stage 1, the services, to the bundle up" },
-  args: { ...treeArgs, ...jsonArg },
+/** A service's way up in a word or two, when it did not simply come up. */
+const outcomeText = (s: ServiceBoot) => (s.outcome === "up" ? "" : ` (${s.outcome}${s.reason ? `: ${s.reason}` : ""})`);
+
+const time = defineCommand({
+  meta: { name: "time", description: "Where the boot's time went: the kernel, stage 1, the services, to the bundle up (the default)" },
+  args,
   run({ args }) {
     const live = opened(args);
-    const timeline = bootTimeline(live.tree);
-    const boot = bootParts(timeline.read());
-    if (!boot) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${timeline.file})`);
-    if (args.json) return console.log(JSON.stringify({ ...boot, bundle: bootBundle(live.tree, live.graph) }, null, 2));
-    const width = Math.max(...boot.parts.map((part) => part.what.length));
-    for (const part of boot.parts) console.log(`${part.what.padEnd(width)}  ${ms(part.ms).padStart(9)}`);
-    console.log(`${`bundle ${bootBundle(live.tree, live.graph)} ${boot.up ? "up" : "not fully up"}`.padEnd(width)}  ${ms(boot.totalMs).padStart(9)}`);
+    const boot = chosenBoot(live, args.boot);
+    const parts = bootParts(boot.marks);
+    if (!parts) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${boot.file})`);
+    if (args.json) return console.log(JSON.stringify({ ...parts, bundle: boot.bundle, record: boot.file }, null, 2));
+    const width = Math.max(...parts.parts.map((part) => part.what.length));
+    for (const part of parts.parts) console.log(`${part.what.padEnd(width)}  ${ms(part.ms).padStart(9)}`);
+    console.log(`${`bundle ${boot.bundle} ${parts.up ? "up" : "not fully up"}`.padEnd(width)}  ${ms(parts.totalMs).padStart(9)}`);
   },
 });
 
 const blameCommand = defineCommand({
-  meta: { name: "blame", description: "Each service by the time its last transition took, slowest first" },
-  args: { ...treeArgs, ...jsonArg },
+  meta: { name: "blame", description: "The boot's services by the time each took to be ready (or to fail), slowest first" },
+  args,
   run({ args }) {
-    const rows = blame(bootTransitions(opened(args)));
-    if (args.json) return console.log(JSON.stringify(rows, null, 2));
-    for (const t of rows) console.log(`${ms(t.endMs - t.startMs).padStart(9)}  ${t.name}${t.phase === "up" ? "" : ` (${t.phase}${t.reason ? `: ${t.reason}` : ""})`}`);
+    const rows = blame(bootServices(chosenBoot(opened(args), args.boot).marks));
+    if (args.json) return console.log(JSON.stringify(rows.map((s) => ({ ...s, tookMs: took(s) })), null, 2));
+    for (const s of rows) console.log(`${ms(took(s)).padStart(9)}  ${s.name}${outcomeText(s)}`);
   },
 });
 
 const chainCommand = defineCommand({
-  meta: { name: "critical-chain", description: "The chain of dependencies that decided when NAME (default: the boot bundle) was up, each with its start and time" },
-  args: { ...treeArgs, ...jsonArg, name: { type: "positional", description: "a service or bundle", required: false } },
+  meta: { name: "critical-chain", description: "The chain of dependencies that decided when NAME (default: the boot's bundle) was up, each with its start and time" },
+  args: { ...args, name: { type: "positional", description: "a service or bundle", required: false } },
   run({ args }) {
     const live = opened(args);
-    const target = args.name ?? bootBundle(live.tree, live.graph);
-    const chain = criticalChain(live.graph, bootTransitions(live), resolveNames(live.graph, [target]));
+    const boot = chosenBoot(live, args.boot);
+    const target = args.name ?? boot.bundle;
+    const chain = criticalChain(live.graph, bootServices(boot.marks), resolveNames(live.graph, [target]));
     if (args.json) return console.log(JSON.stringify({ target, chain }, null, 2));
     console.log(`${target} @${ms(chain[0]?.endMs ?? 0)}`);
-    chain.forEach((t, depth) => console.log(`${"  ".repeat(depth)}└─${t.name} @${ms(t.startMs)} +${ms(t.endMs - t.startMs)}`));
+    chain.forEach((s, depth) => console.log(`${"  ".repeat(depth)}└─${s.name} @${ms(s.startMs ?? s.endMs)} +${ms(took(s))}${outcomeText(s)}`));
+  },
+});
+
+const bootsCommand = defineCommand({
+  meta: { name: "boots", description: "The boots on record, oldest first, each with its number for --boot" },
+  args,
+  run({ args }) {
+    const rows = bootsOnRecord(opened(args).tree);
+    if (args.json) return console.log(JSON.stringify(rows, null, 2));
+    for (const row of rows) console.log(`${String(row.boot).padStart(4)}  ${row.name ?? "(this boot, unnamed)"}  ${row.file}`);
   },
 });
 
 export default defineCommand({
-  ...summary,
-  subCommands: { blame: blameCommand, "critical-chain": chainCommand },
+  meta: { name: "analyze", description: "Where a boot's time went: time (the default), blame, critical-chain, boots" },
+  args,
+  default: "time",
+  subCommands: { time, blame: blameCommand, "critical-chain": chainCommand, boots: bootsCommand },
 });

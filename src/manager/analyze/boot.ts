@@ -1,63 +1,143 @@
-// Where the boot's time went, from what the boot left on record: the boot
-// timeline's marks (CLOCK_MONOTONIC: the kernel's clock since it started)
-// and each service's state record (its last transition: when it ended and
-// how long it took). Pure functions of those, so they are tested without a
-// boot; the commands read the records (cli/commands/analyze.ts).
+// Where the boot's time went, from its record (lib/timeline.ts): the stages'
+// marks and each service's transitions, on CLOCK_MONOTONIC, the kernel's
+// clock since it started. A service's events, as the bring-up (bringup.sh)
+// and every change (run/engine.ts) note them, the service as subject:
+//   asked     it was asked up (detail: by whom)
+//   starting  its transition began: what it needs is up
+//   up        its process runs (a longrun), its up succeeded (a oneshot)
+//   ready     a longrun with a notification-fd said it was ready
+//   failed    its transition failed (detail: why)
+//   skipped   a dependency failed (detail: that dependency)
+//   stopping  its way down began (detail: by whom)
+//   down      its way down ended
+// Any other line is a stage's mark: boot (subject: the boot's name), stage1,
+// svscan, stage2, bundle-up and bundle-not-up (subject: the bundle)... Pure functions of the record, so they are tested
+// without a boot; the commands read it (cli/commands/analyze.ts).
 import type { Mark } from "../../lib/timeline.ts";
 import type { Graph } from "../graph.ts";
-import type { ServiceState } from "../run/state.ts";
 
 export interface BootPart {
   what: string;
   ms: number;
 }
 
+export const SERVICE_EVENTS = new Set(["asked", "starting", "up", "ready", "failed", "skipped", "stopping", "down"]);
+
+/** What the boot's bundle came to, and when. */
+export interface BootEnd {
+  ns: bigint;
+  up: boolean;
+  bundle?: string;
+}
+
+const stageMarks = (marks: Mark[]) => marks.filter((mark) => !SERVICE_EVENTS.has(mark.what));
+
+/** When the boot's bundle was up (or done, not fully up); undefined while the boot goes on. */
+export function bootEnd(marks: Mark[]): BootEnd | undefined {
+  const end = stageMarks(marks).find((mark) => mark.what === "bundle-up" || mark.what === "bundle-not-up");
+  return end && { ns: end.ns, up: end.what === "bundle-up", bundle: end.subject };
+}
+
+const msOf = (ns: bigint) => Number(ns / 1000n) / 1000;
+
 /** The boot's parts, in order, adding up to its total; undefined while the bundle is not up (nor failed). */
 export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; up: boolean } | undefined {
-  const at = (what: string) => marks.find((mark) => mark.what === what)?.ns;
-  const end = at("bundle-up") ?? at("bundle-not-up");
+  const end = bootEnd(marks);
   if (end === undefined) return undefined;
-  const ms = (ns: bigint) => Number(ns / 1000n) / 1000;
+  const stages = stageMarks(marks);
+  const at = (what: string) => stages.find((mark) => mark.what === what)?.ns;
   // Stage 2 boots when the compiled bring-up cannot; each path has its own marks.
   const stops: [string, bigint | undefined][] = [
     ["kernel, to stage 1 running (the initramfs unpacked, Bun started)", at("stage1")],
     ["stage 1, to s6-svscan (mounts, the bring-up prepared)", at("svscan") ?? at("stage2-forked")],
     ["stage 2's start (Bun again)", at("stage2")],
-    ["the services, to the bundle up", end],
+    ["the services, to the bundle up", end.ns],
   ];
   const parts: BootPart[] = [];
   let last = 0n;
   for (const [what, ns] of stops) {
     if (ns === undefined) continue;
-    parts.push({ what, ms: ms(ns - last) });
+    parts.push({ what, ms: msOf(ns - last) });
     last = ns;
   }
-  return { parts, totalMs: ms(end), up: at("bundle-up") !== undefined };
+  return { parts, totalMs: msOf(end.ns), up: end.up };
 }
 
-/** A service's last transition, on the boot clock (ms since the kernel started). */
-export interface Transition {
+/** How a service's way up ended: up (and ready, with readiness), failed, skipped; starting while it goes on. */
+export type BootOutcome = "up" | "failed" | "skipped" | "starting";
+
+/** One service's way up at boot, on the boot clock (ms since the kernel started). */
+export interface ServiceBoot {
   name: string;
-  phase: ServiceState["phase"];
-  startMs: number;
+  /** When it was asked up (with the rest of the bundle). */
+  askedMs: number;
+  /** When its own transition began: what it needs was up. */
+  startMs?: number;
+  /** A longrun: when its process was running. A oneshot: when its up succeeded. */
+  upMs?: number;
+  /** A longrun with a notification-fd: when it said it was ready. */
+  readyMs?: number;
+  /** When it was done: ready, up, failed or skipped (the last event so far while starting). */
   endMs: number;
+  outcome: BootOutcome;
+  /** Failed: why; skipped: the dependency that failed. */
   reason?: string;
 }
 
-/** Each service's last transition, from its record, moved onto the boot clock (offsetMs: realtime minus monotonic). */
-export function transitions(records: Map<string, ServiceState>, offsetMs: number): Transition[] {
-  const found: Transition[] = [];
-  for (const [name, record] of records) {
-    if (record.durationMs === undefined || record.since === 0) continue;
-    const endMs = record.since - offsetMs;
-    found.push({ name, phase: record.phase, startMs: endMs - record.durationMs, endMs, reason: record.reason });
+/**
+ * Each service's way up in the boot: its events up to the boot's end (the
+ * bundle up, or not fully), the first way up of each only (a later change
+ * is not the boot's). With no end yet, every event so far.
+ */
+export function bootServices(marks: Mark[]): ServiceBoot[] {
+  const end = bootEnd(marks)?.ns;
+  const found = new Map<string, ServiceBoot>();
+  const done = new Set<string>();
+  for (const { what, ns, subject: name, detail } of marks) {
+    if (name === undefined || !SERVICE_EVENTS.has(what)) continue;
+    if (end !== undefined && ns > end) break;
+    const ms = msOf(ns);
+    let service = found.get(name);
+    if (service === undefined) {
+      if (what !== "asked" && what !== "starting" && what !== "skipped") continue; // going down: not a way up
+      service = { name, askedMs: ms, endMs: ms, outcome: "starting" };
+      found.set(name, service);
+    }
+    // After it is up, only a readiness still belongs to its way up.
+    if (done.has(name) && !(what === "ready" && service.readyMs === undefined)) continue;
+    switch (what) {
+      case "starting":
+        service.startMs = ms;
+        break;
+      case "up":
+        service.upMs = ms;
+        service.outcome = "up";
+        done.add(name);
+        break;
+      case "ready":
+        service.readyMs = ms;
+        service.upMs ??= ms;
+        service.outcome = "up";
+        done.add(name);
+        break;
+      case "failed":
+      case "skipped":
+        service.outcome = what;
+        service.reason = detail;
+        done.add(name);
+        break;
+    }
+    service.endMs = ms;
   }
-  return found;
+  return [...found.values()];
 }
 
-/** Slowest first: how long each service took to come up (or to fail). */
-export function blame(all: Transition[]): Transition[] {
-  return [...all].sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || a.name.localeCompare(b.name));
+/** Time from its start to its end (ready, up or failed); 0 when skipped. */
+export const took = (service: ServiceBoot) => (service.startMs === undefined ? 0 : service.endMs - service.startMs);
+
+/** Slowest first: how long each service took to come up (or to fail); skipped ones took none and are left out. */
+export function blame(services: ServiceBoot[]): ServiceBoot[] {
+  return services.filter((s) => s.outcome !== "skipped").sort((a, b) => took(b) - took(a) || a.name.localeCompare(b.name));
 }
 
 /**
@@ -65,15 +145,29 @@ export function blame(all: Transition[]): Transition[] {
  * bundle's, or target itself) that was done last, then, of what it needs,
  * the one done last, and so on down to one that needed nothing.
  */
-export function criticalChain(graph: Graph, all: Transition[], targets: Iterable<string>): Transition[] {
-  const byName = new Map(all.map((t) => [t.name, t]));
+export function criticalChain(graph: Graph, services: ServiceBoot[], targets: Iterable<string>): ServiceBoot[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
   const latest = (names: Iterable<string>) =>
-    [...names].map((name) => byName.get(name)).filter((t) => t !== undefined).sort((a, b) => b.endMs - a.endMs)[0];
-  const chain: Transition[] = [];
+    [...names].map((name) => byName.get(name)).filter((s) => s !== undefined).sort((a, b) => b.endMs - a.endMs)[0];
+  const chain: ServiceBoot[] = [];
   const seen = new Set<string>();
   for (let link = latest(targets); link !== undefined && !seen.has(link.name); link = latest(graph.dependencies.get(link.name) ?? [])) {
     seen.add(link.name);
     chain.push(link);
   }
   return chain;
+}
+
+/** The boot's closing line: how many services are up, when on the kernel's clock, and what did not come up. */
+export function bootSummary(bundle: string, marks: Mark[]): string {
+  const services = bootServices(marks);
+  const named = (outcome: BootOutcome) => services.filter((s) => s.outcome === outcome).map((s) => s.name);
+  const [failed, skipped] = [named("failed"), named("skipped")];
+  const end = bootEnd(marks);
+  const when = end ? ` in ${Math.round(msOf(end.ns))} ms since the kernel started` : "";
+  const up = named("up").length;
+  let line = `bundle ${bundle} ${end?.up ? "up" : "not fully up"}: ${up} ${up === 1 ? "service" : "services"} up${when}`;
+  if (failed.length > 0) line += `; ${failed.length} failed: ${failed.join(", ")}`;
+  if (skipped.length > 0) line += `; ${skipped.length} skipped: ${skipped.join(", ")}`;
+  return line;
 }

@@ -31,6 +31,10 @@ export interface ChangeRequest {
   serviceTimeoutCapMs?: number;
   /** Interrupt a change in progress rather than wait for it (shutdown). */
   preempt?: boolean;
+  /** Who asks, for the boot record (default: the command line). */
+  by?: string;
+  /** Whether the closing line is said (default: yes; stage 2 says its own). */
+  summary?: boolean;
 }
 
 /** Carries out request; returns the exit code: 0 done, 1 something failed, 2 timed out. Unknown names throw a usage error. */
@@ -50,7 +54,7 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   // SIGTERM (a shutdown taking over) ends what is in flight, cleanly.
   const onTerm = () => abort.abort("interrupted by SIGTERM");
   process.on("SIGTERM", onTerm);
-  const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs };
+  const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs, by: request.by };
   try {
     if (lock.lastHolderDied) {
       const settled = await settleInterrupted(live);
@@ -71,7 +75,9 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
       log.error(`${what}: ${abort.signal.reason}; interrupted: ${cut.join(", ") || "none"}`);
       return EXIT.TIMEOUT;
     }
-    return summarize(what, request.direction, outcomes) ? EXIT.OK : EXIT.FAILED;
+    const done = outcomes.every((o) => o.ok);
+    if (request.summary ?? true) summarize(what, request.direction, outcomes);
+    return done ? EXIT.OK : EXIT.FAILED;
   } finally {
     process.off("SIGTERM", onTerm);
     clearTimeout(timer);
@@ -106,15 +112,11 @@ function printPlan(live: Live, direction: Direction, services: Set<string>): voi
 }
 
 /** The closing line: names every failure, or says the target was reached. */
-export function summarize(what: string, direction: Direction, outcomes: Outcome[]): boolean {
+function summarize(what: string, direction: Direction, outcomes: Outcome[]): void {
   const failed = outcomes.filter((o) => !o.ok && !o.skipped).map((o) => o.name);
   const skipped = outcomes.filter((o) => o.skipped).map((o) => o.name);
-  if (failed.length === 0 && skipped.length === 0) {
-    log.info(`${what} ${direction}`);
-    return true;
-  }
+  if (failed.length === 0 && skipped.length === 0) return log.info(`${what} ${direction}`);
   const parts = [`failed: ${failed.join(", ")}`];
   if (skipped.length > 0) parts.push(`skipped: ${skipped.join(", ")}`);
   log.error(`${what} not fully ${direction}: ${parts.join("; ")}`);
-  return false;
 }

@@ -2,6 +2,7 @@
 // waits for is done (dependencies going up, dependents going down), so
 // independent branches run in parallel. A failure skips only what waits for
 // it. The scheduler is iterative: a chain of any length costs no stack.
+import { basename } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
@@ -71,6 +72,8 @@ export function schedule(
 export interface ApplyOptions {
   /** Ends what is in flight, as failures. */
   abort?: AbortSignal;
+  /** Who asked, for the boot record (default: this command line, its pid and uid). */
+  by?: string;
   /** No transition may take longer than this, whatever the service's own timeout. */
   timeoutCapMs?: number;
 }
@@ -82,28 +85,35 @@ export async function applyChange(
   reporter: Reporter,
   options: ApplyOptions = {},
 ): Promise<Outcome[]> {
+  const by = options.by ?? requester();
+  if (direction === "up") live.record.note("asked", services, by);
   const unsupervised = direction === "up" ? await superviseLongruns(live, services) : new Set<string>();
   const act = async (name: string): Promise<Outcome> => {
     const service = live.graph.atoms.get(name)!;
     if (unsupervised.has(name)) return failed(live, name, direction, reporter, "s6-svscan did not pick it up: no supervisor");
     try {
-      return await transitionOne(live, service, direction, reporter, options);
+      return await transitionOne(live, service, direction, reporter, { ...options, by });
     } catch (error) {
       // Its record could not be written (ENOSPC...): say so; the record may stay behind, and status shows it interrupted.
       return failed(live, name, direction, reporter, errorText(error));
     }
   };
   const skip = (name: string, blocker: string) =>
-    failed(live, name, direction, reporter, `${direction === "up" ? "dependency" : "dependent"} ${blocker} failed`, { skipped: true });
+    failed(live, name, direction, reporter, `${direction === "up" ? "dependency" : "dependent"} ${blocker} failed`, { blocker });
   return schedule(waitsFor(live.graph, direction), services, act, skip);
 }
 
+/** This command, as the boot record names who asked for a change. */
+const requester = () => `${[basename(process.argv0), ...process.argv.slice(2)].join(" ")} (pid ${process.pid}, uid ${process.getuid?.()})`;
+
 /**
- * Records a failure and tells it. A service skipped going down keeps its
- * record (it is still up). Writing the record may itself fail (ENOSPC): the
- * line told is then all there is.
+ * Records a failure (skipped: because blocker failed) and tells it. A
+ * service skipped going down keeps its record (it is still up). Writing the
+ * record may itself fail (ENOSPC): the line told is then all there is.
  */
-function failed(live: Live, name: string, direction: Direction, reporter: Reporter, reason: string, { skipped = false } = {}): Outcome {
+function failed(live: Live, name: string, direction: Direction, reporter: Reporter, reason: string, { blocker }: { blocker?: string } = {}): Outcome {
+  const skipped = blocker !== undefined;
+  live.record.note(skipped ? "skipped" : "failed", [name], blocker ?? reason);
   if (!skipped || direction === "up") {
     try {
       live.states.set(name, { phase: "failed", since: Date.now(), reason });
@@ -121,11 +131,12 @@ async function transitionOne(
   service: Service,
   direction: Direction,
   reporter: Reporter,
-  { abort, timeoutCapMs }: ApplyOptions,
+  { abort, timeoutCapMs, by }: ApplyOptions,
 ): Promise<Outcome> {
   const start = Date.now();
   if (service.type === "oneshot") live.states.clearExit(service.name);
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
+  live.record.note(direction === "up" ? "starting" : "stopping", [service.name], direction === "down" ? by : undefined);
   reporter.started(service, direction);
   const own = direction === "up" ? service.timeoutUp : service.timeoutDown;
   const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
@@ -142,6 +153,8 @@ async function transitionOne(
   const durationMs = end - start;
   const reason = result.message || undefined;
   live.states.set(service.name, { phase: result.ok ? direction : "failed", since: end, durationMs, reason });
+  const readiness = direction === "up" && service.notificationFd !== undefined;
+  live.record.note(!result.ok ? "failed" : readiness ? "ready" : direction, [service.name], reason);
   const outcome = { name: service.name, ok: result.ok, skipped: false, reason, durationMs };
   reporter.finished(outcome, direction);
   return outcome;

@@ -12,6 +12,7 @@ import { readStatus, type SuperviseStatus } from "../../s6/status.ts";
 import { compiledLinkOf, fingerprint, upToDate } from "../compile/stamp.ts";
 import { databasePaths, graphOf, readDatabase, type Database } from "../database.ts";
 import type { Graph } from "../graph.ts";
+import { bootRecord, type Timeline } from "../../lib/timeline.ts";
 import { StateStore } from "./state.ts";
 
 /** The compiler, loaded at the call: a command that only looks pays for it only when the sources changed. */
@@ -28,6 +29,8 @@ export interface Live {
   db: Database;
   graph: Graph;
   states: StateStore;
+  /** The boot record, where every transition is noted as it happens (lib/timeline.ts). */
+  record: Timeline;
   /** The tree's clean environment, for oneshots (read when first asked: most commands never run one). */
   readonly env: Record<string, string>;
   /** Where a longrun's pristine service directory is. */
@@ -104,6 +107,7 @@ export function liveFrom(tree: Tree, db: Database, notes: Note[] = []): Live {
     db,
     graph: graphOf(db),
     states: new StateStore(paths.states),
+    record: bootRecord(tree),
     get env() {
       return (env ??= treeEnvironment(tree));
     },

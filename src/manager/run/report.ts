@@ -17,6 +17,14 @@ export const consoleReporter: Reporter = {
   },
 };
 
+/** The console under the kernel's `quiet`: failures only. */
+export const quietReporter: Reporter = {
+  started() {},
+  finished(outcome: Outcome, direction: Direction) {
+    if (!outcome.ok) consoleReporter.finished(outcome, direction);
+  },
+};
+
 /** Each problem in the sources, named by service and file, then one line for what was left out. */
 export function reportProblems({ problems, leftOut }: { problems: Problem[]; leftOut: string[] }): void {
   for (const problem of problems) log.error(describeProblem(problem));

@@ -27,6 +27,7 @@ export async function settleInterrupted(live: Live): Promise<string[]> {
       if (exit !== undefined) result = exitResult(direction, exit);
     }
     live.states.set(name, { phase: result.ok ? direction : "failed", since: Date.now(), reason: result.message || undefined });
+    live.record.note(result.ok ? direction : "failed", [name], result.message);
     settled.push(name);
   }
   return settled;
