@@ -48,7 +48,7 @@ export async function bringTreeDown(tree: Tree): Promise<number> {
   if (existsSync(liveDb)) {
     const live = openLive(tree, { checkSources: false });
     const all = [...live.graph.atoms.keys()];
-    code = await change(live, { direction: "down", names: all, includeEssential: true, preempt: true, label: `tree ${tree.name}` }, consoleReporter);
+    code = await change(live, { direction: "down", names: all, includeEssential: true, preempt: true, label: `tree ${tree.name}`, by: `user-shutdown (pid ${process.pid})` }, consoleReporter);
   }
   const catchAll = dirname(catchAllFifo);
   const supervised = readdirSync(scandir)

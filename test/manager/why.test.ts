@@ -29,6 +29,10 @@ test("why names the root cause of a service skipped two levels above a failing o
   expect(json.cause).toBe("broken");
   // Never brought up: not in the bundle the boot brought up (default: there is none here).
   expect((await tree.goetia("why", "elsewhere")).stdout).toContain("elsewhere is down: the boot did not bring it up");
+  // Stopped: by whom, as the boot record says.
+  expect((await tree.goetia("start", "elsewhere")).code).toBe(0);
+  expect((await tree.goetia("stop", "elsewhere")).code).toBe(0);
+  expect((await tree.goetia("why", "elsewhere")).stdout).toMatch(/^elsewhere is down since .*: it was stopped by goetia stop elsewhere \(pid \d+, uid \d+\)$/m);
   expect((await tree.goetia("why", "ghost")).code).toBe(100);
 });
 

@@ -16,8 +16,12 @@ export interface Why {
 
 const SKIPPED = /^dependency (.+) failed$/;
 
-/** Why name is where it is; booted: what the boot brought up (the boot bundle's closure), bundle its name. */
-export function explain(name: string, shown: (name: string) => Shown, booted: Set<string>, bundle: string): Why {
+/**
+ * Why name is where it is; booted: what the boot brought up (the boot
+ * bundle's closure), bundle its name; stoppedBy: who stopped a service last,
+ * as the boot record says.
+ */
+export function explain(name: string, shown: (name: string) => Shown, booted: Set<string>, bundle: string, stoppedBy: (name: string) => string | undefined = () => undefined): Why {
   const lines: string[] = [];
   const seen = new Set<string>();
   let current = name;
@@ -33,6 +37,7 @@ export function explain(name: string, shown: (name: string) => Shown, booted: Se
     }
     if (state === "up") lines.push(`${current} is up${when}`);
     else if (state === "failed") lines.push(`${current} failed${when}: ${detail}`);
+    else if (state === "down" && stoppedBy(current)) lines.push(`${current} is down${when}: it was stopped by ${stoppedBy(current)}`);
     else if (state === "down" && !booted.has(current)) lines.push(`${current} is down: the boot did not bring it up (it is not in ${bundle}); goetia start ${current} does`);
     else if (state === "down") lines.push(`${current} is down${when}: it was stopped after the boot brought it up`);
     else lines.push(`${current} is ${state}${when}${detail ? `: ${detail}` : ""}`);

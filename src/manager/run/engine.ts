@@ -2,7 +2,6 @@
 // waits for is done (dependencies going up, dependents going down), so
 // independent branches run in parallel. A failure skips only what waits for
 // it. The scheduler is iterative: a chain of any length costs no stack.
-import { basename } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
@@ -104,7 +103,7 @@ export async function applyChange(
 }
 
 /** This command, as the boot record names who asked for a change. */
-const requester = () => `${[basename(process.argv0), ...process.argv.slice(2)].join(" ")} (pid ${process.pid}, uid ${process.getuid?.()})`;
+const requester = () => `${["goetia", ...process.argv.slice(2)].join(" ")} (pid ${process.pid}, uid ${process.getuid?.()})`;
 
 /**
  * Records a failure (skipped: because blocker failed) and tells it. A
