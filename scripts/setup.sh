@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 # Debian packages: s6 and execline go into the image, busybox-static gives
 # the image its userland, qemu boots it, cpio packs it, gcc and libc6-dev
 # build the static /init shim, e2fsprogs makes the disk image and checks it.
-packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs)
+# The tests check goetia's pictures with real readers: librsvg2-bin
+# (rsvg-convert) renders the boot chart, libxml2-utils (xmllint) parses it,
+# graphviz (dot) draws the dependency graph.
+packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs librsvg2-bin libxml2-utils graphviz)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

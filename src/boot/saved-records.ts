@@ -59,7 +59,7 @@ export function bootsOnRecord(tree: Tree): BootOnRecord[] {
 }
 
 /** A boot's record, by its number for --boot; undefined when there is no such boot on record. */
-export function bootRecordOf(tree: Tree, boot: number): { file: string; marks: Mark[] } | undefined {
+export function bootRecordOf(tree: Tree, boot: number): (BootOnRecord & { marks: Mark[] }) | undefined {
   const found = bootsOnRecord(tree).find((on) => on.boot === boot);
-  return found && { file: found.file, marks: parseTimeline(readIfExists(found.file) ?? "") };
+  return found && { ...found, marks: parseTimeline(readIfExists(found.file) ?? "") };
 }

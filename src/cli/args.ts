@@ -1,5 +1,6 @@
 // Argument fragments that several commands share, and their parsing.
 import type { ArgsDef } from "citty";
+import { writeFileSync } from "node:fs";
 import { UsageError } from "../lib/errors.ts";
 import type { Tree } from "../lib/tree.ts";
 import { selectTree } from "../lib/trees.ts";
@@ -24,6 +25,17 @@ export function enterTree(args: { tree?: string }): Tree {
   const tree = treeOf(args);
   if (tree.owner && process.getuid!() !== tree.owner.uid) asOwner(tree, process.argv.slice(2));
   return tree;
+}
+
+/** Commands that write a picture or a file take its place here. */
+export const outputArgs = {
+  output: { type: "string", alias: "o", description: "write it to this file instead of standard output" },
+} as const satisfies ArgsDef;
+
+/** Writes text to the file --output names, or to standard output. */
+export function writeOutput(output: string | undefined, text: string): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
 }
 
 export const changeArgs = {

@@ -13,7 +13,10 @@ export function bootBundle(tree: Tree, graph: Graph): string {
   return defines(graph, asked) ? asked : DEFAULT_BUNDLE;
 }
 
-/** What the boot brought up: bundle with all it needs (nothing, where the tree has no such bundle). */
+/** The services bundle names (nothing, where the tree has no such bundle: a boot's record may be older than the tree). */
+export const bundleMembers = (graph: Graph, bundle: string): Set<string> => (defines(graph, bundle) ? resolveNames(graph, [bundle]) : new Set());
+
+/** What the boot brought up: bundle with all it needs. */
 export function bootedServices(graph: Graph, bundle: string): Set<string> {
-  return defines(graph, bundle) ? closure(resolveNames(graph, [bundle]), graph.dependencies) : new Set();
+  return closure(bundleMembers(graph, bundle), graph.dependencies);
 }

@@ -17,6 +17,8 @@ export const bootArgs = {
 export interface ChosenBoot {
   /** Where its record is. */
   file: string;
+  /** Its name (when the kernel started, its boot id), where stage 1 gave it one. */
+  name?: string;
   marks: Mark[];
   /** The bundle it brought up (as its record says; this boot's, as the command line says, while it goes on). */
   bundle: string;

@@ -19,6 +19,8 @@ const commands: Record<string, () => Promise<Command>> = {
   deps: () => load(import("./commands/deps.ts")),
   why: () => load(import("./commands/why.ts")),
   analyze: () => load(import("./commands/analyze.ts")),
+  plot: () => load(import("./commands/plot.ts")),
+  graph: () => load(import("./commands/graph.ts")),
   compile: () => load(import("./commands/compile.ts")),
   update: () => load(import("./commands/update.ts")),
   svcdef: () => load(import("./commands/svcdef.ts")),

@@ -17,6 +17,8 @@ import type { Mark } from "../../lib/timeline.ts";
 import type { Graph } from "../graph.ts";
 
 export interface BootPart {
+  /** A word for it (a band of the boot chart). */
+  name: string;
   what: string;
   ms: number;
 }
@@ -47,17 +49,17 @@ export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; 
   const stages = stageMarks(marks);
   const at = (what: string) => stages.find((mark) => mark.what === what)?.ns;
   // Stage 2 boots when the compiled bring-up cannot; each path has its own marks.
-  const stops: [string, bigint | undefined][] = [
-    ["kernel, to stage 1 running (the initramfs unpacked, Bun started)", at("stage1")],
-    ["stage 1, to s6-svscan (mounts, the bring-up prepared)", at("svscan") ?? at("stage2-forked")],
-    ["stage 2's start (Bun again)", at("stage2")],
-    ["the services, to the bundle up", end.ns],
+  const stops: [string, string, bigint | undefined][] = [
+    ["kernel", "kernel, to stage 1 running (the initramfs unpacked, Bun started)", at("stage1")],
+    ["stage 1", "stage 1, to s6-svscan (mounts, the bring-up prepared)", at("svscan") ?? at("stage2-forked")],
+    ["stage 2", "stage 2's start (Bun again)", at("stage2")],
+    ["services", "the services, to the bundle up", end.ns],
   ];
   const parts: BootPart[] = [];
   let last = 0n;
-  for (const [what, ns] of stops) {
+  for (const [name, what, ns] of stops) {
     if (ns === undefined) continue;
-    parts.push({ what, ms: msOf(ns - last) });
+    parts.push({ name, what, ms: msOf(ns - last) });
     last = ns;
   }
   return { parts, totalMs: msOf(end.ns), up: end.up };

@@ -1,0 +1,31 @@
+// goetia plot [--boot N] [-o FILE]: the boot chart, as SVG
+// (manager/analyze/plot.ts), for a browser.
+import { defineCommand } from "citty";
+import { bootParts, bootServices, criticalChain } from "../../manager/analyze/boot.ts";
+import { plotChart } from "../../manager/analyze/plot.ts";
+import { openLive } from "../../manager/run/live.ts";
+import { reportOpening } from "../../manager/run/report.ts";
+import { bootArgs, chosenBoot } from "../boot-record.ts";
+import { bundleMembers } from "../boot-bundle.ts";
+import { enterTree, outputArgs, treeArgs, writeOutput } from "../args.ts";
+
+export default defineCommand({
+  meta: { name: "plot", description: "The boot chart as SVG: a bar per service from its start to ready, the stages, the critical chain" },
+  args: { ...treeArgs, boot: bootArgs.boot, ...outputArgs },
+  run({ args }) {
+    const live = openLive(enterTree(args), { checkSources: false });
+    reportOpening(live);
+    const boot = chosenBoot(live, args.boot);
+    const services = bootServices(boot.marks);
+    const parts = bootParts(boot.marks);
+    const chain = criticalChain(live.graph, services, bundleMembers(live.graph, boot.bundle));
+    const state = parts ? `${parts.up ? "up" : "not fully up"} in ${Math.round(parts.totalMs)} ms since the kernel started` : "coming up";
+    const svg = plotChart({
+      title: `bundle ${boot.bundle} ${state}${boot.name ? ` (boot ${boot.name})` : ""}`,
+      services,
+      stages: parts?.parts ?? [],
+      critical: new Set(chain.map((s) => s.name)),
+    });
+    writeOutput(args.output, svg);
+  },
+});
