@@ -103,7 +103,7 @@ const INIT_AT = `$(dmesg | grep -m1 'Run /init as init process' | tr -d '[]' | a
 
 /** Once the bundle is up (the prompt may come first), prints "TIMES <init start s> <bundle up s>" on the kernel's clock; goetia's also its boot marks and each service's time. */
 const REPORT = {
-  goetia: `until grep -q bundle-up /run/system/goetia/boot-timeline; do sleep 0.1; done; echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-timeline); echo MARKS $(awk '{ printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-timeline); echo TOOK $(cd /run/system/goetia/state && for f in *.json; do printf '%s=%s ' "\${f%.json}" "$(tail -n 1 "$f" | sed 's/.*"durationMs":\\([0-9]*\\).*/\\1/')"; done)`,
+  goetia: `until grep -q bundle-up /run/system/goetia/boot-record; do sleep 0.1; done; echo TIMES ${INIT_AT} $(awk '$1 == "bundle-up" { print $2 / 1e9 }' /run/system/goetia/boot-record); echo MARKS $(awk '$1 !~ /^(boot|asked|starting|up|ready|failed|skipped|stopping|down)$/ { printf "%s=%.3f ", $1, $2 / 1e9 }' /run/system/goetia/boot-record); echo TOOK $(cd /run/system/goetia/state && for f in *.json; do printf '%s=%s ' "\${f%.json}" "$(tail -n 1 "$f" | sed 's/.*"durationMs":\\([0-9]*\\).*/\\1/')"; done)`,
   baseline: `until [ -s /run/bundle-up ]; do sleep 0.1; done; echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 

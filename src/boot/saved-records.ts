@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { errorText } from "../lib/errors.ts";
-import { readIfExists, writeAtomically } from "../lib/files.ts";
+import { readIfExists, writeDurably } from "../lib/files.ts";
 import { log } from "../lib/log.ts";
 import { BOOT_MARK, bootRecord, KEPT_BOOTS, parseTimeline, type Mark } from "../lib/timeline.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
@@ -21,7 +21,7 @@ export function saveBootRecord(tree: Tree, extra = ""): boolean {
     const name = nameIn(parseTimeline(text));
     if (name === undefined) return false;
     mkdirSync(dir, { recursive: true });
-    writeAtomically(join(dir, name), text);
+    writeDurably(join(dir, name), text);
     for (const old of savedBoots(tree).slice(0, -KEPT_BOOTS)) rmSync(join(dir, old), { force: true });
     return true;
   } catch (error) {

@@ -52,10 +52,10 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     }
     code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}`, summary: false }, quiet ? quietReporter : consoleReporter);
     record.note(code === EXIT.OK ? "bundle-up" : "bundle-not-up", [bundle]);
+    saveBootRecord(tree);
     const summary = bootSummary(bundle, record.read());
     if (code === EXIT.OK) log.info(summary);
     else log.error(summary);
-    saveBootRecord(tree);
     // 2 is a shutdown taking over the boot: no shell then.
     if (code === EXIT.FAILED) shell(`bundle ${bundle} did not fully come up (goetia status says why)`);
   } catch (error) {

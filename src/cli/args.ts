@@ -27,6 +27,13 @@ export function enterTree(args: { tree?: string }): Tree {
   return tree;
 }
 
+/** Every query can answer in JSON, for programs. */
+export const jsonArgs = {
+  json: { type: "boolean", description: "print JSON instead of text" },
+} as const satisfies ArgsDef;
+
+export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
 /** Commands that write a picture or a file take its place here. */
 export const outputArgs = {
   output: { type: "string", alias: "o", description: "write it to this file instead of standard output" },

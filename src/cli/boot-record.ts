@@ -11,7 +11,6 @@ import { bootBundle } from "./boot-bundle.ts";
 
 export const bootArgs = {
   boot: { type: "string", description: "which boot: 0 this one (default), -1 the one before, -2..." },
-  json: { type: "boolean", description: "print JSON instead of text" },
 } as const satisfies ArgsDef;
 
 export interface ChosenBoot {

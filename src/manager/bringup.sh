@@ -341,11 +341,12 @@ install_live() {
   cp -RH "$db" "$live-boot" && ln -s "${live##*/}-boot" "$live" 2>/dev/null || rm -rf "$live-boot"
 }
 
-# save_record: the boot record kept on disk, for the boots after this one
-# (goetia analyze --boot -1), where it can be written; the newest few are kept.
+# save_record: the boot record kept on disk (synced: a crash soon after the
+# boot keeps it), for the boots after this one (goetia analyze --boot -1),
+# where it can be written; the newest few are kept.
 save_record() {
   [ -n "$boot" ] || return 0
-  mkdir -p "$savedboots" 2>/dev/null && cp "$bootrecord" "$savedboots/$boot" 2>/dev/null || return 0
+  mkdir -p "$savedboots" 2>/dev/null && cp "$bootrecord" "$savedboots/$boot" 2>/dev/null && sync "$savedboots/$boot" "$savedboots" || return 0
   set +f
   set -- "$savedboots"/*
   set -f

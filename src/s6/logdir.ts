@@ -34,12 +34,18 @@ export function unstamped(line: string): string {
   return line.replace(STAMP, "");
 }
 
+/** A line's TAI64N stamp as a date (none without one), and its text. */
+export function stampedLine(line: string): { date?: Date; text: string } {
+  const stamp = STAMP.exec(line);
+  if (!stamp) return { text: line };
+  const ms = Number((BigInt(`0x${stamp[1]}`) - TAI64_EPOCH - TAI_MINUS_UTC) * 1000n) + Math.floor(parseInt(stamp[2], 16) / 1e6);
+  return { date: new Date(ms), text: line.slice(stamp[0].length) };
+}
+
 /** A line with its TAI64N stamp, if any, as local time: "2026-11-25 04:48:55.146". */
 export function readableLine(line: string): string {
-  const stamp = STAMP.exec(line);
-  if (!stamp) return line;
-  const ms = Number((BigInt(`0x${stamp[1]}`) - TAI64_EPOCH - TAI_MINUS_UTC) * 1000n) + Math.floor(parseInt(stamp[2], 16) / 1e6);
-  return `${localTime(new Date(ms))} ${line.slice(stamp[0].length)}`;
+  const { date, text } = stampedLine(line);
+  return date ? `${localTime(date)} ${text}` : text;
 }
 
 function localTime(date: Date): string {

@@ -16,17 +16,23 @@ afterEach(killGuests);
 
 
 describe("boot", () => {
-  test("the boot's record: goetia analyze's parts add up to its total, blame and critical-chain name what the boot ran", async () => {
+  test("the boot's record: goetia analyze's parts add up to its total, blame and critical-chain name what the boot ran, plot draws it", async () => {
     const g = await bootToPrompt(image);
     await g.waitFor(/goetia: bundle default up/);
     // The console's summary: hostname, mount-fstab, syslogd, syslogd-log, console-shell.
-    expect(g.output).toMatch(/goetia: bundle default up: 5 services, \d+ ms after the kernel started/);
+    expect(g.output).toMatch(/goetia: bundle default up: 5 services up in \d+ ms since the kernel started\r?\n/);
+    // The record itself: the boot's name first, every service asked, started and up, the bundle's end.
+    expect(await ask(g, "NAMED", "head -n 1 /run/system/goetia/boot-record | grep -c -E '^boot 0 [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}-[0-9a-f]{8}$'")).toBe("1");
+    for (const event of ["asked", "starting", "up"]) expect(await ask(g, event.toUpperCase(), `grep -c '^${event} [0-9]* ' /run/system/goetia/boot-record`)).toBe("5");
+    expect(await ask(g, "END", "grep -c '^bundle-up [0-9]* default$' /run/system/goetia/boot-record")).toBe("1");
     // Each part's ms and the total's, summed by awk: the difference is at most the rounding of four numbers.
     const sum = "goetia analyze | awk '{ n = $(NF - 1) } /^bundle default up/ { total = n; next } { parts += n } END { d = total - parts; print (d < 0 ? -d : d) <= 2 ? \"adds-up\" : \"off\" }'";
     expect(await ask(g, "ANALYZE", sum)).toBe("adds-up");
     expect(await ask(g, "BLAME", "goetia analyze blame | grep -c -E ' (hostname|syslogd|syslogd-log|console-shell|mount-fstab)$'")).toBe("5");
     expect(await ask(g, "CHAIN", "goetia analyze critical-chain | head -n 1 | cut -d@ -f1")).toBe("default");
     expect(await ask(g, "WHY", "goetia why syslogd")).toMatch(/^syslogd is up since /);
+    expect(await ask(g, "PLOT", "goetia plot | grep -c '<g class=\"service\"'")).toBe("5");
+    expect(await ask(g, "GRAPH", "goetia graph default | grep -c 'fillcolor=\"#c8e6c9\"'")).toBe("5");
     await powerOff(g);
   });
 
@@ -47,6 +53,15 @@ describe("boot", () => {
     await powerOff(g);
     expect(g.output).toContain("goetia: down syslogd");
     expect(g.output).toContain("goetia: stage 4: poweroff");
+  });
+
+  test("quiet: the console gets the summary, not a line per service; the catch-all log still has them", async () => {
+    const g = await bootToPrompt(image, ["quiet"]);
+    await g.waitFor(/goetia: bundle default up: 5 services up/);
+    expect(g.output).not.toContain("goetia: starting hostname");
+    expect(g.output).not.toContain("goetia: up syslogd");
+    expect(await ask(g, "LOGGED", "grep -c 'goetia: up syslogd' /run/system/log/uncaught-logs/current")).toBe("1");
+    await powerOff(g);
   });
 
   test("GOETIABUNDLE=rescue brings up that bundle and not what only default has", async () => {

@@ -28,6 +28,13 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   g = await diskToPrompt(disk);
   expect(await ask(g, "KEPT", "cat /root/kept")).toBe("kept-across-reboots");
   expect(await ask(g, "LASTBOOT", "grep -c BOOT1-MARK /var/log/system/uncaught-logs/current")).toBe("1");
+  // The first boot's record, kept: its bundle up, its services, and its way down to the end.
+  await g.waitFor(/goetia: bundle default up/);
+  expect(await ask(g, "BOOTS", "goetia analyze boots | awk '{ print $1 }'")).toBe("-1 0");
+  expect(await ask(g, "PREVIOUS", "goetia analyze --boot -1 --json | grep -c '\"up\": true'")).toBe("1");
+  expect(await ask(g, "BLAMED", "goetia analyze blame --boot -1 | grep -c -E ' (hostname|mount-fstab|syslogd|syslogd-log|console-shell)$'")).toBe("5");
+  const previous = "$(goetia analyze boots | awk '$1 == -1 { print $3 }')";
+  expect(await ask(g, "WAYDOWN", `grep -c -E '^(stopping [0-9]+ syslogd the reboot|down [0-9]+ syslogd$|processes-gone )' ${previous}`)).toBe("3");
   // A service added to the default bundle: at the next boot the sources are newer than their
   // database, and the root is read-only until mount-fstab: compiled into /run.
   const extra = "/etc/goetia/system/src/base/extra";
@@ -39,6 +46,7 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   expect(await ask(g, "FRESH", "cat /root/fresh")).toBe("written-just-before");
   expect(await ask(g, "EXTRA", "goetia status extra | grep -c 'extra  *oneshot  *up'")).toBe("1");
   expect(await ask(g, "COMPILED", "readlink /run/system/goetia/compiled | cut -c1-9")).toBe("compiled-");
+  await g.waitFor(/goetia: bundle default up/); // its record saved, on disk
   g.type("echo unsynced > /root/dirty");
   g.kill();
   await g.exited;
@@ -46,6 +54,10 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   // The journal replayed as the boot initramfs mounted it read-only, then the check, then read-write.
   g = await diskToPrompt(disk);
   await g.waitFor(/goetia: bundle default up/);
+  // The killed boot's record was kept when its bundle was up (by stage 2: it compiled), with no way down.
+  const killed = "$(goetia analyze boots | awk '$1 == -1 { print $3 }')";
+  expect(await ask(g, "KILLED", `grep -c -E '^(bundle-up|processes-gone) ' ${killed}`)).toBe("1");
+  expect(await ask(g, "COUNTED", "goetia analyze boots | grep -c .")).toBe("4");
   expect(await ask(g, "REPLAYED", "dmesg | grep -c 'EXT4-fs (vda): recovery complete'")).toBe("1");
   const checked = g.output.indexOf("goetia-root: clean");
   expect(checked).toBeGreaterThan(-1);

@@ -66,7 +66,7 @@ test("blame: time to ready, slowest first, skipped ones left out; the summary co
     ["broken", 140],
     ["base", 80],
   ]);
-  expect(bootSummary("default", boot)).toBe("bundle default: 2 services up in 1710 ms since the kernel started; 1 failed: broken; 1 skipped: above");
+  expect(bootSummary("default", boot)).toBe("bundle default not fully up: 2 services up in 1710 ms since the kernel started; 1 failed: broken; 1 skipped: above");
 });
 
 test("with no end yet, every way up so far; a torn last line is left out", () => {

@@ -8,9 +8,9 @@ import { resolveNames } from "../../manager/graph.ts";
 import { openLive, type Live } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { bootArgs, chosenBoot } from "../boot-record.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 
-const args = { ...treeArgs, ...bootArgs };
+const args = { ...treeArgs, ...bootArgs, ...jsonArgs };
 
 function opened(args: { tree?: string }): Live {
   const live = openLive(enterTree(args), { checkSources: false });
@@ -31,7 +31,7 @@ const time = defineCommand({
     const boot = chosenBoot(live, args.boot);
     const parts = bootParts(boot.marks);
     if (!parts) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${boot.file})`);
-    if (args.json) return console.log(JSON.stringify({ ...parts, bundle: boot.bundle, record: boot.file }, null, 2));
+    if (args.json) return printJson({ ...parts, bundle: boot.bundle, record: boot.file });
     const width = Math.max(...parts.parts.map((part) => part.what.length));
     for (const part of parts.parts) console.log(`${part.what.padEnd(width)}  ${ms(part.ms).padStart(9)}`);
     console.log(`${`bundle ${boot.bundle} ${parts.up ? "up" : "not fully up"}`.padEnd(width)}  ${ms(parts.totalMs).padStart(9)}`);
@@ -43,7 +43,7 @@ const blameCommand = defineCommand({
   args,
   run({ args }) {
     const rows = blame(bootServices(chosenBoot(opened(args), args.boot).marks));
-    if (args.json) return console.log(JSON.stringify(rows.map((s) => ({ ...s, tookMs: took(s) })), null, 2));
+    if (args.json) return printJson(rows.map((s) => ({ ...s, tookMs: took(s) })));
     for (const s of rows) console.log(`${ms(took(s)).padStart(9)}  ${s.name}${outcomeText(s)}`);
   },
 });
@@ -56,7 +56,7 @@ const chainCommand = defineCommand({
     const boot = chosenBoot(live, args.boot);
     const target = args.name ?? boot.bundle;
     const chain = criticalChain(live.graph, bootServices(boot.marks), resolveNames(live.graph, [target]));
-    if (args.json) return console.log(JSON.stringify({ target, chain }, null, 2));
+    if (args.json) return printJson({ target, chain });
     console.log(`${target} @${ms(chain[0]?.endMs ?? 0)}`);
     chain.forEach((s, depth) => console.log(`${"  ".repeat(depth)}└─${s.name} @${ms(s.startMs ?? s.endMs)} +${ms(took(s))}${outcomeText(s)}`));
   },
@@ -67,7 +67,7 @@ const bootsCommand = defineCommand({
   args,
   run({ args }) {
     const rows = bootsOnRecord(opened(args).tree);
-    if (args.json) return console.log(JSON.stringify(rows, null, 2));
+    if (args.json) return printJson(rows);
     for (const row of rows) console.log(`${String(row.boot).padStart(4)}  ${row.name ?? "(this boot, unnamed)"}  ${row.file}`);
   },
 });

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { closure, resolveNames } from "../../manager/graph.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "deps", description: "What services need (or, with -r, what needs them)" },
@@ -11,6 +11,7 @@ export default defineCommand({
     names: { type: "positional", description: "services or bundles", required: true },
     reverse: { type: "boolean", alias: "r", description: "list what depends on them instead" },
     all: { type: "boolean", alias: "a", description: "follow the whole chain, not only direct links" },
+    ...jsonArgs,
   },
   run({ args }) {
     const live = openLive(enterTree(args));
@@ -18,6 +19,8 @@ export default defineCommand({
     const edges = args.reverse ? live.graph.dependents : live.graph.dependencies;
     const direct = [...resolveNames(live.graph, args._)].flatMap((name) => edges.get(name) ?? []);
     const found = args.all ? closure(direct, edges) : new Set(direct);
-    for (const name of [...found].sort()) console.log(name);
+    const names = [...found].sort();
+    if (args.json) return printJson(names);
+    for (const name of names) console.log(name);
   },
 });

@@ -10,7 +10,7 @@ import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { isScanned } from "../../s6/svscan.ts";
-import { enterTree, outputArgs, treeArgs, writeOutput } from "../args.ts";
+import { enterTree, jsonArgs, outputArgs, printJson, treeArgs, writeOutput } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "graph", description: "The dependency graph of NAME (default: every service) as Graphviz DOT, or SVG; states as colours when the tree runs" },
@@ -19,7 +19,7 @@ export default defineCommand({
     ...outputArgs,
     name: { type: "positional", description: "a service or bundle", required: false },
     svg: { type: "boolean", description: "draw it as SVG with Graphviz's dot (also when --output ends in .svg)" },
-    json: { type: "boolean", description: "print the nodes and edges as JSON instead" },
+    ...jsonArgs,
   },
   run({ args }) {
     const live = openLive(enterTree(args), { checkSources: false });
@@ -31,7 +31,7 @@ export default defineCommand({
     if (args.json) {
       const nodes = [...services].sort().map((name) => ({ name, type: graph.atoms.get(name)!.type, state: states?.get(name) ?? null }));
       const edges = nodes.flatMap(({ name }) => (graph.dependencies.get(name) ?? []).map((needs) => ({ from: name, needs })));
-      return console.log(JSON.stringify({ nodes, edges }, null, 2));
+      return printJson({ nodes, edges });
     }
     const dot = dependencyDot(graph, services, { bundles: args.name && graph.bundles.has(args.name) ? [args.name] : [], states });
     writeOutput(args.output, args.svg || args.output?.endsWith(".svg") ? drawn(dot) : dot);

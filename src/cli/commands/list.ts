@@ -3,12 +3,13 @@ import { FailedError } from "../../lib/errors.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "list", description: "List services and bundles, or the services a bundle contains" },
   args: {
     ...treeArgs,
+    ...jsonArgs,
     bundle: { type: "positional", description: "list only what this bundle contains", required: false },
   },
   run({ args }) {
@@ -19,12 +20,9 @@ export default defineCommand({
       const why = live.db.leftOut.length > 0 ? `all ${live.db.leftOut.length} found are broken (goetia compile says why)` : "there are none in the sources";
       throw new FailedError(`no service is loaded: ${why}`);
     }
-    if (args.bundle) {
-      for (const name of [...resolveNames(graph, [args.bundle])].sort()) console.log(name);
-      return;
-    }
-    for (const name of [...graph.atoms.keys(), ...graph.bundles.keys()].sort()) {
-      console.log(`${name}\t${graph.atoms.get(name)?.type ?? "bundle"}`);
-    }
+    const names = args.bundle ? [...resolveNames(graph, [args.bundle])] : [...graph.atoms.keys(), ...graph.bundles.keys()];
+    const rows = names.sort().map((name) => ({ name, type: graph.atoms.get(name)?.type ?? "bundle" }));
+    if (args.json) return printJson(rows);
+    for (const { name, type } of rows) console.log(args.bundle ? name : `${name}\t${type}`);
   },
 });

@@ -11,7 +11,7 @@ import { enterTree, outputArgs, treeArgs, writeOutput } from "../args.ts";
 
 export default defineCommand({
   meta: { name: "plot", description: "The boot chart as SVG: a bar per service from its start to ready, the stages, the critical chain" },
-  args: { ...treeArgs, boot: bootArgs.boot, ...outputArgs },
+  args: { ...treeArgs, ...bootArgs, ...outputArgs },
   run({ args }) {
     const live = openLive(enterTree(args), { checkSources: false });
     reportOpening(live);

@@ -4,7 +4,7 @@ import { logLines, logOf } from "../../manager/run/logs.ts";
 import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices, formatTable } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 
 /** How many of its log's last lines a service named on the command line shows. */
 const LOG_TAIL = 5;
@@ -14,13 +14,13 @@ export default defineCommand({
   args: {
     ...treeArgs,
     names: { type: "positional", description: "services or bundles (default: all)", required: false },
-    json: { type: "boolean", description: "print JSON instead of a table" },
+    ...jsonArgs,
   },
   run({ args }) {
     const live = openLive(enterTree(args));
     reportOpening(live);
     const rows = describeServices(live, args._);
-    if (args.json) return console.log(JSON.stringify(rows, null, 2));
+    if (args.json) return printJson(rows);
     console.log(formatTable(rows));
     for (const name of args._.filter((name) => live.db.services[name] !== undefined)) {
       const place = logOf(live, name);

@@ -11,7 +11,7 @@ import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
 import { describeProblem } from "../../manager/service.ts";
 import { createDefinition, installDefinition, linkEnabled, listDefinitions, switchVersion, unlinkEnabled } from "../../svcdef/layout.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 import { assertMayChange, runChange } from "../run-change.ts";
 
 const nameArg = { name: { type: "positional", description: "the definition (its folder's name)", required: true } } as const;
@@ -89,7 +89,7 @@ const disable = defineCommand({
 
 const list = defineCommand({
   meta: { name: "list", description: "Every definition: its version, whether it is installed and enabled, and its state" },
-  args: { ...treeArgs, json: { type: "boolean", description: "print JSON instead of a table" } },
+  args: { ...treeArgs, ...jsonArgs },
   run({ args }) {
     const tree = enterTree(args);
     const live = openLive(tree);
@@ -97,7 +97,7 @@ const list = defineCommand({
       const known = live.graph.atoms.has(definition.name);
       return { ...definition, state: known ? describeServices(live, [definition.name])[0].state : "-" };
     });
-    if (args.json) return console.log(JSON.stringify(definitions, null, 2));
+    if (args.json) return printJson(definitions);
     const rows = [
       ["NAME", "VERSION", "INSTALLED", "ENABLED", "STATE"],
       ...definitions.map((d) => [d.name, d.version ?? "-", d.installed ? "yes" : "no", d.enabled ? "yes" : "no", d.state]),

@@ -10,7 +10,7 @@ import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
 import { bootBundle, bootedServices } from "../boot-bundle.ts";
-import { enterTree, treeArgs } from "../args.ts";
+import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 
 /** How many of its log's last lines the root cause shows. */
 const LOG_TAIL = 5;
@@ -20,7 +20,7 @@ export default defineCommand({
   args: {
     ...treeArgs,
     name: { type: "positional", description: "a service", required: true },
-    json: { type: "boolean", description: "print JSON instead of text" },
+    ...jsonArgs,
   },
   run({ args }) {
     const live = openLive(enterTree(args), { checkSources: false });
@@ -34,7 +34,7 @@ export default defineCommand({
     const why = explain(args.name, shown, booted, bundle, stoppedBy);
     const place = shown(why.cause).state === "failed" ? logOf(live, why.cause) : undefined;
     const lines = place ? logLines(place).slice(-LOG_TAIL).map(readableLine) : [];
-    if (args.json) return console.log(JSON.stringify({ ...why, log: lines }, null, 2));
+    if (args.json) return printJson({ ...why, log: lines });
     for (const line of why.lines) console.log(line);
     if (lines.length > 0) console.log(`\n${why.cause}: the last lines of ${place!.dir}\n${lines.map((line) => `  ${line}`).join("\n")}`);
   },
