@@ -38,9 +38,11 @@ for file in build/vmlinuz "$initrd"; do
 done
 
 # panic=-1: a kernel panic reboots at once, and -no-reboot turns that into QEMU's exit.
+# loglevel=4: the kernel's warnings and worse on the console, as `quiet` would
+# have it, without quieting goetia's own lines (`quiet` does both: pass it to see).
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$memory" -nodefaults -no-user-config -no-reboot
   -kernel build/vmlinuz -initrd "$initrd" "${disk[@]}"
-  -append "console=ttyS0 panic=-1 quiet $root $*")
+  -append "console=ttyS0 panic=-1 loglevel=4 $root $*")
 
 if ((interactive)); then
   exec "${qemu[@]}" -nographic -serial mon:stdio

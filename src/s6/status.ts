@@ -5,7 +5,7 @@
 //  24  pid          u64, 0 when down
 //  32  wait status  u16, how the last run ended
 //  34  flags        1 paused, 2 finishing, 4 want up, 8 ready
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isMissing } from "../lib/files.ts";
 
@@ -64,4 +64,17 @@ export function readStatus(dir: string): SuperviseStatus | undefined {
     throw error;
   }
   return bytes.length < STATUS_SIZE ? undefined : decodeStatus(bytes);
+}
+
+/** One death in supervise/death_tally (s6_dtally_pack): a TAI64N stamp, the exit code, the signal. */
+const DEATH_SIZE = 14;
+
+/** How many of the service's deaths s6-supervise keeps on record (its max-death-tally at most; 0 without a tally). */
+export function deathCount(dir: string): number {
+  try {
+    return Math.floor(statSync(join(dir, "supervise", "death_tally")).size / DEATH_SIZE);
+  } catch (error) {
+    if (isMissing(error)) return 0;
+    throw error;
+  }
 }

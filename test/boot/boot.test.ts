@@ -60,7 +60,7 @@ describe("boot", () => {
     await g.waitFor(/goetia: bundle default up: 5 services up/);
     expect(g.output).not.toContain("goetia: starting hostname");
     expect(g.output).not.toContain("goetia: up syslogd");
-    expect(await ask(g, "LOGGED", "grep -c 'goetia: up syslogd' /run/system/log/uncaught-logs/current")).toBe("1");
+    expect(await ask(g, "LOGGED", eventually("grep -c 'goetia: up syslogd (' /run/system/log/uncaught-logs/current"))).toBe("1");
     await powerOff(g);
   });
 

@@ -199,7 +199,7 @@ test("a longrun whose finish says not to restart it (exit 125) shows as ended, a
   expect(await pollUntil(() => tree.happened("once", "run-end"), 10_000)).toBe(true);
   let row = await stateOfOnce();
   for (let i = 0; i < 50 && row.state !== "ended"; i++) row = (await Bun.sleep(100), await stateOfOnce());
-  expect(row).toMatchObject({ state: "ended", detail: "exited 0, not to be restarted (goetia start brings it up again)" });
+  expect(row).toMatchObject({ state: "ended", detail: "exited 0, 1 death on record, not to be restarted (goetia start brings it up again)" });
   expect((await tree.goetia("start", "once")).code).toBe(0);
   expect(await pollUntil(() => tree.count("once", "run-start") === 2, 10_000)).toBe(true);
 });

@@ -1,7 +1,7 @@
 // What `goetia status` shows: goetia's record of each service joined with
 // what s6-supervise says right now, so a daemon that keeps dying shows it.
 import { treePaths } from "../../lib/tree.ts";
-import { readStatus } from "../../s6/status.ts";
+import { deathCount, readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
 import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
@@ -44,7 +44,9 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
       const ended = !s6.wantUp; // endedLongrun's test, on the status read here
       row.state = ended ? "ended" : "restarting";
       row.since = new Date(s6.since).toISOString();
-      row.detail = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
+      const deaths = deathCount(live.servicedir(name));
+      const how = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}, ${deaths} ${deaths === 1 ? "death" : "deaths"} on record`;
+      row.detail = `${how}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
     }
     return row;
   });
