@@ -18,7 +18,10 @@ export interface Chart {
 const ROW = 20;
 const BAR = 12;
 const TOP = 96;
-const PLOT_WIDTH = 960;
+/** The time axis: half a pixel a millisecond, within these bounds. */
+const PX_PER_MS = 0.5;
+const MIN_PLOT_WIDTH = 960;
+const MAX_PLOT_WIDTH = 2400;
 const CHAR = 7; // px per character at the chart's font size, for the names' column
 const COLOURS = { up: "#3b82c4", ready: "#93c5e8", failed: "#d64545", skipped: "#b8b8b8", starting: "#e0a030" };
 const BANDS = ["#f3f1ea", "#e8f0f7", "#efe9f5", "#eaf4ea"];
@@ -40,8 +43,10 @@ export function plotChart({ title, services, stages, critical }: Chart): string 
   const step = tickStep(totalMs);
   const axisMs = Math.ceil(totalMs / step) * step;
   const names = Math.max(120, ...rows.map((s) => s.name.length * CHAR + 16));
-  const x = (ms: number) => names + (ms / axisMs) * PLOT_WIDTH;
-  const width = names + PLOT_WIDTH + 90;
+  const plotWidth = Math.min(Math.max(axisMs * PX_PER_MS, MIN_PLOT_WIDTH), MAX_PLOT_WIDTH);
+  const x = (ms: number) => names + (ms / axisMs) * plotWidth;
+  const labels = rows.map((s) => ({ s, text: rowLabel(s) }));
+  const width = Math.ceil(Math.max(names + plotWidth + 40, ...labels.map(({ s, text }) => x(s.endMs) + 8 + text.length * CHAR + 16)));
   const bottom = TOP + rows.length * ROW;
   const height = bottom + 70;
   const out: string[] = [];
@@ -77,7 +82,7 @@ export function plotChart({ title, services, stages, critical }: Chart): string 
     );
   }
 
-  rows.forEach((s, i) => {
+  labels.forEach(({ s, text }, i) => {
     const y = TOP + i * ROW;
     const mid = y + ROW / 2;
     const onChain = critical.has(s.name);
@@ -99,8 +104,7 @@ export function plotChart({ title, services, stages, critical }: Chart): string 
       const r = x(s.readyMs);
       out.push(`<path class="ready-mark" d="M${r.toFixed(1)},${mid - 8} l5,8 l-5,8 l-5,-8 z" fill="#1d4f7a"/>`);
     }
-    const label = s.outcome === "skipped" ? `skipped: ${s.reason ?? "a dependency"} failed` : `${round(s.endMs - start)} ms${s.outcome === "failed" ? ` failed${s.reason ? `: ${s.reason}` : ""}` : ""}`;
-    out.push(`<text class="took" x="${(x(s.endMs) + 8).toFixed(1)}" y="${mid + 4}">${escape(label)}</text>`, `</g>`);
+    out.push(`<text class="took" x="${(x(s.endMs) + 8).toFixed(1)}" y="${mid + 4}">${escape(text)}</text>`, `</g>`);
   });
 
   // The legend.
@@ -126,6 +130,13 @@ export function plotChart({ title, services, stages, critical }: Chart): string 
   );
   out.push("</svg>");
   return `${out.join("\n")}\n`;
+}
+
+/** What a row says after its bar: how long it took, or why it did not come up. */
+function rowLabel(s: ServiceBoot): string {
+  if (s.outcome === "skipped") return `skipped: ${s.reason ?? "a dependency"} failed`;
+  const took = `${round(s.endMs - (s.startMs ?? s.endMs))} ms`;
+  return s.outcome === "failed" ? `${took}, failed${s.reason ? `: ${s.reason}` : ""}` : took;
 }
 
 /** A service's row in words, for its tooltip. */
