@@ -39,9 +39,17 @@ export class Timeline {
 
   private append(marks: Mark[]): void {
     if (marks.length === 0) return;
+    const open = () => libc.open(this.file, libc.O.WRONLY | libc.O.APPEND | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
     try {
-      libc.mkdirs(dirname(this.file));
-      const fd = libc.open(this.file, libc.O.WRONLY | libc.O.APPEND | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
+      let fd: number;
+      try {
+        fd = open();
+      } catch (error) {
+        // Its folder, made only the first time: a boot notes hundreds of lines.
+        if (!libc.failedWith(error, libc.errno.ENOENT)) throw error;
+        libc.mkdirs(dirname(this.file));
+        fd = open();
+      }
       try {
         libc.writeText(fd, marks.map(line).join(""));
       } finally {
