@@ -45,7 +45,7 @@ const rows: [string, number][] = [
   ["services' own stop time (the change, end to end)", part("services-stopping", "services-down")],
   ["stage 3 → stage 4 running (s6-svscan leaves, execs .s6-svscan/finish: exec and starting the binary)", part("services-down", "stage4")],
   ["stage 4: TERM and reaping until no process is left (grace used)", part("stage4", "processes-gone")],
-  ["stage 4: catch-all log saved, sync, unmount", part("processes-gone", "unmounted")],
+  ["stage 4: catch-all log and boot record saved, sync, unmount", part("processes-gone", "unmounted")],
 ];
 const guestMs = part("requested", "unmounted");
 // Stage 4 is PID 1 exec'ing, not a new process: its hand-off and binary start are one row.
