@@ -32,6 +32,7 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   await g.waitFor(/goetia: bundle default up/);
   expect(await ask(g, "BOOTS", "goetia analyze boots | awk '{ print $1 }'")).toBe("-1 0");
   expect(await ask(g, "PREVIOUS", "goetia analyze --boot -1 --json | grep -c '\"up\": true'")).toBe("1");
+  expect(await ask(g, "WAYDOWNTIME", "goetia analyze --boot -1 | grep -c '^the way down  *[0-9]* ms$'")).toBe("1");
   expect(await ask(g, "BLAMED", "goetia analyze blame --boot -1 | grep -c -E ' (hostname|mount-fstab|syslogd|syslogd-log|console-shell)$'")).toBe("5");
   const previous = "$(goetia analyze boots | awk '$1 == -1 { print $3 }')";
   expect(await ask(g, "WAYDOWN", `grep -c -E '^(stopping [0-9]+ syslogd the reboot|down [0-9]+ syslogd$|processes-gone )' ${previous}`)).toBe("3");

@@ -3,7 +3,7 @@
 // Each service's way up from its events; blame, the chain, the summary.
 import { expect, test } from "bun:test";
 import { parseTimeline } from "../../src/lib/timeline.ts";
-import { blame, bootEnd, bootParts, bootServices, bootSummary, criticalChain, took } from "../../src/manager/analyze/boot.ts";
+import { blame, bootEnd, bootParts, bootServices, bootSummary, criticalChain, took, wayDownParts } from "../../src/manager/analyze/boot.ts";
 import type { Graph } from "../../src/manager/graph.ts";
 
 const marks = (list: [string, number][]) => list.map(([what, ms]) => ({ what, ns: BigInt(ms) * 1_000_000n }));
@@ -78,4 +78,19 @@ test("with no end yet, every way up so far; a torn last line is left out", () =>
 test("critical chain: of what each link needs, the one done last", () => {
   const graph = { dependencies: new Map([["daemon", ["base"]], ["broken", ["base"]], ["above", ["broken"]]]) } as unknown as Graph;
   expect(criticalChain(graph, bootServices(boot), ["daemon", "above"]).map((s) => s.name)).toEqual(["daemon", "base"]);
+});
+
+test("the way down, where a saved record holds it: its parts add up, from the request to the last process gone", () => {
+  const saved = record(`requested 9000000000
+    stage3-forked 9010000000
+    stage3 9130000000
+    services-stopping 9160000000
+    services-down 9300000000
+    stage4 9400000000
+    processes-gone 9440000000
+  `);
+  const down = wayDownParts([...boot, ...saved])!;
+  expect(down.parts.map((part) => part.ms)).toEqual([130, 170, 140]);
+  expect(down.totalMs).toBe(440);
+  expect(wayDownParts(boot)).toBeUndefined();
 });

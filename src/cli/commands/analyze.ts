@@ -3,7 +3,7 @@
 import { defineCommand } from "citty";
 import { bootsOnRecord } from "../../boot/saved-records.ts";
 import { FailedError } from "../../lib/errors.ts";
-import { blame, bootParts, bootServices, criticalChain, took, type ServiceBoot } from "../../manager/analyze/boot.ts";
+import { blame, bootParts, bootServices, criticalChain, took, wayDownParts, type ServiceBoot } from "../../manager/analyze/boot.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { openLive, type Live } from "../../manager/run/live.ts";
 import { reportOpening } from "../../manager/run/report.ts";
@@ -31,10 +31,16 @@ const time = defineCommand({
     const boot = chosenBoot(live, args.boot);
     const parts = bootParts(boot.marks);
     if (!parts) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${boot.file})`);
-    if (args.json) return printJson({ ...parts, bundle: boot.bundle, record: boot.file });
-    const width = Math.max(...parts.parts.map((part) => part.what.length));
-    for (const part of parts.parts) console.log(`${part.what.padEnd(width)}  ${ms(part.ms).padStart(9)}`);
-    console.log(`${`bundle ${boot.bundle} ${parts.up ? "up" : "not fully up"}`.padEnd(width)}  ${ms(parts.totalMs).padStart(9)}`);
+    const down = wayDownParts(boot.marks);
+    if (args.json) return printJson({ ...parts, bundle: boot.bundle, record: boot.file, wayDown: down ?? null });
+    const width = Math.max(...[...parts.parts, ...(down?.parts ?? [])].map((part) => part.what.length));
+    const row = (what: string, value: number) => console.log(`${what.padEnd(width)}  ${ms(value).padStart(9)}`);
+    for (const part of parts.parts) row(part.what, part.ms);
+    row(`bundle ${boot.bundle} ${parts.up ? "up" : "not fully up"}`, parts.totalMs);
+    if (!down) return;
+    console.log("");
+    for (const part of down.parts) row(part.what, part.ms);
+    row("the way down", down.totalMs);
   },
 });
 

@@ -65,6 +65,32 @@ export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; 
   return { parts, totalMs: msOf(end.ns), up: end.up };
 }
 
+/**
+ * The way down's parts, where the record holds it (a boot saved at its end:
+ * stage 4 adds the way down's marks), from the request (or the signal's
+ * stage 3) to the last process gone.
+ */
+export function wayDownParts(marks: Mark[]): { parts: BootPart[]; totalMs: number } | undefined {
+  const stages = stageMarks(marks);
+  const at = (what: string) => stages.find((mark) => mark.what === what)?.ns;
+  const start = at("requested") ?? at("stage3-forked");
+  const end = at("processes-gone");
+  if (start === undefined || end === undefined) return undefined;
+  const stops: [string, string, bigint | undefined][] = [
+    ["to stage 3", "the request, to stage 3 running (its Bun start)", at("stage3")],
+    ["services", "the services, down in reverse order", at("services-down")],
+    ["stage 4", "s6-svscan leaving, stage 4, to the last process gone", end],
+  ];
+  const parts: BootPart[] = [];
+  let last = start;
+  for (const [name, what, ns] of stops) {
+    if (ns === undefined) continue;
+    parts.push({ name, what, ms: msOf(ns - last) });
+    last = ns;
+  }
+  return { parts, totalMs: msOf(end - start) };
+}
+
 /** How a service's way up ended: up (and ready, with readiness), failed, skipped; starting while it goes on. */
 export type BootOutcome = "up" | "failed" | "skipped" | "starting";
 
