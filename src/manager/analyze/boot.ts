@@ -42,6 +42,18 @@ export function bootEnd(marks: Mark[]): BootEnd | undefined {
 
 const msOf = (ns: bigint) => Number(ns / 1000n) / 1000;
 
+/** Where the stages were marked (name, what, when; unmarked ones left out): the time from each to the next, from start. */
+function partsFrom(start: bigint, stops: [string, string, bigint | undefined][]): BootPart[] {
+  const parts: BootPart[] = [];
+  let last = start;
+  for (const [name, what, ns] of stops) {
+    if (ns === undefined) continue;
+    parts.push({ name, what, ms: msOf(ns - last) });
+    last = ns;
+  }
+  return parts;
+}
+
 /** The boot's parts, in order, adding up to its total; undefined while the bundle is not up (nor failed). */
 export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; up: boolean } | undefined {
   const end = bootEnd(marks);
@@ -55,14 +67,7 @@ export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; 
     ["stage 2", "stage 2's start (Bun again)", at("stage2")],
     ["services", "the services, to the bundle up", end.ns],
   ];
-  const parts: BootPart[] = [];
-  let last = 0n;
-  for (const [name, what, ns] of stops) {
-    if (ns === undefined) continue;
-    parts.push({ name, what, ms: msOf(ns - last) });
-    last = ns;
-  }
-  return { parts, totalMs: msOf(end.ns), up: end.up };
+  return { parts: partsFrom(0n, stops), totalMs: msOf(end.ns), up: end.up };
 }
 
 /**
@@ -81,14 +86,7 @@ export function wayDownParts(marks: Mark[]): { parts: BootPart[]; totalMs: numbe
     ["services", "the services, down in reverse order", at("services-down")],
     ["stage 4", "s6-svscan leaving, stage 4, to the last process gone", end],
   ];
-  const parts: BootPart[] = [];
-  let last = start;
-  for (const [name, what, ns] of stops) {
-    if (ns === undefined) continue;
-    parts.push({ name, what, ms: msOf(ns - last) });
-    last = ns;
-  }
-  return { parts, totalMs: msOf(end - start) };
+  return { parts: partsFrom(start, stops), totalMs: msOf(end - start) };
 }
 
 /** How a service's way up ended: up (and ready, with readiness), failed, skipped; starting while it goes on. */
