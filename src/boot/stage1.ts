@@ -105,8 +105,13 @@ function boot(): never {
  */
 function bootName(): string {
   const kernelStart = new Date(Number((libc.realtimeNs() - libc.monotonicNs()) / 1_000_000n));
-  const id = libc.readText("/proc/sys/kernel/random/boot_id").trim().slice(0, 8);
-  return `${kernelStart.toISOString().slice(0, 19).replace(/:/g, "")}-${id}`;
+  let id: string;
+  try {
+    id = libc.readText("/proc/sys/kernel/random/boot_id");
+  } catch {
+    id = crypto.randomUUID(); // a kernel without it: the name must still be this boot's alone
+  }
+  return `${kernelStart.toISOString().slice(0, 19).replace(/:/g, "")}-${id.trim().slice(0, 8)}`;
 }
 
 function mount(source: string, target: string, type: string, flags: number, data: string | null): void {

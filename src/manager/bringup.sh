@@ -488,7 +488,8 @@ bringup() {
   : >"$lock" # done cleanly: the next change has nothing to settle
   exec 3>&- 5>&- 6>&-
 
-  # The summary: how many, and when on the kernel's clock (goetia analyze says where the time went).
+  # The summary: how many, and when on the kernel's clock (the mark's own
+  # reading, $us; goetia analyze says where the time went).
   if [ -z "$failed$skipped" ]; then mark bundle-up "$name_asked"; else mark bundle-not-up "$name_asked"; fi
   up=$((count_wanted - failures - skips))
   [ $up = 1 ] && services=service || services=services

@@ -107,13 +107,13 @@ const requester = () => `${["goetia", ...process.argv.slice(2)].join(" ")} (pid 
 
 /**
  * Records a failure (skipped: because blocker failed) and tells it. A
- * service skipped going down keeps its record (it is still up). Writing the
+ * service skipped going down keeps its records (it is still up). Writing the
  * record may itself fail (ENOSPC): the line told is then all there is.
  */
 function failed(live: Live, name: string, direction: Direction, reporter: Reporter, reason: string, { blocker }: { blocker?: string } = {}): Outcome {
   const skipped = blocker !== undefined;
-  live.record.note(skipped ? "skipped" : "failed", [name], blocker ?? reason);
   if (!skipped || direction === "up") {
+    live.record.note(skipped ? "skipped" : "failed", [name], blocker ?? reason);
     try {
       live.states.set(name, { phase: "failed", since: Date.now(), reason });
     } catch {
