@@ -107,8 +107,8 @@ const REPORT = {
   baseline: `until [ -s /run/bundle-up ]; do sleep 0.1; done; echo TIMES ${INIT_AT} $(cat /run/bundle-up)`,
 };
 
-/** In goetia's guest: how long `goetia --version` and `goetia status` take, on the kernel's clock (10 ms steps). */
-const COMMANDS = `for c in --version status; do a=$(cut -d' ' -f1 /proc/uptime); goetia $c >/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo CMD $c $(awk "BEGIN { print ($b - $a) * 1000 }"); done`;
+/** In goetia's guest: how long `goetia --version`, `status`, `analyze` and `plot` take, on the kernel's clock (10 ms steps). */
+const COMMANDS = `for c in --version status analyze plot; do a=$(cut -d' ' -f1 /proc/uptime); goetia $c >/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo CMD $c $(awk "BEGIN { print ($b - $a) * 1000 }"); done`;
 
 interface Sample {
   initS: number;
@@ -144,7 +144,7 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
     for (const [, what, s] of line.matchAll(/([\w-]+)=([\d.]+)/g)) marks[what] = Number(s);
     const after = guest.output.length;
     guest.type(COMMANDS);
-    await guest.waitFor(/\nCMD status [\d.]+\r?\n/, 30_000, after);
+    await guest.waitFor(/\nCMD plot [\d.]+\r?\n/, 30_000, after);
     for (const [, command, ms] of guest.output.slice(after).matchAll(/\nCMD (\S+) ([\d.]+)(?=\r?\n)/g)) commands[command] = Number(ms);
   }
   guest.type("poweroff -f");
@@ -250,7 +250,7 @@ writeResults(
     ...scenarios.flatMap((scenario, index) => [...report(scenario, results[index]), ""]),
     "The two biggest costs left that goetia controls. First, stage 1 (the first two rows): its Bun start costs more than the floor's empty one (bun:ffi compiles its trampolines for the libc symbols, about 95 ms cold, and stage 1's chunks load), and its work before the bring-up (mounts, the command line, the envdir and the change lock through the FFI, then Bun's spawn of the bring-up's shell) comes on top. Exec'ing the bring-up's shell as PID 1 (it can make the catch-all fifo's redirections and exec s6-svscan itself) would drop the spawn and the last FFI calls, about 50 ms measured; the mounts and the lock in the C shim would leave stage 1 little beyond Bun's start. Second, the oneshots: each pays setsid, the shell that records its exit code and the fifo that copies its lines to the catch-all log (three starts, about 35 ms) where the baseline starts the program alone. (Longruns are now waited for on s6-supervise's own event fifos, read by the shell: the s6-svwait and s6-ftrigrd each group paid, about 80 ms, are gone.)",
     "",
-    `Each entry's start in the guest, warm (medians, 10 ms steps): \`goetia --version\` ${median(results[0].goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(results[0].goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms); stage 1, cold, is the first row of the breakdowns above; stages 3 and 4 are in the shutdown table.`,
+    `Each entry's start in the guest, warm (medians, 10 ms steps): \`goetia --version\` ${median(results[0].goetia.map((x) => x.commands["--version"])).toFixed(0)} ms, \`goetia status\` ${median(results[0].goetia.map((x) => x.commands.status)).toFixed(0)} ms (aim: 200 ms), \`goetia analyze\` ${median(results[0].goetia.map((x) => x.commands.analyze)).toFixed(0)} ms, \`goetia plot\` ${median(results[0].goetia.map((x) => x.commands.plot)).toFixed(0)} ms; stage 1, cold, is the first row of the breakdowns above; stages 3 and 4 are in the shutdown table.`,
     "",
     `Sizes: build/goetia ${sizeMb(join(ROOT, "build/goetia"))} MB, the goetia image ${sizeMb(scenarios[0].images.goetia.image)} MB.`,
   ].join("\n"),
