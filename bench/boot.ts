@@ -11,7 +11,7 @@
 // 1 is a Bun program pays. Each guest reports, on the kernel's clock, when
 // /init started (the kernel's "Run /init" line in dmesg, after the
 // initramfs is unpacked) and when its bundle was up (the baseline's script
-// writes it; goetia's boot timeline says it). Two bundles: the default one,
+// writes it; goetia's boot record says it). Two bundles: the default one,
 // and "twenty" (20 more services: 10 oneshots and 10 longruns on 4 levels of
 // dependencies, beside the default ones), which the baseline's script brings
 // up level by level, as a person would write it.
@@ -245,7 +245,7 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
 writeResults(
   "Boot: goetia against a hand-written boot script",
   [
-    `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot timeline. Host: QEMU start to the console prompt. RSS in kB, after boot; PID 1 private: its private pages (smaps), without the shared libraries' pages its RSS counts, more of them when other programs have read those libraries first.`,
+    `QEMU TCG, ${RUNS} boots of each image, alternately. Kernel's clock in the guest: /init = the kernel's "Run /init as init process" (after unpacking the initramfs), bundle up = the baseline script's mark or goetia's boot record. Host: QEMU start to the console prompt. RSS in kB, after boot; PID 1 private: its private pages (smaps), without the shared libraries' pages its RSS counts, more of them when other programs have read those libraries first.`,
     "",
     ...scenarios.flatMap((scenario, index) => [...report(scenario, results[index]), ""]),
     "The two biggest costs left that goetia controls. First, stage 1 (the first two rows): its Bun start costs more than the floor's empty one (bun:ffi compiles its trampolines for the libc symbols, about 95 ms cold, and stage 1's chunks load), and its work before the bring-up (mounts, the command line, the envdir and the change lock through the FFI, then Bun's spawn of the bring-up's shell) comes on top. Exec'ing the bring-up's shell as PID 1 (it can make the catch-all fifo's redirections and exec s6-svscan itself) would drop the spawn and the last FFI calls, about 50 ms measured; the mounts and the lock in the C shim would leave stage 1 little beyond Bun's start. Second, the oneshots: each pays setsid, the shell that records its exit code and the fifo that copies its lines to the catch-all log (three starts, about 35 ms) where the baseline starts the program alone. (Longruns are now waited for on s6-supervise's own event fifos, read by the shell: the s6-svwait and s6-ftrigrd each group paid, about 80 ms, are gone.)",
