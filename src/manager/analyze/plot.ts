@@ -53,7 +53,7 @@ export function plotChart({ title, services, stages, critical }: Chart): string 
 
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`,
-    `<style>text{fill:#222}.axis{fill:#666;font-size:11px}.name{text-anchor:end}.critical{font-weight:bold}.took{fill:#555;font-size:11px}.stage{fill:#555;font-size:11px;text-anchor:middle}</style>`,
+    `<style>text{fill:#222}.axis{fill:#666;font-size:11px}.name{text-anchor:end}.critical{font-weight:bold}.took{fill:#555;font-size:11px}.stage{fill:#555;font-size:11px;text-anchor:middle}.service:hover .name,.service:hover .took{fill:#000;font-weight:bold}.service:hover .bar{filter:brightness(1.15)}</style>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="16" font-weight="bold">${escape(title)}</text>`,
   );
