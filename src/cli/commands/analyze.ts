@@ -5,18 +5,13 @@ import { bootsOnRecord } from "../../boot/saved-records.ts";
 import { FailedError } from "../../lib/errors.ts";
 import { blame, bootParts, bootServices, criticalChain, took, wayDownParts, type ServiceBoot } from "../../manager/analyze/boot.ts";
 import { resolveNames } from "../../manager/graph.ts";
-import { openLive, type Live } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
 import { bootArgs, chosenBoot } from "../boot-record.ts";
-import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
+import { jsonArgs, printJson, treeArgs } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 const args = { ...treeArgs, ...bootArgs, ...jsonArgs };
 
-function opened(args: { tree?: string }): Live {
-  const live = openLive(enterTree(args), { checkSources: false });
-  reportOpening(live);
-  return live;
-}
+const opened = (args: { tree?: string }) => openTree(args, { checkSources: false });
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 

@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import { closure, resolveNames } from "../../manager/graph.ts";
-import { openLive } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
-import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
+import { jsonArgs, printJson, treeArgs } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 export default defineCommand({
   meta: { name: "deps", description: "What services need (or, with -r, what needs them)" },
@@ -14,8 +13,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run({ args }) {
-    const live = openLive(enterTree(args));
-    reportOpening(live);
+    const live = openTree(args);
     const edges = args.reverse ? live.graph.dependents : live.graph.dependencies;
     const direct = [...resolveNames(live.graph, args._)].flatMap((name) => edges.get(name) ?? []);
     const found = args.all ? closure(direct, edges) : new Set(direct);

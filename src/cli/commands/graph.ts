@@ -6,11 +6,10 @@ import { FailedError } from "../../lib/errors.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { dependencyDot } from "../../manager/analyze/dot.ts";
 import { closure, resolveNames } from "../../manager/graph.ts";
-import { openLive } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { isScanned } from "../../s6/svscan.ts";
-import { enterTree, jsonArgs, outputArgs, printJson, treeArgs, writeOutput } from "../args.ts";
+import { jsonArgs, outputArgs, printJson, treeArgs, writeOutput } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 export default defineCommand({
   meta: { name: "graph", description: "The dependency graph of NAME (default: every service) as Graphviz DOT, or SVG; states as colours when the tree runs" },
@@ -22,8 +21,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run({ args }) {
-    const live = openLive(enterTree(args), { checkSources: false });
-    reportOpening(live);
+    const live = openTree(args, { checkSources: false });
     const { graph } = live;
     const services = closure(args.name ? resolveNames(graph, [args.name]) : graph.atoms.keys(), graph.dependencies);
     const running = isScanned(treePaths(live.tree).scandir);

@@ -1,9 +1,8 @@
 import { defineCommand } from "citty";
 import { FailedError } from "../../lib/errors.ts";
 import { resolveNames } from "../../manager/graph.ts";
-import { openLive } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
-import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
+import { jsonArgs, printJson, treeArgs } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 export default defineCommand({
   meta: { name: "list", description: "List services and bundles, or the services a bundle contains" },
@@ -13,8 +12,7 @@ export default defineCommand({
     bundle: { type: "positional", description: "list only what this bundle contains", required: false },
   },
   run({ args }) {
-    const live = openLive(enterTree(args));
-    reportOpening(live);
+    const live = openTree(args);
     const { graph } = live;
     if (graph.atoms.size === 0 && graph.bundles.size === 0) {
       const why = live.db.leftOut.length > 0 ? `all ${live.db.leftOut.length} found are broken (goetia compile says why)` : "there are none in the sources";

@@ -3,18 +3,16 @@
 import { defineCommand } from "citty";
 import { bootParts, bootServices, criticalChain } from "../../manager/analyze/boot.ts";
 import { plotChart } from "../../manager/analyze/plot.ts";
-import { openLive } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
 import { bootArgs, chosenBoot } from "../boot-record.ts";
 import { bundleMembers } from "../boot-bundle.ts";
-import { enterTree, outputArgs, treeArgs, writeOutput } from "../args.ts";
+import { outputArgs, treeArgs, writeOutput } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 export default defineCommand({
   meta: { name: "plot", description: "The boot chart as SVG: a bar per service from its start to ready, the stages, the critical chain" },
   args: { ...treeArgs, ...bootArgs, ...outputArgs },
   run({ args }) {
-    const live = openLive(enterTree(args), { checkSources: false });
-    reportOpening(live);
+    const live = openTree(args, { checkSources: false });
     const boot = chosenBoot(live, args.boot);
     const services = bootServices(boot.marks);
     const parts = bootParts(boot.marks);

@@ -1,10 +1,9 @@
 import { defineCommand } from "citty";
-import { openLive } from "../../manager/run/live.ts";
 import { logLines, logOf } from "../../manager/run/logs.ts";
-import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices, formatTable } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
-import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
+import { jsonArgs, printJson, treeArgs } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 /** How many of its log's last lines a service named on the command line shows. */
 const LOG_TAIL = 5;
@@ -17,8 +16,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run({ args }) {
-    const live = openLive(enterTree(args));
-    reportOpening(live);
+    const live = openTree(args);
     const rows = describeServices(live, args._);
     if (args.json) return printJson(rows);
     console.log(formatTable(rows));

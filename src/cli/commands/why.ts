@@ -5,12 +5,11 @@ import { bootRecord } from "../../lib/timeline.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { explain } from "../../manager/analyze/why.ts";
 import { logLines, logOf } from "../../manager/run/logs.ts";
-import { openLive } from "../../manager/run/live.ts";
-import { reportOpening } from "../../manager/run/report.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
 import { bootBundle, bootedServices } from "../boot-bundle.ts";
-import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
+import { jsonArgs, printJson, treeArgs } from "../args.ts";
+import { openTree } from "../open-tree.ts";
 
 /** How many of its log's last lines the root cause shows. */
 const LOG_TAIL = 5;
@@ -23,8 +22,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run({ args }) {
-    const live = openLive(enterTree(args), { checkSources: false });
-    reportOpening(live);
+    const live = openTree(args, { checkSources: false });
     resolveNames(live.graph, [args.name]); // an unknown name is a usage error, said so
     const bundle = bootBundle(live.tree, live.graph);
     const booted = bootedServices(live.graph, bundle);
