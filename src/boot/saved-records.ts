@@ -8,16 +8,16 @@ import { join } from "node:path";
 import { errorText } from "../lib/errors.ts";
 import { readIfExists, writeDurably } from "../lib/files.ts";
 import { log } from "../lib/log.ts";
-import { BOOT_MARK, bootRecord, KEPT_BOOTS, parseTimeline, type Mark } from "../lib/timeline.ts";
+import { BOOT_MARK, bootRecord, formatMarks, KEPT_BOOTS, parseTimeline, type Mark } from "../lib/timeline.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 
 const nameIn = (marks: Mark[]) => marks.find((mark) => mark.what === BOOT_MARK && mark.subject !== undefined)?.subject;
 
-/** Saves the tree's boot record (with extra lines: the way down's marks) where the next boots find it; false where it cannot be. */
-export function saveBootRecord(tree: Tree, extra = ""): boolean {
+/** Saves the tree's boot record (with extra marks: the way down's) where the next boots find it; false where it cannot be. */
+export function saveBootRecord(tree: Tree, extra: Mark[] = []): boolean {
   const { bootRecord: file, savedBootRecords: dir } = treePaths(tree);
   try {
-    const text = (readIfExists(file) ?? "") + extra;
+    const text = (readIfExists(file) ?? "") + formatMarks(extra);
     const name = nameIn(parseTimeline(text));
     if (name === undefined) return false;
     mkdirSync(dir, { recursive: true });
@@ -46,20 +46,24 @@ export interface BootOnRecord {
   file: string;
 }
 
-/** Every boot on record, oldest first: the saved ones, then this one (its record in the run directory). */
-export function bootsOnRecord(tree: Tree): BootOnRecord[] {
+/** This boot: its record in the run directory, read once. */
+function thisBoot(tree: Tree): BootOnRecord & { marks: Mark[] } {
   const current = bootRecord(tree);
-  const thisBoot = nameIn(current.read());
-  const dir = treePaths(tree).savedBootRecords;
-  const earlier = savedBoots(tree).filter((name) => name !== thisBoot);
-  return [
-    ...earlier.map((name, i) => ({ boot: i - earlier.length, name, file: join(dir, name) })),
-    { boot: 0, name: thisBoot, file: current.file },
-  ];
+  const marks = current.read();
+  return { boot: 0, name: nameIn(marks), file: current.file, marks };
 }
 
-/** A boot's record, by its number for --boot; undefined when there is no such boot on record. */
+/** Every boot on record, oldest first: the saved ones, then this one. */
+export function bootsOnRecord(tree: Tree): BootOnRecord[] {
+  const { marks, ...current } = thisBoot(tree);
+  const dir = treePaths(tree).savedBootRecords;
+  const earlier = savedBoots(tree).filter((name) => name !== current.name);
+  return [...earlier.map((name, i) => ({ boot: i - earlier.length, name, file: join(dir, name) })), current];
+}
+
+/** A boot's record, by its number for --boot (this one's without a look at the saved ones); undefined when there is no such boot on record. */
 export function bootRecordOf(tree: Tree, boot: number): (BootOnRecord & { marks: Mark[] }) | undefined {
+  if (boot === 0) return thisBoot(tree);
   const found = bootsOnRecord(tree).find((on) => on.boot === boot);
   return found && { ...found, marks: parseTimeline(readIfExists(found.file) ?? "") };
 }

@@ -24,6 +24,9 @@ const CLOCK_TICKS_PER_SECOND = 100n;
 const line = ({ what, ns, subject, detail }: Mark) =>
   `${what} ${ns}${subject === undefined ? "" : ` ${subject}`}${detail ? ` ${detail.replace(/\s+/g, " ")}` : ""}\n`;
 
+/** Marks as a timeline's lines. */
+export const formatMarks = (marks: Mark[]) => marks.map(line).join("");
+
 export class Timeline {
   constructor(readonly file: string) {}
 
@@ -51,7 +54,7 @@ export class Timeline {
         fd = open();
       }
       try {
-        libc.writeText(fd, marks.map(line).join(""));
+        libc.writeText(fd, formatMarks(marks));
       } finally {
         libc.close(fd);
       }

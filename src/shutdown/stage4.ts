@@ -7,7 +7,6 @@ import { emergencyShell } from "../boot/emergency.ts";
 import { speakOnConsole } from "../lib/console.ts";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
-import { readIfExists } from "../lib/files.ts";
 import { describeTimeline } from "../lib/timeline.ts";
 import { saveBootRecord } from "../boot/saved-records.ts";
 import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
@@ -45,7 +44,7 @@ export function stage4(): never {
     timeline.mark("processes-gone");
     saveCatchAllLog(tree);
     const marks = timeline.read(); // it lives in /run, about to go
-    saveBootRecord(tree, readIfExists(timeline.file));
+    saveBootRecord(tree, marks);
     libc.sync();
     unmountAll();
     libc.sync();

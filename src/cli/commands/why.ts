@@ -1,7 +1,6 @@
 // goetia why NAME: why a service is not up (manager/analyze/why.ts), with
 // the last lines of the log of the one at the root of it.
 import { defineCommand } from "citty";
-import { bootRecord } from "../../lib/timeline.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { explain } from "../../manager/analyze/why.ts";
 import { logLines, logOf } from "../../manager/run/logs.ts";
@@ -27,7 +26,7 @@ export default defineCommand({
     const bundle = bootBundle(live.tree, live.graph);
     const booted = bootedServices(live.graph, bundle);
     const shown = (name: string) => describeServices(live, [name])[0];
-    const marks = bootRecord(live.tree).read();
+    const marks = live.record.read();
     const stoppedBy = (name: string) => marks.findLast((mark) => mark.what === "stopping" && mark.subject === name)?.detail;
     const why = explain(args.name, shown, booted, bundle, stoppedBy);
     const place = shown(why.cause).state === "failed" ? logOf(live, why.cause) : undefined;
