@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { errorText } from "../lib/errors.ts";
-import { readIfExists, writeDurably } from "../lib/files.ts";
+import { readIfExists, writeAtomically } from "../lib/files.ts";
 import { log } from "../lib/log.ts";
 import { BOOT_MARK, bootRecord, formatMarks, KEPT_BOOTS, parseTimeline, type Mark } from "../lib/timeline.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
@@ -21,7 +21,7 @@ export function saveBootRecord(tree: Tree, extra: Mark[] = []): boolean {
     const name = nameIn(parseTimeline(text));
     if (name === undefined) return false;
     mkdirSync(dir, { recursive: true });
-    writeDurably(join(dir, name), text);
+    writeAtomically(join(dir, name), text, { durable: true });
     for (const old of savedBoots(tree).slice(0, -KEPT_BOOTS)) rmSync(join(dir, old), { force: true });
     return true;
   } catch (error) {

@@ -1,32 +1,33 @@
 // How goetia touches its own files: a record or a link replaced whole (a
 // reader sees the old or the new, never a mix), a file that may not be
 // there, and a file lock around work that must not overlap.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { lockFile } from "../sys/libc.ts";
 import { errnoCode } from "./errors.ts";
 
-/** Writes path.new, then renames it over path: readers see the old or the new text, never a mix. A failed write (ENOSPC) leaves no .new behind. */
-export function writeAtomically(path: string, data: string, mode = 0o644): void {
+/**
+ * Writes path.new, then renames it over path: readers see the old or the
+ * new text, never a mix. A failed write (ENOSPC) leaves no .new behind.
+ * Durable, it is on disk when this returns (the text, then its name): a
+ * crash after it loses nothing.
+ */
+export function writeAtomically(path: string, data: string, { durable = false } = {}): void {
+  const temporary = `${path}.new`;
   try {
-    writeFileSync(`${path}.new`, data, { mode });
-    renameSync(`${path}.new`, path);
+    const fd = openSync(temporary, "w", 0o644);
+    try {
+      writeFileSync(fd, data);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
   } catch (error) {
-    rmSync(`${path}.new`, { force: true });
+    rmSync(temporary, { force: true });
     throw error;
   }
-}
-
-/** As writeAtomically, and on disk when it returns (the text, then its name): a crash after it loses nothing. */
-export function writeDurably(path: string, data: string): void {
-  const fd = openSync(`${path}.new`, "w", 0o644);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${path}.new`, path);
+  if (!durable) return;
   const dir = openSync(dirname(path), "r");
   try {
     fsyncSync(dir);
