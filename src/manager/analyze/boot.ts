@@ -34,6 +34,12 @@ export interface BootEnd {
 
 const stageMarks = (marks: Mark[]) => marks.filter((mark) => !SERVICE_EVENTS.has(mark.what));
 
+/** When each stage was marked first (undefined: never), by its name. */
+function stageAt(marks: Mark[]): (what: string) => bigint | undefined {
+  const stages = stageMarks(marks);
+  return (what) => stages.find((mark) => mark.what === what)?.ns;
+}
+
 /** When the boot's bundle was up (or done, not fully up); undefined while the boot goes on. */
 export function bootEnd(marks: Mark[]): BootEnd | undefined {
   const end = stageMarks(marks).find((mark) => mark.what === "bundle-up" || mark.what === "bundle-not-up");
@@ -58,8 +64,7 @@ function partsFrom(start: bigint, stops: [string, string, bigint | undefined][])
 export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; up: boolean } | undefined {
   const end = bootEnd(marks);
   if (end === undefined) return undefined;
-  const stages = stageMarks(marks);
-  const at = (what: string) => stages.find((mark) => mark.what === what)?.ns;
+  const at = stageAt(marks);
   // Stage 2 boots when the compiled bring-up cannot; each path has its own marks.
   const stops: [string, string, bigint | undefined][] = [
     ["kernel", "kernel, to stage 1 running (the initramfs unpacked, Bun started)", at("stage1")],
@@ -76,8 +81,7 @@ export function bootParts(marks: Mark[]): { parts: BootPart[]; totalMs: number; 
  * stage 3) to the last process gone.
  */
 export function wayDownParts(marks: Mark[]): { parts: BootPart[]; totalMs: number } | undefined {
-  const stages = stageMarks(marks);
-  const at = (what: string) => stages.find((mark) => mark.what === what)?.ns;
+  const at = stageAt(marks);
   const start = at("requested") ?? at("stage3-forked");
   const end = at("processes-gone");
   if (start === undefined || end === undefined) return undefined;
