@@ -1,5 +1,6 @@
 // A service as the s6-rc source format defines it, once read and checked,
 // and a mistake found in the sources.
+import { SERVICEDIR_FILES } from "../s6/servicedir.ts";
 
 export type ServiceType = "longrun" | "oneshot" | "bundle";
 
@@ -42,6 +43,25 @@ export interface Service {
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
 }
+
+/** Every file of a service's source that goetia reads: anything else in its folder is none of goetia's business, whatever it is. */
+export const SOURCE_FILES = new Set([
+  ...SERVICEDIR_FILES,
+  "type",
+  "contents",
+  "contents.d",
+  "dependencies",
+  "dependencies.d",
+  "up",
+  "down",
+  "timeout-up",
+  "timeout-down",
+  "producer-for",
+  "consumer-for",
+  "pipeline-name",
+  "flag-essential",
+  "no-log",
+]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */
 export const loggerName = (name: string) => `${name}-log`;

@@ -1,7 +1,7 @@
 // A service directory as s6-supervise reads it (s6's servicedir.html), made
 // from a source directory: only what s6 knows is copied, links followed, and
 // a `down` file makes s6-svscan supervise it without starting it.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Everything s6-supervise reads in a service directory, besides its own supervise/. */
@@ -19,15 +19,22 @@ export const SERVICEDIR_FILES = new Set([
   "env",
 ]);
 
-/** Copies what s6-supervise reads from source to target (a fresh directory), links dereferenced, but for the files in except. */
+/** The scripts s6-supervise executes: copied with mode 0755 whatever the source's, as s6-rc-compile copies them. */
+export const SUPERVISE_SCRIPTS = ["run", "finish"];
+
+/**
+ * Copies what s6-supervise reads from source to target (a fresh directory),
+ * links dereferenced, but for the files in except. What is not there, or
+ * links to nothing, is not copied: s6-supervise would not see it either.
+ */
 export function copyServicedir(source: string, target: string, except: string[] = []): void {
-  const copied = (file: string) => SERVICEDIR_FILES.has(file) && !except.includes(file);
   mkdirSync(target, { recursive: true });
-  cpSync(source, target, {
-    recursive: true,
-    dereference: true,
-    filter: (path) => path === source || copied(path.slice(source.length + 1).split("/")[0]),
-  });
+  for (const file of readdirSync(source)) {
+    const from = join(source, file);
+    if (!SERVICEDIR_FILES.has(file) || except.includes(file) || !existsSync(from)) continue;
+    cpSync(from, join(target, file), { recursive: true, dereference: true });
+    if (SUPERVISE_SCRIPTS.includes(file)) chmodSync(join(target, file), 0o755);
+  }
 }
 
 /** Puts a copy where s6-supervise will run it, stopped: s6-supervise writes into it, and /etc may be read-only. */

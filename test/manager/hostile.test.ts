@@ -43,16 +43,15 @@ describe("refused at compile, with the file and the cause", () => {
     tree.oneshot("huger-timeout", { extra: { "timeout-down": "99999999999999999999\n" } });
     tree.service("far-fd", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100\n", "notification-fd": "99999\n" });
     tree.service("long-script", { type: "oneshot\n", up: `echo ${"y".repeat(200_000)}\n` });
-    tree.service("not-executable", { type: "longrun\n", run: "exec sleep 100\n" });
-    tree.service("no-interpreter", { type: "longrun\n", run: "#!/no/such/shell\n" });
+    tree.service("run-is-a-folder", { type: "longrun\n", "run/file": "text\n" });
+    symlinkSync("../nowhere", join(tree.conf, "src/test/dangling"));
 
     const run = await tree.goetia("compile");
     expect(run.code).toBe(1);
     const expected = [
       `service binary: ${src("binary", "type")}: not text: it holds control characters`,
       `service escapes: ${src("escapes", "type")}: not text: it holds control characters`,
-      `service a-file: ${src("a-file")}: not a folder: services and their categories are folders`,
-      `service linked: ${src("linked")}: not a folder: services and their categories are folders`,
+      `service dangling: ${src("dangling")}: links to ../nowhere, which does not exist`,
       `service ${"x".repeat(241)}: ${src("x".repeat(241))}: bad service name: names must be 1 to 240 bytes long`,
       `service bad\\x1bname: ${src("bad\\x1bname")}: bad service name: names may not contain control characters`,
       `service s6-rc-mine: ${src("s6-rc-mine")}: bad service name: names starting with s6rc- or s6-svscan are reserved, as are s6-rc- ones`,
@@ -60,12 +59,13 @@ describe("refused at compile, with the file and the cause", () => {
       `service huger-timeout: ${src("huger-timeout", "timeout-down")}: 99999999999999999999 is more than 2147483647 ms, the longest a timer can wait`,
       `service far-fd: ${src("far-fd", "notification-fd")}: 99999 is more than 1023 past the usual limit of open descriptors (1024)`,
       `service long-script: ${src("long-script", "up")}: 200005 bytes: more than the 131071 a command line may hold`,
-      `service not-executable: ${src("not-executable", "run")}: not executable (chmod +x)`,
-      `service no-interpreter: ${src("no-interpreter", "run")}: its interpreter /no/such/shell does not exist`,
+      `service run-is-a-folder: ${src("run-is-a-folder", "run")}: not a regular file`,
     ];
     for (const line of expected) expect(run.out).toContain(`goetia: error: ${line}\n`);
-    // Nothing from a source file reaches the terminal raw.
+    // Nothing from a source file reaches the terminal raw; files that are not folders are passed over, as s6-rc-compile passes them.
     expect(run.out).not.toContain("\x1b");
+    expect(run.out).not.toContain("a-file");
+    expect(run.out).not.toContain("linked");
     expect(run.out).toContain("compiled 1 services");
   });
 
@@ -88,16 +88,25 @@ describe("refused at compile, with the file and the cause", () => {
     tree.oneshot("fine");
     tree.service("locked", { type: "oneshot\n", up: "true\n" });
     tree.oneshot("hidden-inside");
+    tree.service("locked-run", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100\n" });
+    tree.oneshot("locked-dependencies", { deps: [] });
+    tree.file("conf/src/test/locked-dependencies/dependencies.d/fine", "");
+    tree.oneshot("needs-locked", { deps: ["locked-dependencies"] });
     mkdirSync(join(tree.conf, "src/closed/inner"), { recursive: true });
     writeFileSync(join(tree.conf, "src/closed/inner/type"), "oneshot\n");
     const run = (() => {
       chmodSync(src("locked", "type"), 0o000);
       chmodSync(join(tree.conf, "src/closed"), 0o000);
+      chmodSync(src("locked-run", "run"), 0o000);
+      chmodSync(src("locked-dependencies", "dependencies.d"), 0o000);
       return asNobody(true, "compile");
     })();
     expect(run.code).toBe(1);
     expect(run.out).toContain(`service locked: ${src("locked", "type")}: cannot be read: EACCES`);
     expect(run.out).toContain(`service closed: ${join(tree.conf, "src/closed")}: cannot be read: EACCES`);
+    expect(run.out).toContain(`service locked-run: ${src("locked-run", "run")}: cannot be read: EACCES`);
+    expect(run.out).toContain(`service locked-dependencies: ${src("locked-dependencies", "dependencies.d")}: cannot be read: EACCES`);
+    expect(run.out).toContain(`service needs-locked: ${src("needs-locked", "dependencies")}: depends on locked-dependencies, which is broken and left out`);
     expect(run.out).toContain("compiled 2 services");
   });
 });

@@ -12,7 +12,7 @@ import { errorText } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
 import { loggerName, type Problem, type Service } from "../service.ts";
-import { checkRun, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
+import { checkScript, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
 
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
 export const ENABLED_BUNDLE = "enabled";
@@ -86,7 +86,8 @@ function readDefinition(tree: Tree, name: string, problem: (file: string, messag
   const logDir = join(dir, "log");
   if (!isFolder(logDir)) return broken ? undefined : [service];
   const files = new SourceFiles(logDir, (file, message) => fail(`log/${file}`, message));
-  checkRun(files);
+  checkScript(files, "run");
+  checkScript(files, "finish");
   if (broken) return undefined;
   const logger: Service = {
     name: loggerName(name),

@@ -7,7 +7,7 @@
 // and a template instance's INSTANCE.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { copyServicedir } from "../../s6/servicedir.ts";
+import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
 import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
@@ -31,7 +31,7 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   }
   if (made?.from === "definition") {
     // Its data/ and env/ stay where its links point: the template reads them there, at each start.
-    copyServicedir(service.dir, target, [...SCRIPTS, "data", "env"]);
+    copyServicedir(service.dir, target, [...SUPERVISE_SCRIPTS, "data", "env"]);
     const cd = `cd ${shellQuote(service.dir)} || exit 111`;
     const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR=${shellQuote(made.logRoot)}`];
     writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
@@ -47,9 +47,6 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   renameSync(join(target, "run"), join(target, "run.user"));
   writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, "./run.user"]));
 }
-
-/** What runs, written here rather than copied. */
-const SCRIPTS = ["run", "finish"];
 
 function writeScript(dir: string, name: string, text: string): void {
   writeFileSync(join(dir, name), text, { mode: 0o755 });

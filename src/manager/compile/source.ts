@@ -2,7 +2,7 @@
 // One directory per service under src/<category>/; the directory name is the
 // service name. Every mistake becomes a Problem naming the service, the file
 // and what is wrong; a broken service is left out and the rest still loads.
-import { existsSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
@@ -55,9 +55,10 @@ export function loadSources(sourceDir: string): SourceSet {
 
 /**
  * The service folders: src/NAME when it has a type file, else
- * src/CATEGORY/NAME. Hidden entries are skipped, unless they hold a type
- * file (a service with a bad name, reported as such); anything else that is
- * not a folder, or cannot be read, is a problem.
+ * src/CATEGORY/NAME. As s6-rc-compile reads a source folder, hidden entries
+ * and anything that is not a folder are passed over, but a hidden folder
+ * that holds a type file is told (a service with a bad name), and so is a
+ * link that leads nowhere or a folder that cannot be read.
  */
 function serviceDirs(sourceDir: string, problems: Problem[]): string[] {
   const dirs: string[] = [];
@@ -66,7 +67,11 @@ function serviceDirs(sourceDir: string, problems: Problem[]): string[] {
       const hidden = name.startsWith(".");
       const isService = existsSync(join(path, "type"));
       if (hidden && !isService) return;
-      if (!isDirectory(path)) return void problems.push({ service: name, file: path, message: "not a folder: services and their categories are folders" });
+      if (!isDirectory(path)) {
+        const link = existsSync(path) ? undefined : linkTarget(path);
+        if (link !== undefined) problems.push({ service: name, file: path, message: `links to ${link}, which does not exist` });
+        return;
+      }
       if (isService || inCategory) dirs.push(path);
       else for (const inner of listDir(path, true)) visit(join(path, inner), inner, true);
     } catch (error) {
@@ -145,13 +150,24 @@ export class SourceFiles {
   /** The names in NAME.d/ (empty files) and NAME (one per line), each with the file that names it; each name checked. */
   names(base: string): Record<string, string> {
     const origins: Record<string, string> = {};
-    if (this.exists(`${base}.d`)) for (const name of listDir(join(this.dir, `${base}.d`), false)) origins[name] = `${base}.d/${name}`;
+    for (const name of this.folder(`${base}.d`)) origins[name] = `${base}.d/${name}`;
     for (const name of this.lines(base) ?? []) origins[name] ??= base;
     for (const [name, file] of Object.entries(origins)) {
       const reason = badNameReason(name);
       if (reason) this.fail(file, `bad name "${name}": ${reason}`);
     }
     return origins;
+  }
+
+  /** The visible entries of a folder in the service's; none when it is not there, and an unreadable one is a problem. */
+  folder(file: string): string[] {
+    if (!this.exists(file)) return [];
+    try {
+      return listDir(join(this.dir, file), false);
+    } catch (error) {
+      this.fail(file, `cannot be read: ${errorText(error)}`);
+      return [];
+    }
   }
 
   exists(file: string): boolean {
@@ -200,7 +216,8 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     service.down = files.command("down");
     if (service.up === undefined && !broken) files.fail("up", "missing: a oneshot needs an up file");
   } else {
-    checkRun(files);
+    checkScript(files, "run");
+    checkScript(files, "finish");
     for (const file of SUPERVISE_NUMBERS) files.number(file);
     service.notificationFd = files.number("notification-fd");
     if (service.notificationFd !== undefined && service.notificationFd < 3) files.fail("notification-fd", "must be 3 or more: 0, 1 and 2 are taken");
@@ -212,20 +229,30 @@ export function readService(name: string, dir: string, problem: Report, impliedT
   return broken ? undefined : service;
 }
 
-/** A longrun's run must be there, executable, and name an interpreter that exists (s6-supervise would fail to start it, again and again). */
-export function checkRun(files: SourceFiles, file = "run"): void {
+/**
+ * A longrun's run (or finish) as s6-rc-compile takes it: a regular file it
+ * can read, links followed. Its mode and its #! line are not looked at:
+ * s6-rc-compile copies run and finish with mode 0755 whatever the source's,
+ * and the interpreter need only exist where the service runs (where it does
+ * not, the service fails at start, saying so). A finish that is not there,
+ * or links to nothing, is no finish, as s6-supervise sees it.
+ */
+export function checkScript(files: SourceFiles, file: "run" | "finish"): void {
   const path = join(files.dir, file);
-  let mode: number;
+  let fd: number;
   try {
-    mode = statSync(path).mode;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a fifo is told, not waited on
   } catch (error) {
     if (!isMissing(error)) return files.fail(file, `cannot be read: ${errorText(error)}`);
+    if (file === "finish") return;
     const link = linkTarget(path);
     return files.fail(file, link === undefined ? "missing: a longrun needs a run file" : `links to ${link}, which does not exist`);
   }
-  if ((mode & 0o111) === 0) return files.fail(file, "not executable (chmod +x)");
-  const interpreter = /^#!\s*(\S+)/.exec(files.text(file)?.split("\n", 1)[0] ?? "")?.[1];
-  if (interpreter !== undefined && !existsSync(interpreter)) files.fail(file, `its interpreter ${interpreter} does not exist`);
+  try {
+    if (!fstatSync(fd).isFile()) files.fail(file, "not a regular file");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Where a symbolic link points, as written; undefined for anything else. */

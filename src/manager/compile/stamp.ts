@@ -8,7 +8,7 @@ import { errnoCode, FailedError } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import { sourceRoots, treePaths, type Tree } from "../../lib/tree.ts";
 import { readDatabase, type Database } from "../database.ts";
-import type { Service } from "../service.ts";
+import { SOURCE_FILES, type Service } from "../service.ts";
 
 /**
  * A stamp of every entry under the source folders: path and mode, and for
@@ -42,9 +42,10 @@ export function sourceStamp(tree: Tree): string {
 }
 
 /**
- * Content hash of what defines a service: its source directory, links
- * followed (a definition's also the system-wide settings its template
- * loads); for a logger goetia makes, where it writes.
+ * Content hash of what defines a service: the files of its source goetia
+ * reads, links followed (a definition's also the system-wide settings its
+ * template loads); for a logger goetia makes, where it writes. A file of
+ * the format that links to nothing is hashed as that link: it is no file.
  */
 export function fingerprint(service: Service): string {
   const hash = new Bun.CryptoHasher("sha256");
@@ -57,7 +58,14 @@ export function fingerprint(service: Service): string {
   hash.update(`${service.producerFor ?? ""}\0${service.stderrToo ?? false}\0`); // the plumbing goetia puts around it
   const made = service.made;
   if (made?.from === "logger") hash.update(`logger\0${made.logDir}`);
-  else walk(service.dir, ".");
+  else {
+    for (const file of readdirSync(service.dir).sort()) {
+      if (!SOURCE_FILES.has(file)) continue;
+      const path = join(service.dir, file);
+      if (existsSync(path)) walk(path, file);
+      else hash.update(`${file}\0-> ${readlinkSync(path)}\0`);
+    }
+  }
   if (made?.from === "definition" && existsSync(made.sharedEnv)) walk(made.sharedEnv, "..env");
   return hash.digest("hex");
 }
