@@ -4,7 +4,7 @@
 // (/etc/sv) and linked into the enabled one (/service). Every change is made
 // aside and renamed into place: a refused or failed step leaves nothing
 // half-made.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { FailedError, UsageError } from "../lib/errors.ts";
 import { switchLink } from "../lib/files.ts";
@@ -12,8 +12,14 @@ import { treePaths, type Tree } from "../lib/tree.ts";
 import { loggerName } from "../manager/service.ts";
 import { badNameReason } from "../lib/names.ts";
 
-/** The folders beside the definitions that the links reach: the run template and shims, the system-wide settings, the logging template. */
-const TEMPLATE_FOLDERS = [".bin", ".env", ".log"];
+/** Where a new definition's run links: the seed document's template, else the published tree's. */
+const RUN_TEMPLATES = [".bin/run", ".run/run"];
+
+/** What a new definition's links need besides a run template: the system-wide settings, the logging template. */
+const NEEDED_TEMPLATES = [".env", ".log/run"];
+
+/** goetia's own work in progress beside the definitions: .NAME.new-PID, .NAME.old-PID. */
+const DRAFT = /\.(new|old)-\d+$/;
 
 export interface NewDefinition {
   name: string;
@@ -42,8 +48,10 @@ export function createDefinition(tree: Tree, definition: NewDefinition): string 
     const source = sourceDefining(tree, taken);
     if (source !== undefined) throw new FailedError(`a service named ${taken} is already defined in ${source}`);
   }
-  for (const folder of TEMPLATE_FOLDERS) {
-    if (!existsSync(join(tree.definitionsDir, folder))) throw new FailedError(`no templates in ${tree.definitionsDir}: ${folder} is missing`);
+  const runTemplate = RUN_TEMPLATES.find((template) => existsSync(join(tree.definitionsDir, template)));
+  if (runTemplate === undefined) throw new FailedError(`no run template in ${tree.definitionsDir}: neither ${RUN_TEMPLATES.join(" nor ")} is there`);
+  for (const template of NEEDED_TEMPLATES) {
+    if (!existsSync(join(tree.definitionsDir, template))) throw new FailedError(`no templates in ${tree.definitionsDir}: ${template} is missing`);
   }
   if (version !== undefined) assertName(version, "version");
   if (definition.daemon.trim() === "") throw new UsageError("--daemon: the daemon to run may not be empty");
@@ -51,7 +59,7 @@ export function createDefinition(tree: Tree, definition: NewDefinition): string 
   const draft = join(tree.definitionsDir, `.${name}.new-${process.pid}`);
   try {
     mkdirSync(join(draft, "log"), { recursive: true });
-    symlinkSync("../.bin/run", join(draft, "run"));
+    symlinkSync(`../${runTemplate}`, join(draft, "run"));
     symlinkSync("../../.log/run", join(draft, "log", "run"));
     const settings = version === undefined ? join(draft, "env") : join(draft, "version", version);
     mkdirSync(settings, { recursive: true });
@@ -115,20 +123,30 @@ function linkAt(path: string): string | undefined {
   }
 }
 
-/** Copies the definition to the installed folder, with the template folders if they are not there yet; replace: over an installed copy. */
-export function installDefinition(tree: Tree, name: string, { replace = false } = {}): string {
+/**
+ * Copies the definition to the installed folder, with every hidden folder
+ * beside it (the templates, the shims, the settings: whatever its links
+ * reach), each replaced where the installed copy differs, as the
+ * definition is; replace: over an installed copy of the definition.
+ * Returns where it went and the hidden folders brought up to date.
+ */
+export function installDefinition(tree: Tree, name: string, { replace = false } = {}): { target: string; templates: string[] } {
   assertName(name);
   const source = join(tree.definitionsDir, name);
   const target = join(tree.installedDir, name);
   if (!exists(source)) throw new UsageError(`no definition named ${name} in ${tree.definitionsDir}`);
   if (exists(target) && !replace) throw new FailedError(`${target} is already installed (--force replaces it)`);
   mkdirSync(tree.installedDir, { recursive: true });
-  for (const folder of TEMPLATE_FOLDERS) {
-    const installed = join(tree.installedDir, folder);
-    if (!exists(installed)) cpSync(join(tree.definitionsDir, folder), installed, { recursive: true, verbatimSymlinks: true });
-  }
-  const draft = join(tree.installedDir, `.${name}.new-${process.pid}`);
-  const old = join(tree.installedDir, `.${name}.old-${process.pid}`);
+  const templates = hiddenFolders(tree.definitionsDir).filter((folder) => !sameTree(join(tree.definitionsDir, folder), join(tree.installedDir, folder)));
+  for (const folder of templates) copyInPlace(join(tree.definitionsDir, folder), join(tree.installedDir, folder));
+  copyInPlace(source, target);
+  return { target, templates };
+}
+
+/** Copies source over target (links as they are): made aside, then renamed into place. */
+function copyInPlace(source: string, target: string): void {
+  const draft = join(dirname(target), `.${basename(target)}.new-${process.pid}`);
+  const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
   try {
     cpSync(source, draft, { recursive: true, verbatimSymlinks: true });
     if (exists(target)) renameSync(target, old);
@@ -137,7 +155,25 @@ export function installDefinition(tree: Tree, name: string, { replace = false } 
     rmSync(draft, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
   }
-  return target;
+}
+
+/** The hidden folders in dir (links to folders too), goetia's drafts apart. */
+function hiddenFolders(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((entry) => entry.startsWith(".") && !DRAFT.test(entry) && isFolder(join(dir, entry)))
+    .sort();
+}
+
+/** Whether two trees hold the same entries: the same kinds, modes, links and bytes. */
+function sameTree(a: string, b: string): boolean {
+  const [left, right] = [lstatSync(a, { throwIfNoEntry: false }), lstatSync(b, { throwIfNoEntry: false })];
+  if (!left || !right || left.mode !== right.mode) return false;
+  if (left.isSymbolicLink()) return readlinkSync(a) === readlinkSync(b);
+  if (left.isFile()) return left.size === right.size && readFileSync(a).equals(readFileSync(b));
+  if (!left.isDirectory()) return true;
+  const entries = readdirSync(a).sort();
+  const others = readdirSync(b).sort();
+  return entries.length === others.length && entries.every((entry, i) => entry === others[i] && sameTree(join(a, entry), join(b, entry)));
 }
 
 /** Links the installed definition into the enabled folder (what `ln -s /etc/sv/NAME /service` does); false when it already was. */
@@ -210,6 +246,10 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false; // one of them leads nowhere
   }
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** Whether anything is at path, a dangling link included. */

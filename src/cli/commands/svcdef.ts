@@ -50,7 +50,8 @@ const install = defineCommand({
   args: { ...treeArgs, ...nameArg, force: { type: "boolean", alias: "f", description: "replace an installed copy" } },
   run({ args }) {
     const tree = enterTree(args);
-    const dir = installDefinition(tree, args.name, { replace: args.force });
+    const { target: dir, templates } = installDefinition(tree, args.name, { replace: args.force });
+    for (const folder of templates) log.info(`${tree.installedDir}/${folder}: brought up to date from ${tree.definitionsDir}/${folder}`);
     const problems = definitionProblems(tree, args.name);
     for (const problem of problems) log.error(describeProblem(problem));
     if (problems.length > 0) throw new FailedError(`${dir} is installed, but cannot run until that is fixed`);

@@ -1,13 +1,16 @@
-// supervision-scripts definitions (the second seed document): a folder per
-// daemon in the installed folder (/etc/sv), whose run links to the shared
-// template in a hidden folder beside it (.bin/run, or .run/run), with its
-// settings in env/ (often a link to a version/ folder) over the system-wide
-// .env, and an optional log/ whose run links to the logging template. Each
-// is a longrun; its log/ is its logger, NAME-log. The links in the enabled
-// folder (/service), where there is one, make the bundle `enabled`, which
-// the boot bundle holds.
+// supervision-scripts definitions (the second seed document, and the tree
+// it grew into): a folder per daemon in the installed folder (/etc/sv),
+// whose run links to a shared template in a hidden folder beside it
+// (.bin/run, .run/run, .run/run-getty...), with its settings in env/ (often
+// a link into a version/ folder) over the system-wide .env, and an optional
+// log/ whose run links to a logging template. Each is a longrun; its log/
+// is its logger, NAME-log. What else a definition holds (marker files such
+// as untested or broken, needs/, a daemon's own configuration) is its
+// templates' business, not goetia's. The links in the enabled folder
+// (/service), where there is one, make the bundle `enabled`, which the boot
+// bundle holds.
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { join, sep } from "node:path";
+import { basename, join, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
@@ -81,7 +84,8 @@ function readDefinition(tree: Tree, name: string, problem: (file: string, messag
   const service = readService(name, dir, fail, "longrun");
   if (!service || broken) return undefined;
   service.made = { from: "definition", sharedEnv };
-  if (runsTemplate(join(dir, "run"), installedDir)) checkDaemon(dir, fail);
+  const template = templateOf(join(dir, "run"), installedDir);
+  if (template !== undefined) checkSettings(dir, template, fail);
 
   const logDir = join(dir, "log");
   if (!isFolder(logDir)) return broken ? undefined : [service];
@@ -106,30 +110,39 @@ function readDefinition(tree: Tree, name: string, problem: (file: string, messag
   return [service, logger];
 }
 
-/** Whether run leads, through its links, into a hidden folder beside the definitions: the shared template. */
-function runsTemplate(run: string, installedDir: string): boolean {
+/**
+ * The settings each template starts its daemon with, by the name a
+ * definition's run links to: the run template ($PRELAUNCH $DAEMON
+ * $DAEMONOPTS) and the getty one ($GETTY $GETTYOPTS $TTY). A template not
+ * named here is run as it is.
+ */
+const TEMPLATE_SETTINGS: Record<string, string[]> = { run: ["DAEMON"], "run-getty": ["GETTY", "TTY"] };
+
+/** The template run leads to, by the name its link gives (run, run-getty...), where it leads into a hidden folder beside the definitions. */
+function templateOf(run: string, installedDir: string): string | undefined {
+  const link = linkTarget(run);
   try {
-    return realpathSync(run).startsWith(`${realpathSync(installedDir)}${sep}.`);
+    return link !== undefined && realpathSync(run).startsWith(`${realpathSync(installedDir)}${sep}.`) ? basename(link) : undefined;
   } catch {
-    return false; // a dangling run is told by checkRun
+    return undefined; // a dangling run is told by checkScript
   }
 }
 
-/** The template starts $DAEMON: env/ (through its link to a version) must name it. */
-function checkDaemon(dir: string, fail: (file: string, message: string) => void): void {
+/** The template starts what env/ (through its links to a version) names: each setting it needs must be there. */
+function checkSettings(dir: string, template: string, fail: (file: string, message: string) => void): void {
+  const needed = TEMPLATE_SETTINGS[template] ?? [];
+  if (needed.length === 0) return;
   const env = join(dir, "env");
   const link = linkTarget(env);
   if (!isFolder(env)) {
-    return fail("env", link === undefined ? "missing: the run template starts the daemon env/DAEMON names" : `links to ${link}, which is not a folder`);
+    if (link === undefined) return fail("env", `missing: the ${template} template reads ${needed.join(" and ")} there`);
+    return fail("env", `links to ${link}, which ${existsSync(env) ? "is not a folder" : "does not exist"}: the ${template} template reads ${needed.join(" and ")} there`);
   }
-  let daemon: string | undefined;
-  try {
-    daemon = new SourceFiles(env, fail).line("DAEMON");
-  } catch (error) {
-    return fail("env", `cannot be read: ${errorText(error)}`);
+  const settings = new SourceFiles(env, fail);
+  for (const setting of needed) {
+    const where = link === undefined ? `env/${setting}` : `env/${setting} (env -> ${link})`;
+    if (settings.line(setting) === undefined) fail(where, `missing or empty: the ${template} template starts what this file names`);
   }
-  const where = link === undefined ? "env/DAEMON" : `env/DAEMON (env -> ${link})`;
-  if (daemon === undefined) fail(where, "missing or empty: the run template starts the daemon this file names");
 }
 
 /** The visible entries of a folder, sorted; none when it does not exist (an unreadable one is a problem). */
