@@ -35,6 +35,15 @@ for conf in etc/goetia/system etc/svcdef; do
     cp -a "initramfs/install/$conf" "$dest/$conf"
   fi
 done
+# goetia once shipped .run as a link into .bin, over which a published
+# supervision-scripts tree cannot be copied: it becomes the folder it is now.
+for root in etc/svcdef etc/sv; do
+  if [ "$(readlink "$dest/$root/.run" || true)" = .bin ]; then
+    rm "$dest/$root/.run"
+    cp -a initramfs/install/etc/svcdef/.run "$dest/$root/.run"
+    echo "install: $dest/$root/.run is a folder now, no longer a link to .bin"
+  fi
+done
 # supervision-scripts' layout: the templates beside the live definitions too, nothing enabled yet.
 mkdir -p "$dest/etc/sv" "$dest/service"
 for template in "$dest"/etc/svcdef/.[!.]*; do

@@ -1,7 +1,7 @@
 // make install DESTDIR=ROOT: goetia into a root as a person installs it, and
 // the root's own configuration kept when it has one.
 import { afterEach, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/guest.ts";
@@ -31,6 +31,24 @@ test("the binary under its names, /sbin/init the shim, the configuration and hel
   expect(again.exitCode).toBe(0);
   expect(again.stdout.toString()).toContain("etc/goetia/system is there already: kept as it is");
   expect(readFileSync(contents, "utf8")).toBe("hostname\n");
+});
+
+test("the .run link older installs shipped becomes a folder, so that a published tree can be copied over it", () => {
+  dest = mkdtempSync(join(tmpdir(), "goetia-install-"));
+  expect(install().exitCode).toBe(0);
+  for (const root of ["etc/svcdef", "etc/sv"]) {
+    rmSync(join(dest, root, ".run"), { recursive: true });
+    symlinkSync(".bin", join(dest, root, ".run"));
+  }
+  const again = install();
+  expect(again.exitCode).toBe(0);
+  expect(again.stdout.toString()).toContain("etc/svcdef/.run is a folder now, no longer a link to .bin");
+  for (const root of ["etc/svcdef", "etc/sv"]) expect(readlinkSync(join(dest, root, ".run/run"))).toBe("../.bin/run-sh");
+  const published = join(dest, "published");
+  mkdirSync(join(published, ".run"), { recursive: true });
+  symlinkSync("./run.sh", join(published, ".run/run"));
+  expect(Bun.spawnSync(["cp", "-R", `${published}/.`, join(dest, "etc/svcdef")]).exitCode).toBe(0);
+  expect(readlinkSync(join(dest, "etc/svcdef/.run/run"))).toBe("./run.sh");
 });
 
 test("no destination, or no build: a clear refusal", () => {

@@ -87,7 +87,9 @@ test("what the published tree leaves incomplete is refused, naming the file; the
   const refusals = {
     "no-run": `service no-run: ${installed}/no-run/run: missing: a longrun needs a run file`,
     "no-daemon": `service no-daemon: ${installed}/no-daemon/env/DAEMON (env -> ./data/version/current): missing or empty: the run template starts what this file names`,
-    "dangling-version": `service dangling-version: ${installed}/dangling-version/env: links to ./data/version/current, which does not exist: the run template reads DAEMON there`,
+    "dangling-version": `service dangling-version: ${installed}/dangling-version/env: links to ./data/version/current, which does not exist (data/version/current -> ./9.9 leads nowhere): the run template reads DAEMON there`,
+    // Its settings are another definition's, which is not installed yet.
+    "ticker-alias": `service ticker-alias: ${installed}/ticker-alias/env: links to ./data/version/current, which does not exist (data -> ../ticker/data leads nowhere): the run template reads DAEMON there`,
   };
   for (const [name, message] of Object.entries(refusals)) {
     const run = await goetia("svcdef", "install", name);
@@ -95,9 +97,10 @@ test("what the published tree leaves incomplete is refused, naming the file; the
     expect(run.out).toContain(`goetia: error: ${message}\n`);
   }
   for (const name of ["ticker", "own-run"]) expect((await goetia("svcdef", "install", name)).code).toBe(0);
+  expect((await goetia("svcdef", "install", "--force", "ticker-alias")).code).toBe(0);
   const compiled = await goetia("compile");
   expect(compiled.code).toBe(1);
-  expect(compiled.out).toContain("compiled 4 services"); // ticker, own-run and their loggers
+  expect(compiled.out).toContain("compiled 6 services"); // ticker, ticker-alias, own-run and their loggers
   expect(compiled.out).not.toContain("untested");
   expect(compiled.out).not.toContain("marker");
 });

@@ -10,7 +10,7 @@
 // (/service), where there is one, make the bundle `enabled`, which the boot
 // bundle holds.
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { basename, join, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
@@ -136,13 +136,38 @@ function checkSettings(dir: string, template: string, fail: (file: string, messa
   const link = linkTarget(env);
   if (!isFolder(env)) {
     if (link === undefined) return fail("env", `missing: the ${template} template reads ${needed.join(" and ")} there`);
-    return fail("env", `links to ${link}, which ${existsSync(env) ? "is not a folder" : "does not exist"}: the ${template} template reads ${needed.join(" and ")} there`);
+    const why = existsSync(env) ? "is not a folder" : `does not exist${leadsNowhere(dir, env)}`;
+    return fail("env", `links to ${link}, which ${why}: the ${template} template reads ${needed.join(" and ")} there`);
   }
   const settings = new SourceFiles(env, fail);
   for (const setting of needed) {
     const where = link === undefined ? `env/${setting}` : `env/${setting} (env -> ${link})`;
     if (settings.line(setting) === undefined) fail(where, `missing or empty: the ${template} template starts what this file names`);
   }
+}
+
+/**
+ * Where the way to path, which does not exist, breaks: the innermost link
+ * on it that leads nowhere (data -> ../named/data, a definition sharing
+ * another's settings, that one not installed; data/version/current ->
+ * ./9.9), told relative to dir; nothing when no link is to blame.
+ */
+function leadsNowhere(dir: string, path: string): string {
+  const broken = (at: string): string | undefined => {
+    let walked: string = sep;
+    for (const part of at.split(sep).filter(Boolean)) {
+      const next = join(walked, part);
+      if (existsSync(next)) {
+        walked = next;
+        continue;
+      }
+      const link = linkTarget(next);
+      return link === undefined ? undefined : (broken(resolve(walked, link)) ?? `${relative(dir, next)} -> ${link}`);
+    }
+    return undefined;
+  };
+  const link = broken(path);
+  return link === undefined ? "" : ` (${link} leads nowhere)`;
 }
 
 /** The visible entries of a folder, sorted; none when it does not exist (an unreadable one is a problem). */
