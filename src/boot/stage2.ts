@@ -13,6 +13,9 @@ import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { bootSummary } from "../manager/analyze/boot.ts";
+import { isatty } from "node:tty";
+import { BOOT_ASKER, BUNDLE_MARK } from "../manager/events.ts";
+import * as messages from "../manager/messages.ts";
 import { consoleReporter, quietReporter, reportOpening } from "../manager/run/report.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { DEFAULT_BUNDLE } from "./cmdline.ts";
@@ -45,19 +48,19 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     reportOpening(live, { problems: true });
     record.mark("database");
     const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
-    if (bundle !== requested) log.error(`GOETIABUNDLE=${requested}: no such bundle or service${bundle ? `; bringing up ${bundle} instead` : ""}`);
+    if (bundle !== requested) log.error(messages.bundle.unknown(requested) + (bundle ? messages.bundle.instead(bundle) : ""));
     if (bundle === undefined) {
-      shell(`no bundle named ${[...new Set([requested, DEFAULT_BUNDLE])].join(" nor ")}: nothing to bring up`);
+      shell(messages.bundle.none(requested === DEFAULT_BUNDLE ? requested : messages.bundle.nor(requested, DEFAULT_BUNDLE)));
       return EXIT.FAILED;
     }
-    code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}`, summary: false }, quiet ? quietReporter : consoleReporter);
-    record.note(code === EXIT.OK ? "bundle-up" : "bundle-not-up", [bundle]);
+    code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}`, summary: false, by: BOOT_ASKER }, quiet ? quietReporter : consoleReporter);
+    record.note(code === EXIT.OK ? BUNDLE_MARK.up : BUNDLE_MARK.notUp, [bundle]);
     saveBootRecord(tree);
     const summary = bootSummary(bundle, record.read());
     if (code === EXIT.OK) log.info(summary);
     else log.error(summary);
     // 2 is a shutdown taking over the boot: no shell then.
-    if (code === EXIT.FAILED) shell(`bundle ${bundle} did not fully come up (goetia status says why)`);
+    if (code === EXIT.FAILED) shell(messages.emergency.notUp(bundle));
   } catch (error) {
     // s6-svscan runs on regardless: the catch-all logger, and the handlers for a clean shutdown.
     log.fatal(`stage 2 failed, no service was started: ${errorText(error)}`);
@@ -67,8 +70,9 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
   return code;
 }
 
-/** The emergency shell, once, said so on the console first. */
-function shell(why: string, after = "leave the shell to go on with whatever is up"): void {
-  log.error(`${why}: starting an emergency shell (s6-svscan runs: goetia status, goetia change); ${after}`);
+/** The emergency shell, once, said so on the console first; where there is no terminal to give it, only said. */
+function shell(why: string, after = messages.emergency.goOn): void {
+  if (!isatty(1)) return log.error(messages.emergency.noTerminal(why));
+  log.error(messages.emergency.starting(why, after));
   runEmergencyShell();
 }

@@ -3,8 +3,8 @@
 // bring-up, every change) add to one record and the last one can tell where
 // the time went. A line is `WHAT NS [SUBJECT [DETAIL]]`: a stage's mark
 // ("stage1 1380000000") or what happened to a service ("failed 2310000000
-// syslogd up script exited 1"); service names hold no spaces, the detail is
-// the rest of the line.
+// syslogd up script exited 1"); the subject is one word (its spaces written
+// \s, its backslashes doubled), the detail the rest of the line.
 // Written through libc alone: stage 1 marks it, and loads no more than it must.
 import { dirname } from "node:path";
 import * as libc from "../sys/libc.ts";
@@ -21,8 +21,12 @@ export interface Mark {
 /** The kernel counts process start times in these (USER_HZ). */
 const CLOCK_TICKS_PER_SECOND = 100n;
 
+/** A subject as one word of a line (the bring-up, bringup.sh, writes it so too). */
+const encodeSubject = (name: string) => name.replace(/\\/g, "\\\\").replace(/ /g, "\\s");
+const decodeSubject = (word: string) => word.replace(/\\([\\s])/g, (_, c: string) => (c === "s" ? " " : "\\"));
+
 const line = ({ what, ns, subject, detail }: Mark) =>
-  `${what} ${ns}${subject === undefined ? "" : ` ${subject}`}${detail ? ` ${detail.replace(/\s+/g, " ")}` : ""}\n`;
+  `${what} ${ns}${subject === undefined ? "" : ` ${encodeSubject(subject)}`}${detail ? ` ${detail.replace(/[\r\n]+/g, " ")}` : ""}\n`;
 
 /** Marks as a timeline's lines. */
 export const formatMarks = (marks: Mark[]) => marks.map(line).join("");
@@ -96,8 +100,8 @@ export class Timeline {
 export function parseTimeline(text: string): Mark[] {
   const marks: Mark[] = [];
   for (const row of text.split("\n")) {
-    const [, what, ns, subject, detail] = /^(\S+) (\d+)(?: (\S+)(?: (.*))?)?$/.exec(row) ?? [];
-    if (what !== undefined) marks.push({ what, ns: BigInt(ns), subject, detail });
+    const [, what, ns, subject, detail] = /^([^ ]+) (\d+)(?: ([^ ]+)(?: (.*))?)?$/.exec(row) ?? [];
+    if (what !== undefined) marks.push({ what, ns: BigInt(ns), subject: subject === undefined ? undefined : decodeSubject(subject), detail });
   }
   return marks;
 }

@@ -65,14 +65,52 @@ events=${EPOCHREALTIME:+yes}
 if [ -n "$events" ]; then nap() { read -r -t 0.01 _ <&6; }; else nap() { sleep 0.01; }; fi
 
 # mark WHAT [SUBJECT], note EVENT I [DETAIL]: the boot record's lines
-# (lib/timeline.ts, manager/analyze/boot.ts): a stage of the boot, and what
-# happened to service I.
-mark() { now_us; printf '%s %s%s\n' "$1" "$(((us - offset_us) * 1000))" "${2:+ $2}" >>"$bootrecord"; } 2>/dev/null
+# (lib/timeline.ts, in manager/events.ts's words): a stage of the boot, and
+# what happened to service I.
+mark() {
+  now_us
+  [ -z "$2" ] || subject "$2"
+  printf '%s %s%s\n' "$1" "$(((us - offset_us) * 1000))" "${2:+ $subject}" >>"$bootrecord"
+} 2>/dev/null
 note() {
   now_us
-  eval "subject=\$n$2"
+  eval "subject \"\$n$2\""
   printf '%s %s %s%s\n' "$1" "$(((us - offset_us) * 1000))" "$subject" "${3:+ $3}" >>"$bootrecord"
 } 2>/dev/null
+
+# subject NAME: NAME as the record writes a subject, in $subject: one word,
+# its spaces \s and its backslashes doubled (lib/timeline.ts).
+subject() {
+  rest=$1 subject=
+  while :; do
+    case $rest in
+      *[\\\ ]*)
+        head=${rest%%[\\\ ]*}
+        rest=${rest#"$head"}
+        case $rest in \\*) subject=$subject$head\\\\ ;; *) subject=$subject$head\\s ;; esac
+        rest=${rest#?}
+        ;;
+      *) subject=$subject$rest; return ;;
+    esac
+  done
+}
+
+# json TEXT: TEXT as the inside of a JSON string, in $json: only " and \
+# need escaping (names hold no control characters, goetia's words none).
+json() {
+  rest=$1 json=
+  while :; do
+    case $rest in
+      *[\\\"]*)
+        head=${rest%%[\\\"]*}
+        rest=${rest#"$head"}
+        json=$json$head\\${rest%"${rest#?}"}
+        rest=${rest#?}
+        ;;
+      *) json=$json$rest; return ;;
+    esac
+  done
+}
 
 # record I PHASE SINCE [DURATION [REASON]]: service I's state, appended as a
 # line of its own (goetia's reader takes the last whole line; a rename would
@@ -81,7 +119,7 @@ record() {
   eval "file=\$states/\$n$1.json"
   text="{\"phase\":\"$2\",\"since\":$3"
   [ -z "$4" ] || text="$text,\"durationMs\":$4"
-  [ -z "$5" ] || text="$text,\"reason\":\"$5\""
+  [ -z "$5" ] || { json "$5"; text="$text,\"reason\":\"$json\""; }
   printf '\n%s}' "$text" >>"$file"
 }
 
@@ -93,32 +131,34 @@ shell() {
   if [ -z "$emergency_shell" ]; then
     error "$1"
   elif [ -t 1 ]; then
-    error "$1: starting an emergency shell (s6-svscan runs: goetia status, goetia change); leave the shell to go on with whatever is up"
+    shell_starting "$1"
     HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
   else
-    error "$1 (no terminal for an emergency shell)"
+    shell_no_terminal "$1"
   fi
 }
 
 # ---- In the foreground: what s6-svscan must find ----
 
-mark bringup
+mark "$mark_bringup"
 set -f # names and lists below are split on spaces, never globbed
+problems
 name_asked=$requested
 found=
-lookup "$requested" || {
-  name_asked=default
-  lookup default && error "GOETIABUNDLE=$requested: no such bundle or service; bringing up default instead"
-}
-asked=$found
-problems
-
-if [ -z "$asked" ]; then
-  nothing="no bundle named $requested"
-  [ "$requested" = default ] || nothing="$nothing nor default"
-  shell "$nothing: nothing to bring up" </dev/null &
-  exit 0
+if ! lookup "$requested"; then
+  if [ "$requested" != default ] && lookup default; then
+    name_asked=default
+    say_unknown_instead "$requested" default
+  else
+    say_unknown "$requested"
+    names=$requested
+    [ "$requested" = default ] || nor_default "$requested" default
+    nothing_named "$names"
+    shell "$nothing" </dev/null &
+    exit 0
+  fi
 fi
+asked=$found
 
 # Everything asked for, with what it needs: dependents come before their
 # dependencies in $order, so one pass finds them all.
@@ -133,61 +173,70 @@ done
 
 # The longruns' directories, stopped (a `down` file), where s6-svscan's first
 # scan finds them; the fifos of pipelines before their consumers start.
-copies= links= fifos=
+# Each list is built in the positional parameters: a name is never split.
+set --
 for i in $wanted; do
-  eval "[ \"\$k$i\" = longrun ]" || continue
-  eval "name=\$n$i"
-  copies="$copies $db/servicedirs/$name"
-  links="$links $servicedirs/$name"
-  eval "[ -z \"\$c$i\" ]" || fifos="$fifos $pipes/$name"
+  eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$db/servicedirs/\$n$i\""
 done
-if [ -n "$copies" ]; then
-  set +f
-  cp -R $copies "$servicedirs/" && for dir in $links; do : >"$dir/down"; done && ln -s $links "$scandir/" || {
-    error "cannot install the service directories in $servicedirs"
-    exit 1
-  }
+if [ $# -gt 0 ]; then
+  cp -R "$@" "$servicedirs/" || { error "cannot install the service directories in $servicedirs"; exit 1; }
+  set --
+  for i in $wanted; do
+    eval "[ \"\$k$i\" = longrun ]" || continue
+    eval "dir=\$servicedirs/\$n$i"
+    : >"$dir/down" || { error "cannot install the service directories in $servicedirs"; exit 1; }
+    set -- "$@" "$dir"
+  done
+  ln -s "$@" "$scandir/" || { error "cannot install the service directories in $servicedirs"; exit 1; }
 fi
-[ -z "$fifos" ] || mkfifo -m 600 $fifos || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
+set --
+for i in $wanted; do
+  eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
+done
+[ $# = 0 ] || mkfifo -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
 
 # ---- In the background: the bring-up ----
 
 # oneshot I: runs its up command line as goetia's engine does
 # (s6/execline.ts): in a process group of its own, its exit code written
 # where a later goetia can find it should this script be killed first; what
-# it says goes to the console and, after its name, to the catch-all log.
+# it says goes to the console and, after its name, to the catch-all log. Its
+# timeout kills the whole group; the timer, in a group of its own too, is
+# ended whole when the command ends first.
 oneshot() {
   me=$1 members=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
   eval "name=\$n$me argv=\$u$me timeout=\$t$me"
   exitfile=$states/$name.exit
   now_ms && start=$ms
-  : >"$exitfile" && record "$me" starting "$start" || { finish "$me" "$start" "cannot write its state record in $states"; return; }
-  note starting "$me"
-  tell "starting $name (oneshot)"
+  why_no_record "$states"
+  : >"$exitfile" && record "$me" starting "$start" || { finish "$me" "$start" "$why"; return; }
+  note "$ev_starting" "$me"
+  say_starting "$name" oneshot
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
   eval "set -- $argv"
   setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$name" "$@" </dev/null 3>&- 5>&- 6>&- &
   child=$!
-  killer=
+  timer=
   if [ "$timeout" -gt 0 ]; then
-    # The killer leaves a mark first: the worker must know why its command died.
-    { sleep "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" && : >"$exitfile.timeout" && kill -KILL "-$child"; } </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
-    killer=$!
+    # The timer leaves a mark first: the worker must know why its command died.
+    setsid /bin/sh -c 'sleep "$1" && : >"$2" && kill -KILL "-$3"' goetia-timer "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" "$exitfile.timeout" "$child" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
+    timer=$!
   fi
   wait $child 2>/dev/null
   code=$?
-  [ -z "$killer" ] || kill $killer 2>/dev/null
+  [ -z "$timer" ] || kill -TERM "-$timer" 2>/dev/null
   if [ -e "$exitfile.timeout" ]; then
     rm -f "$exitfile.timeout"
-    finish "$me" "$start" "timed out after $timeout ms"
+    why_timed_out "$timeout"
   elif [ $code -gt 128 ]; then
-    finish "$me" "$start" "up script killed by signal $((code - 128))"
+    why_killed "$((code - 128))"
   elif [ $code -ne 0 ]; then
-    finish "$me" "$start" "up script exited $code"
+    why_exited "$code"
   else
-    finish "$me" "$start"
+    why=
   fi
+  finish "$me" "$start" "$why"
 }
 
 # longruns I...: longruns that became startable together (several only when
@@ -196,73 +245,82 @@ oneshot() {
 # notification-fd) as s6-svwait does, on the events s6-supervise sends, or
 # by one s6-svwait for them all; only when that fails is each looked at alone.
 longruns() {
-  members=$* child= start=0
+  members= child= start=0
   trap 'stop -TERM "$child"' TERM
   eval "timeout=\$t$1 ready=\$r$1"
   now_ms && start=$ms
-  dirs=
-  for i in $members; do
+  why_no_record "$states"
+  for i in "$@"; do
     eval "name=\$n$i"
-    record "$i" starting "$start" || { finish "$i" "$start" "cannot write its state record in $states"; continue; }
-    note starting "$i"
-    tell "starting $name (longrun)"
-    dirs="$dirs $servicedirs/$name"
+    record "$i" starting "$start" || { finish "$i" "$start" "$why"; continue; }
+    note "$ev_starting" "$i"
+    say_starting "$name" longrun
+    members="$members $i"
   done
-  [ -n "$dirs" ] || return
+  [ -n "$members" ] || return
   tries=0
-  for dir in $dirs; do
+  for i in $members; do
+    eval "dir=\$servicedirs/\$n$i"
     while [ ! -e "$dir/supervise/status" ]; do
       tries=$((tries + 1))
-      [ $tries -le 1000 ] || { finish_all "s6-svscan did not pick it up: no supervisor"; return; }
+      [ $tries -le 1000 ] || { finish_all "$reason_no_supervisor"; return; }
       nap
     done
   done
   [ -z "$events" ] || subscribe || { finish_all "cannot follow its events: $fifo"; return; }
   # s6-svc -u, without its start: the letter, to a supervisor known to read it.
-  for dir in $dirs; do
+  for i in $members; do
+    eval "dir=\$servicedirs/\$n$i"
     printf u 2>/dev/null 1<>"$dir/supervise/control" || { finish_all "cannot ask it up: $dir/supervise/control"; return; }
   done
   if [ -n "$events" ]; then
     child=$readers
     awaited
   else
-    s6-svwait "-${ready:-u}" -t "$timeout" $dirs 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
+    set --
+    for i in $members; do eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; done
+    s6-svwait "-${ready:-u}" -t "$timeout" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
     child=$!
     wait $child
   fi
   code=$? child=
-  [ $code = 0 ] && { finish_all; [ -z "$events" ] || rm -f $fifos; return; }
-  [ -z "$events" ] || rm -f $fifos
-  [ $code = 99 ] && why="timed out after $timeout ms" || why="s6-supervise reports it failed for good"
+  [ -z "$events" ] || unsubscribe
+  [ $code = 0 ] && { finish_all; return; }
+  if [ $code = 99 ]; then why_timed_out "$timeout"; else why=$reason_died; fi
   [ -n "$ready" ] && field=ready || field=up
-  for dir in $dirs; do
+  for i in $members; do
+    eval "dir=\$servicedirs/\$n$i"
     case $(s6-svstat -o $field "$dir" 2>/dev/null) in
-      true) finish_one "$dir" ;;
-      *) finish_one "$dir" "$why" ;;
+      true) finish "$i" "$start" ;;
+      *) finish "$i" "$start" "$why" ;;
     esac
   done
 }
 
-# subscribe: for each member, a fifo in its event folder, named as s6's
-# ftrig protocol wants it ("ftrig1:@" and 31 more), where s6-supervise
-# writes a letter at each change (u up, U ready, x leaving...), read by a
-# subshell of this worker's (awaiting) that holds it open from the start.
-# The fifo named last is in $fifo.
+# subscribe: for each member I, a fifo in its event folder ($fifo$I), named
+# as s6's ftrig protocol wants it ("ftrig1:@" and 31 more), where
+# s6-supervise writes a letter at each change (u up, U ready, x leaving...),
+# read by a subshell of this worker's (awaiting) that holds it open from the
+# start. The fifo made last is in $fifo.
 subscribe() {
-  readers= fifos= n=0
+  readers= n=0
   now_ms && deadline=$((ms + timeout))
   [ "$timeout" -gt 0 ] || deadline=0
-  for dir in $dirs; do
+  for i in $members; do
     n=$((n + 1))
     sub=goetia-$n-$start
     while [ ${#sub} -lt 31 ]; do sub=$sub-; done
-    fifo=$dir/event/ftrig1:@$sub
+    eval "fifo=\$servicedirs/\$n$i/event/ftrig1:@\$sub fifo$i=\$fifo"
     mkfifo -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
-    for i in $members; do eval "[ \"\$servicedirs/\$n$i\" = \"\$dir\" ]" && member=$i; done
-    awaiting "${ready:-u}" "$deadline" "$member" </dev/null 3>&- 4>&- 5>&- 6>&- &
-    readers="$readers $!" fifos="$fifos $fifo"
+    awaiting "${ready:-u}" "$deadline" "$i" </dev/null 3>&- 4>&- 5>&- 6>&- &
+    readers="$readers $!"
   done
   exec 7<&-
+}
+
+# unsubscribe: the members' fifos go.
+unsubscribe() {
+  for i in $members; do eval "rm -f \"\$fifo$i\""; done
 }
 
 # awaiting LETTER DEADLINE_MS I: reads s6-supervise's letters on descriptor 7
@@ -284,7 +342,7 @@ awaiting() {
     read -r -n 1 $limit c <&7
     case $c in
       "$1") exit 0 ;;
-      u) note up "$3" ;;
+      u) note "$ev_up" "$3" ;;
       x) exit 1 ;;
     esac
   done
@@ -301,18 +359,15 @@ awaited() {
   return $code
 }
 
-# finish_all [REASON], finish_one DIR [REASON]: a longruns worker's members.
+# finish_all [REASON]: every member of a longruns worker is done.
 finish_all() {
-  for dir in $dirs; do finish_one "$dir" "$1"; done
-}
-finish_one() {
-  for i in $members; do eval "[ \"\$servicedirs/\$n$i\" = \"\$1\" ]" && finish "$i" "$start" "$2"; done
+  for i in $members; do finish "$i" "$start" "$1"; done
 }
 
 # stop SIGNAL TARGET: a worker asked to stop ends what it runs, and says so.
 stop() {
   [ -z "$child" ] || { kill "$1" -- $2 2>/dev/null; wait $child 2>/dev/null; }
-  for i in $members; do finish "$i" "$start" "$interrupted"; done
+  for i in $members; do finish "$i" "$start" "$reason_interrupted"; done
   exit
 }
 
@@ -323,12 +378,12 @@ finish() {
   eval "name=\$n$1"
   took=$((ms - $2))
   if [ -z "$3" ]; then
-    eval "[ -n \"\$r$1\" ]" && note ready "$1" || note up "$1"
-    record "$1" up "$ms" "$took" && tell "up $name ($took ms)"
+    eval "[ -n \"\$r$1\" ]" && note "$ev_ready" "$1" || note "$ev_up" "$1"
+    record "$1" up "$ms" "$took" && say_up "$name" "$took"
   else
-    note failed "$1" "$3"
+    note "$ev_failed" "$1" "$3"
     record "$1" failed "$ms" "$took" "$3"
-    error "failed $name: $3 ($took ms)"
+    say_failed "$name" "$3" "$took"
   fi
   [ -z "$3" ]
   echo "$1 $?" >&5
@@ -360,9 +415,10 @@ save_record() {
 skip() {
   now_ms
   eval "name=\$n$1 blocker=\$n$2"
-  note skipped "$1" "$blocker"
-  record "$1" failed "$ms" "" "dependency $blocker failed"
-  warn "skipped $name: dependency $blocker failed"
+  note "$ev_skipped" "$1" "$blocker"
+  why_dependency "$blocker"
+  record "$1" failed "$ms" "" "$why"
+  say_skipped "$name" "$why"
 }
 
 # settle I OUTCOME: service I is done (0 up, 1 failed, 2 skipped); what
@@ -421,9 +477,11 @@ interrupt() {
   for worker in $workers; do kill "$worker" 2>/dev/null; done
   wait
   : >"$lock"
-  cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | tr '\n' ' ')
-  mark bundle-not-up "$name_asked"
-  error "bundle $name_asked: interrupted by SIGTERM; interrupted: $(echo ${cut:-none} | sed 's/ /, /g')"
+  cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$reason_interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | {
+    IFS= read -r name && printf %s "$name" && while IFS= read -r name; do printf ', %s' "$name"; done
+  })
+  mark "$mark_bundle_not_up" "$name_asked"
+  say_cut "bundle $name_asked" "$reason_sigterm" "${cut:-none}"
   exit 2
 }
 
@@ -447,7 +505,10 @@ bringup() {
   # All of them asked up now: a line each in the boot record.
   now_us
   at=$(((us - offset_us) * 1000))
-  for i in $wanted; do eval "printf 'asked %s %s\n' $at \"\$n$i\""; done >>"$bootrecord" 2>/dev/null
+  for i in $wanted; do
+    eval "subject \"\$n$i\""
+    printf '%s %s %s %s\n' "$ev_asked" "$at" "$subject" "$asker"
+  done >>"$bootrecord" 2>/dev/null
 
   count_wanted=$left failed= skipped= failures=0 skips=0
   while [ $left -gt 0 ]; do
@@ -490,19 +551,23 @@ bringup() {
 
   # The summary: how many, and when on the kernel's clock (the mark's own
   # reading, $us; goetia analyze says where the time went).
-  if [ -z "$failed$skipped" ]; then mark bundle-up "$name_asked"; else mark bundle-not-up "$name_asked"; fi
+  if [ -z "$failed$skipped" ]; then mark "$mark_bundle_up" "$name_asked"; else mark "$mark_bundle_not_up" "$name_asked"; fi
   up=$((count_wanted - failures - skips))
-  [ $up = 1 ] && services=service || services=services
-  summary="$up $services up in $(((us - offset_us) / 1000)) ms since the kernel started"
+  services_word $up
+  if [ -z "$failed$skipped" ]; then summary_head "$name_asked" "$state_up" $up "$word"; else summary_head "$name_asked" "$state_not_up" $up "$word"; fi
+  summary_when "$(((us - offset_us) / 1000))"
+  [ -z "$failed" ] || summary_failed $failures "${failed#, }"
+  [ -z "$skipped" ] || summary_skipped $skips "${skipped#, }"
   save_record
   if [ -z "$failed$skipped" ]; then
-    say "bundle $name_asked up: $summary"
+    say "$summary"
     install_live
     return
   fi
-  error "bundle $name_asked not fully up: $summary${failed:+; $failures failed: ${failed#, }}${skipped:+; $skips skipped: ${skipped#, }}"
+  error "$summary"
   install_live
-  shell "bundle $name_asked did not fully come up (goetia status says why)"
+  shell_not_up "$name_asked"
+  shell "$why"
 }
 
 bringup </dev/null &

@@ -92,7 +92,7 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   // The boot record: every service asked, its way up, the failures and what they held back; kept on disk.
   const record = readFileSync(join(tree.run, "goetia", "boot-record"), "utf8");
   expect(record).toMatch(/^bundle-not-up \d+ default$/m);
-  for (const name of ["a", "b", "c", "bad", "after-bad", "top", "slow", "ready", "needs-ready"]) expect(record).toMatch(new RegExp(`^asked \\d+ ${name}$`, "m"));
+  for (const name of ["a", "b", "c", "bad", "after-bad", "top", "slow", "ready", "needs-ready"]) expect(record).toMatch(new RegExp(`^asked \\d+ ${name} the boot$`, "m"));
   expect(record).toMatch(/^failed \d+ bad up script exited 3$/m);
   expect(record).toMatch(/^skipped \d+ after-bad bad$/m);
   expect(record).toMatch(/^skipped \d+ top after-bad$/m);

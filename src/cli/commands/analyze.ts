@@ -4,6 +4,7 @@ import { defineCommand } from "citty";
 import { bootsOnRecord } from "../../boot/saved-records.ts";
 import { FailedError } from "../../lib/errors.ts";
 import { blame, bootParts, bootServices, criticalChain, took, wayDownParts, type ServiceBoot } from "../../manager/analyze/boot.ts";
+import { BUNDLE_MARK } from "../../manager/events.ts";
 import { resolveNames } from "../../manager/graph.ts";
 import { bootArgs, chosenBoot } from "../boot-record.ts";
 import { jsonArgs, printJson, treeArgs } from "../args.ts";
@@ -25,7 +26,7 @@ const time = defineCommand({
     const live = opened(args);
     const boot = chosenBoot(live, args.boot);
     const parts = bootParts(boot.marks);
-    if (!parts) throw new FailedError(`the boot has not brought its bundle up yet (no bundle-up in ${boot.file})`);
+    if (!parts) throw new FailedError(`the boot has not brought its bundle up yet (no ${BUNDLE_MARK.up} in ${boot.file})`);
     const down = wayDownParts(boot.marks);
     if (args.json) return printJson({ ...parts, bundle: boot.bundle, record: boot.file, wayDown: down ?? null });
     const width = Math.max(...[...parts.parts, ...(down?.parts ?? [])].map((part) => part.what.length));

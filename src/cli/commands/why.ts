@@ -3,6 +3,7 @@
 import { defineCommand } from "citty";
 import { resolveNames } from "../../manager/graph.ts";
 import { explain } from "../../manager/analyze/why.ts";
+import { EVENT } from "../../manager/events.ts";
 import { logLines, logOf } from "../../manager/run/logs.ts";
 import { describeServices } from "../../manager/run/status.ts";
 import { readableLine } from "../../s6/logdir.ts";
@@ -27,7 +28,7 @@ export default defineCommand({
     const booted = bootedServices(live.graph, bundle);
     const shown = (name: string) => describeServices(live, [name])[0];
     const marks = live.record.read();
-    const stoppedBy = (name: string) => marks.findLast((mark) => mark.what === "stopping" && mark.subject === name)?.detail;
+    const stoppedBy = (name: string) => marks.findLast((mark) => mark.what === EVENT.stopping && mark.subject === name)?.detail;
     const why = explain(args.name, shown, booted, bundle, stoppedBy);
     const place = shown(why.cause).state === "failed" ? logOf(live, why.cause) : undefined;
     const lines = place ? logLines(place).slice(-LOG_TAIL).map(readableLine) : [];

@@ -1,20 +1,12 @@
 // Where the boot's time went, from its record (lib/timeline.ts): the stages'
 // marks and each service's transitions, on CLOCK_MONOTONIC, the kernel's
-// clock since it started. A service's events, as the bring-up (bringup.sh)
-// and every change (run/engine.ts) note them, the service as subject:
-//   asked     it was asked up (detail: by whom)
-//   starting  its transition began: what it needs is up
-//   up        its process runs (a longrun), its up succeeded (a oneshot)
-//   ready     a longrun with a notification-fd said it was ready
-//   failed    its transition failed (detail: why)
-//   skipped   a dependency failed (detail: that dependency)
-//   stopping  its way down began (detail: by whom)
-//   down      its way down ended
-// Any other line is a stage's mark: boot (subject: the boot's name), stage1,
-// svscan, stage2, bundle-up and bundle-not-up (subject: the bundle)... Pure functions of the record, so they are tested
-// without a boot; the commands read it (cli/commands/analyze.ts).
+// clock since it started, in the record's vocabulary (manager/events.ts).
+// Pure functions of the record, so they are tested without a boot; the
+// commands read it (cli/commands/analyze.ts).
 import type { Mark } from "../../lib/timeline.ts";
+import { BUNDLE_MARK, EVENT, SERVICE_EVENTS } from "../events.ts";
 import type { Graph } from "../graph.ts";
+import { servicesWord, summary, SUMMARY_STATE } from "../messages.ts";
 
 export interface BootPart {
   /** A word for it (a band of the boot chart). */
@@ -22,8 +14,6 @@ export interface BootPart {
   what: string;
   ms: number;
 }
-
-export const SERVICE_EVENTS = new Set(["asked", "starting", "up", "ready", "failed", "skipped", "stopping", "down"]);
 
 /** What the boot's bundle came to, and when. */
 export interface BootEnd {
@@ -42,8 +32,8 @@ function stageAt(marks: Mark[]): (what: string) => bigint | undefined {
 
 /** When the boot's bundle was up (or done, not fully up); undefined while the boot goes on. */
 export function bootEnd(marks: Mark[]): BootEnd | undefined {
-  const end = stageMarks(marks).find((mark) => mark.what === "bundle-up" || mark.what === "bundle-not-up");
-  return end && { ns: end.ns, up: end.what === "bundle-up", bundle: end.subject };
+  const end = stageMarks(marks).find((mark) => mark.what === BUNDLE_MARK.up || mark.what === BUNDLE_MARK.notUp);
+  return end && { ns: end.ns, up: end.what === BUNDLE_MARK.up, bundle: end.subject };
 }
 
 const msOf = (ns: bigint) => Number(ns / 1000n) / 1000;
@@ -129,29 +119,29 @@ export function bootServices(marks: Mark[]): ServiceBoot[] {
     const ms = msOf(ns);
     let service = found.get(name);
     if (service === undefined) {
-      if (what !== "asked" && what !== "starting" && what !== "skipped") continue; // going down: not a way up
+      if (what !== EVENT.asked && what !== EVENT.starting && what !== EVENT.skipped) continue; // going down: not a way up
       service = { name, askedMs: ms, endMs: ms, outcome: "starting" };
       found.set(name, service);
     }
     // After it is up, only a readiness still belongs to its way up.
-    if (done.has(name) && !(what === "ready" && service.readyMs === undefined)) continue;
+    if (done.has(name) && !(what === EVENT.ready && service.readyMs === undefined)) continue;
     switch (what) {
-      case "starting":
+      case EVENT.starting:
         service.startMs = ms;
         break;
-      case "up":
+      case EVENT.up:
         service.upMs = ms;
         service.outcome = "up";
         done.add(name);
         break;
-      case "ready":
+      case EVENT.ready:
         service.readyMs = ms;
         service.upMs ??= ms;
         service.outcome = "up";
         done.add(name);
         break;
-      case "failed":
-      case "skipped":
+      case EVENT.failed:
+      case EVENT.skipped:
         service.outcome = what;
         service.reason = detail;
         done.add(name);
@@ -194,10 +184,10 @@ export function bootSummary(bundle: string, marks: Mark[]): string {
   const named = (outcome: BootOutcome) => services.filter((s) => s.outcome === outcome).map((s) => s.name);
   const [failed, skipped] = [named("failed"), named("skipped")];
   const end = bootEnd(marks);
-  const when = end ? ` in ${Math.round(msOf(end.ns))} ms since the kernel started` : "";
   const up = named("up").length;
-  let line = `bundle ${bundle} ${end?.up ? "up" : "not fully up"}: ${up} ${up === 1 ? "service" : "services"} up${when}`;
-  if (failed.length > 0) line += `; ${failed.length} failed: ${failed.join(", ")}`;
-  if (skipped.length > 0) line += `; ${skipped.length} skipped: ${skipped.join(", ")}`;
-  return line;
+  let text = summary.head(bundle, end?.up ? SUMMARY_STATE.up : SUMMARY_STATE.notUp, String(up), servicesWord(up));
+  if (end) text += summary.when(String(Math.round(msOf(end.ns))));
+  if (failed.length > 0) text += summary.failed(String(failed.length), failed.join(", "));
+  if (skipped.length > 0) text += summary.skipped(String(skipped.length), skipped.join(", "));
+  return text;
 }

@@ -10,7 +10,8 @@ import { takeLock } from "./lock.ts";
 import { planChange, waves } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
 import { isTransitional } from "./state.ts";
-import { INTERRUPTED, type Direction, type Outcome, type Reporter } from "./transition.ts";
+import { line, reason } from "../messages.ts";
+import type { Direction, Outcome, Reporter } from "./transition.ts";
 
 export interface ChangeRequest {
   direction: Direction;
@@ -52,7 +53,7 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   const abort = new AbortController();
   const timer = request.timeoutMs ? setTimeout(() => abort.abort(`timed out after ${request.timeoutMs} ms`), request.timeoutMs) : undefined;
   // SIGTERM (a shutdown taking over) ends what is in flight, cleanly.
-  const onTerm = () => abort.abort("interrupted by SIGTERM");
+  const onTerm = () => abort.abort(reason.sigterm);
   process.on("SIGTERM", onTerm);
   const options = { abort: abort.signal, timeoutCapMs: request.serviceTimeoutCapMs, by: request.by };
   try {
@@ -71,8 +72,8 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
       outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
     }
     if (abort.signal.aborted) {
-      const cut = outcomes.filter((o) => o.reason === INTERRUPTED).map((o) => o.name);
-      log.error(`${what}: ${abort.signal.reason}; interrupted: ${cut.join(", ") || "none"}`);
+      const cut = outcomes.filter((o) => o.reason === reason.interrupted).map((o) => o.name);
+      log.error(line.cut(what, String(abort.signal.reason), cut.join(", ") || "none"));
       return EXIT.TIMEOUT;
     }
     const done = outcomes.every((o) => o.ok);

@@ -3,6 +3,8 @@
 // independent branches run in parallel. A failure skips only what waits for
 // it. The scheduler is iterative: a chain of any length costs no stack.
 import { errorText } from "../../lib/errors.ts";
+import { EVENT } from "../events.ts";
+import { reason } from "../messages.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
 import type { Service } from "../service.ts";
@@ -85,11 +87,11 @@ export async function applyChange(
   options: ApplyOptions = {},
 ): Promise<Outcome[]> {
   const by = options.by ?? requester();
-  if (direction === "up") live.record.note("asked", services, by);
+  if (direction === "up") live.record.note(EVENT.asked, services, by);
   const unsupervised = direction === "up" ? await superviseLongruns(live, services) : new Set<string>();
   const act = async (name: string): Promise<Outcome> => {
     const service = live.graph.atoms.get(name)!;
-    if (unsupervised.has(name)) return failed(live, name, direction, reporter, "s6-svscan did not pick it up: no supervisor");
+    if (unsupervised.has(name)) return failed(live, name, direction, reporter, reason.noSupervisor);
     try {
       return await transitionOne(live, service, direction, reporter, { ...options, by });
     } catch (error) {
@@ -98,7 +100,7 @@ export async function applyChange(
     }
   };
   const skip = (name: string, blocker: string) =>
-    failed(live, name, direction, reporter, `${direction === "up" ? "dependency" : "dependent"} ${blocker} failed`, { blocker });
+    failed(live, name, direction, reporter, (direction === "up" ? reason.dependencyFailed : reason.dependentFailed)(blocker), { blocker });
   return schedule(waitsFor(live.graph, direction), services, act, skip);
 }
 
@@ -113,7 +115,7 @@ const requester = () => `${["goetia", ...process.argv.slice(2)].join(" ")} (pid 
 function failed(live: Live, name: string, direction: Direction, reporter: Reporter, reason: string, { blocker }: { blocker?: string } = {}): Outcome {
   const skipped = blocker !== undefined;
   if (!skipped || direction === "up") {
-    live.record.note(skipped ? "skipped" : "failed", [name], blocker ?? reason);
+    live.record.note(skipped ? EVENT.skipped : EVENT.failed, [name], blocker ?? reason);
     try {
       live.states.set(name, { phase: "failed", since: Date.now(), reason });
     } catch {
@@ -135,7 +137,7 @@ async function transitionOne(
   const start = Date.now();
   if (service.type === "oneshot") live.states.clearExit(service.name);
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
-  live.record.note(direction === "up" ? "starting" : "stopping", [service.name], direction === "down" ? by : undefined);
+  live.record.note(direction === "up" ? EVENT.starting : EVENT.stopping, [service.name], direction === "down" ? by : undefined);
   reporter.started(service, direction);
   const own = direction === "up" ? service.timeoutUp : service.timeoutDown;
   const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
@@ -153,7 +155,7 @@ async function transitionOne(
   const reason = result.message || undefined;
   live.states.set(service.name, { phase: result.ok ? direction : "failed", since: end, durationMs, reason });
   const readiness = direction === "up" && service.notificationFd !== undefined;
-  live.record.note(!result.ok ? "failed" : readiness ? "ready" : direction, [service.name], reason);
+  live.record.note(!result.ok ? EVENT.failed : readiness ? EVENT.ready : EVENT[direction], [service.name], reason);
   const outcome = { name: service.name, ok: result.ok, skipped: false, reason, durationMs };
   reporter.finished(outcome, direction);
   return outcome;

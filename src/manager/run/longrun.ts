@@ -3,7 +3,8 @@
 // reason says how.
 import { errorText } from "../../lib/errors.ts";
 import { awaitGoal, bring, command } from "../../s6/supervise.ts";
-import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
+import { reason } from "../messages.ts";
+import type { Direction, TransitionResult } from "./transition.ts";
 
 /** After a down timeout and SIGKILL, how long the supervisor gets to report the death. */
 const KILL_WAIT_MS = 2000;
@@ -19,12 +20,12 @@ export async function runLongrun(
   try {
     const end = await bring(dir, direction, { ready, timeoutMs, abort });
     if (end === "reached") return { ok: true, message: "" };
-    if (end === "abort") return { ok: false, message: INTERRUPTED };
+    if (end === "abort") return { ok: false, message: reason.interrupted };
     if (end === "unspawnable") {
       command(dir, "d"); // s6-supervise would retry every 10 s for ever
-      return { ok: false, message: "s6-supervise cannot run its run script: it is not executable, or its interpreter is missing (the catch-all log says which)" };
+      return { ok: false, message: reason.unspawnable };
     }
-    if (direction === "up") return { ok: false, message: `timed out after ${timeoutMs} ms` };
+    if (direction === "up") return { ok: false, message: reason.timedOut(String(timeoutMs)) };
     command(dir, "k");
     const killed = await awaitGoal(dir, "down", { timeoutMs: KILL_WAIT_MS });
     return { ok: killed === "reached", message: `did not stop within ${timeoutMs} ms: killed` };

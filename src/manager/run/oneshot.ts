@@ -5,7 +5,8 @@ import { readIfExists } from "../../lib/files.ts";
 import { spawnOneshot } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
-import { INTERRUPTED, type Direction, type TransitionResult } from "./transition.ts";
+import { reason } from "../messages.ts";
+import type { Direction, TransitionResult } from "./transition.ts";
 
 /**
  * Runs the script in the tree's environment; it writes its own exit code
@@ -29,16 +30,16 @@ export async function runOneshot(service: Service, direction: Direction, live: L
   });
   const code = await child.exited;
   cancel();
-  if (cut === "timeout") return { ok: false, message: `timed out after ${timeoutMs} ms` };
-  if (cut === "abort") return { ok: false, message: INTERRUPTED };
+  if (cut === "timeout") return { ok: false, message: reason.timedOut(String(timeoutMs)) };
+  if (cut === "abort") return { ok: false, message: reason.interrupted };
   return exitResult(direction, child.signalCode ? `killed by ${child.signalCode}` : code);
 }
 
 /** What an exit code (or a signal's name) says of a script that ran in direction. */
 export function exitResult(direction: Direction, exit: number | string): TransitionResult {
   if (exit === 0) return { ok: true, message: "" };
-  const how = typeof exit === "string" ? exit : exit > 128 ? `killed by signal ${exit - 128}` : `exited ${exit}`;
-  return { ok: false, message: `${direction} script ${how}` };
+  if (typeof exit === "string") return { ok: false, message: `${direction} script ${exit}` };
+  return { ok: false, message: exit > 128 ? reason.killedBySignal(direction, String(exit - 128)) : reason.exited(direction, String(exit)) };
 }
 
 /** The exit code a script wrote for itself, if it got that far. */

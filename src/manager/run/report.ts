@@ -1,19 +1,21 @@
 // How the manager's news reaches a person: one line per service as a change
 // goes, the problems of the sources, and what opening the live tree noticed.
 import { log } from "../../lib/log.ts";
+import { line } from "../messages.ts";
 import { describeProblem, type Problem, type Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import type { Direction, Outcome, Reporter } from "./transition.ts";
 
 export const consoleReporter: Reporter = {
   started(service: Service, direction: Direction) {
-    log.info(`${direction === "up" ? "starting" : "stopping"} ${service.name} (${service.type})`);
+    log.info((direction === "up" ? line.starting : line.stopping)(service.name, service.type));
   },
   finished(outcome: Outcome, direction: Direction) {
-    if (outcome.ok && outcome.reason) log.warn(`${direction} ${outcome.name} (${outcome.durationMs} ms): ${outcome.reason}`);
-    else if (outcome.ok) log.info(`${direction} ${outcome.name} (${outcome.durationMs} ms)`);
-    else if (outcome.skipped) log.warn(`skipped ${outcome.name}: ${outcome.reason}`);
-    else log.error(`failed ${outcome.name}: ${outcome.reason} (${outcome.durationMs} ms)`);
+    const ms = String(outcome.durationMs);
+    if (outcome.ok && outcome.reason) log.warn(line.doneBut(direction, outcome.name, ms, outcome.reason));
+    else if (outcome.ok) log.info(line.done(direction, outcome.name, ms));
+    else if (outcome.skipped) log.warn(line.skipped(outcome.name, outcome.reason ?? ""));
+    else log.error(line.failed(outcome.name, outcome.reason ?? "", ms));
   },
 };
 

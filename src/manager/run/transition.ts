@@ -11,9 +11,6 @@ export interface TransitionResult {
   message: string;
 }
 
-/** The reason given for a transition cut short with its whole change (a -t timeout, a shutdown). */
-export const INTERRUPTED = "interrupted with the change";
-
 export interface Outcome {
   name: string;
   ok: boolean;
