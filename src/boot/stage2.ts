@@ -10,6 +10,7 @@ import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { bootRecord } from "../lib/timeline.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
+import { startOrder } from "../manager/graph.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { bootSummary } from "../manager/analyze/boot.ts";
@@ -50,13 +51,14 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
     if (bundle !== requested) log.error(messages.bundle.unknown(requested) + (bundle ? messages.bundle.instead(bundle) : ""));
     if (bundle === undefined) {
+      record.note(BUNDLE_MARK.notUp, [requested]);
       shell(messages.bundle.none(requested === DEFAULT_BUNDLE ? requested : messages.bundle.nor(requested, DEFAULT_BUNDLE)));
       return EXIT.FAILED;
     }
     code = await change(live, { direction: "up", names: [bundle], label: `bundle ${bundle}`, summary: false, by: BOOT_ASKER }, quiet ? quietReporter : consoleReporter);
     record.note(code === EXIT.OK ? BUNDLE_MARK.up : BUNDLE_MARK.notUp, [bundle]);
     saveBootRecord(tree);
-    const summary = bootSummary(bundle, record.read());
+    const summary = bootSummary(bundle, record.read(), startOrder(live.graph));
     if (code === EXIT.OK) log.info(summary);
     else log.error(summary);
     // 2 is a shutdown taking over the boot: no shell then.

@@ -154,6 +154,7 @@ if ! lookup "$requested"; then
     names=$requested
     [ "$requested" = default ] || nor_default "$requested" default
     nothing_named "$names"
+    mark "$mark_bundle_not_up" "$requested"
     shell "$nothing" </dev/null &
     exit 0
   fi
@@ -220,7 +221,8 @@ oneshot() {
   timer=
   if [ "$timeout" -gt 0 ]; then
     # The timer leaves a mark first: the worker must know why its command died.
-    setsid /bin/sh -c 'sleep "$1" && : >"$2" && kill -KILL "-$3"' goetia-timer "$((timeout / 1000)).$(printf %03d $((timeout % 1000)))" "$exitfile.timeout" "$child" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
+    frac=00$((timeout % 1000))
+    setsid /bin/sh -c 'sleep "$1" && : >"$2" && kill -KILL "-$3"' goetia-timer "$((timeout / 1000)).${frac#"${frac%???}"}" "$exitfile.timeout" "$child" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
     timer=$!
   fi
   wait $child 2>/dev/null
@@ -277,11 +279,7 @@ longruns() {
     child=$readers
     awaited
   else
-    set --
-    for i in $members; do eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; done
-    s6-svwait "-${ready:-u}" -t "$timeout" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
-    child=$!
-    wait $child
+    svwait
   fi
   code=$? child=
   [ -z "$events" ] || unsubscribe
@@ -295,6 +293,30 @@ longruns() {
       *) finish "$i" "$start" "$why" ;;
     esac
   done
+}
+
+# svwait: the members waited for by s6-svwait, as s6-svc -wu (or -wU) would:
+# 0 once all are there, 99 on the timeout. One that must get ready (alone
+# in its worker) is waited for up first, and noted so, then ready, as the
+# events would tell them.
+svwait() {
+  set --
+  for i in $members; do eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; done
+  rest=$timeout
+  if [ -n "$ready" ]; then
+    s6-svwait -u -t "$timeout" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
+    child=$!
+    wait $child || return
+    note "$ev_up" $members
+    if [ "$timeout" -gt 0 ]; then
+      now_ms
+      rest=$((start + timeout - ms))
+      [ $rest -gt 0 ] || return 99
+    fi
+  fi
+  s6-svwait "-${ready:-u}" -t "$rest" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
+  child=$!
+  wait $child
 }
 
 # subscribe: for each member I, a fifo in its event folder ($fifo$I), named
@@ -421,15 +443,11 @@ skip() {
   say_skipped "$name" "$why"
 }
 
-# settle I OUTCOME: service I is done (0 up, 1 failed, 2 skipped); what
-# waits for it may start, or is blocked by it.
+# settle I OUTCOME: service I is done (0 up, 1 failed, 2 skipped: o$i);
+# what waits for it may start, or is blocked by it.
 settle() {
   left=$((left - 1))
-  eval "name=\$n$1 followers=\$f$1 o$1=1"
-  case $2 in
-    1) failed="$failed, $name" failures=$((failures + 1)) ;;
-    2) skipped="$skipped, $name" skips=$((skips + 1)) ;;
-  esac
+  eval "followers=\$f$1 o$1=$2"
   for j in $followers; do
     eval "[ -n \"\$w$j\" ]" || continue
     [ "$2" = 0 ] || eval "[ -n \"\$b$j\" ] || b$j=$1"
@@ -510,7 +528,7 @@ bringup() {
     printf '%s %s %s %s\n' "$ev_asked" "$at" "$subject" "$asker"
   done >>"$bootrecord" 2>/dev/null
 
-  count_wanted=$left failed= skipped= failures=0 skips=0
+  count_wanted=$left
   while [ $left -gt 0 ]; do
     groups=
     for i in $queue; do
@@ -550,7 +568,17 @@ bringup() {
   exec 3>&- 5>&- 6>&-
 
   # The summary: how many, and when on the kernel's clock (the mark's own
-  # reading, $us; goetia analyze says where the time went).
+  # reading, $us; goetia analyze says where the time went); what did not
+  # come up, in the order of their numbers.
+  failed= skipped= failures=0 skips=0 i=0
+  while [ $i -lt $total ]; do
+    i=$((i + 1))
+    eval "outcome=\$o$i name=\$n$i"
+    case $outcome in
+      1) failed="$failed, $name" failures=$((failures + 1)) ;;
+      2) skipped="$skipped, $name" skips=$((skips + 1)) ;;
+    esac
+  done
   if [ -z "$failed$skipped" ]; then mark "$mark_bundle_up" "$name_asked"; else mark "$mark_bundle_not_up" "$name_asked"; fi
   up=$((count_wanted - failures - skips))
   services_word $up

@@ -13,7 +13,7 @@ import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
-import { levels, resolveNames, type Graph } from "./graph.ts";
+import { resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
 import { describeProblem } from "./service.ts";
@@ -21,7 +21,7 @@ import { describeProblem } from "./service.ts";
 /** The bring-up script of a database whose graph is graph and whose left-out names are leftOut. */
 export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): string {
   const paths = treePaths(tree);
-  const order = levels(new Set(graph.atoms.keys()), graph.dependencies, graph.dependents).flat();
+  const order = startOrder(graph);
   const index = new Map(order.map((name, i) => [name, i + 1]));
   const indices = (names: Iterable<string>) => [...names].map((name) => index.get(name)).join(" ");
 
@@ -52,7 +52,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     "",
     VOCABULARY,
     "",
-    `order=${shellQuote(indices([...order].reverse()))}`,
+    `order=${shellQuote(indices([...order].reverse()))} total=${order.length}`,
   ];
   for (const [name, i] of index) {
     const service = graph.atoms.get(name)!;

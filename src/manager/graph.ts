@@ -48,6 +48,11 @@ export function closure(start: Iterable<string>, edges: Map<string, string[]>): 
   return seen;
 }
 
+/** Every service in the order a boot starts them, level by level: what the boot's bring-up numbers them by, and its summary lists them in. */
+export function startOrder(graph: Graph): string[] {
+  return levels(new Set(graph.atoms.keys()), graph.dependencies, graph.dependents).flat();
+}
+
 /**
  * names in levels (Kahn's order): each level needs only what the levels
  * before it hold, by before (what a name waits for) and after (its reverse).

@@ -2,7 +2,7 @@
 // straight into the service's control fifo, as s6-svc writes them. Answers
 // come from supervise/status: a watch on the supervise directory (inotify)
 // says when to read it again, so waiting costs nothing while nothing happens.
-import { watch } from "node:fs";
+import { closeSync, openSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { onCutoff, type Cutoff } from "../lib/cutoff.ts";
 import { SystemError } from "../lib/errors.ts";
@@ -20,6 +20,8 @@ export interface WaitOptions {
   /** 0 waits for ever. */
   timeoutMs?: number;
   abort?: AbortSignal;
+  /** Waiting for readiness: told once, when the daemon's process runs (it is up, not yet ready). */
+  onStarted?: () => void;
 }
 
 /**
@@ -76,6 +78,20 @@ function isThere(goal: Goal, ready: boolean, status: SuperviseStatus): boolean {
   return goal === "down" ? status.pid === 0 && !status.finishing : status.pid !== 0 && (!ready || status.ready);
 }
 
+/**
+ * Watches a folder by the name of a descriptor open on it (/proc/self/fd/N):
+ * Bun's watch takes a backslash in a path for a separator, and a service's
+ * name may hold one. The watch outlives the descriptor.
+ */
+function watchFolder(path: string, listener: () => void): FSWatcher {
+  const fd = openSync(path, "r");
+  try {
+    return watch(`/proc/self/fd/${fd}`, listener);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Asks s6-supervise for goal (s6-svc -u or -d) and waits for it, as s6-svc -wU / -wD would. */
 export function bring(dir: string, goal: Goal, options: WaitOptions = {}): Promise<WaitEnd> {
   return waitFor(dir, goal, options, goal === "up" ? "u" : "d");
@@ -86,7 +102,7 @@ export function awaitGoal(dir: string, goal: Goal, options: WaitOptions = {}): P
   return waitFor(dir, goal, options, "");
 }
 
-function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort }: WaitOptions, letters: string): Promise<WaitEnd> {
+function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort, onStarted }: WaitOptions, letters: string): Promise<WaitEnd> {
   const before = readStatus(dir);
   if (!before) return Promise.reject(new SystemError(`not supervised: ${dir}`));
   if (isThere(goal, ready, before)) return Promise.resolve("reached");
@@ -97,8 +113,13 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort 
       clearTimeout(spawnCheck);
       resolve(end);
     };
+    let started = onStarted === undefined;
     const check = () => {
       const now = readStatus(dir);
+      if (now && !started && now.pid !== 0 && now.stamp !== before.stamp) {
+        started = true;
+        onStarted!();
+      }
       if (now && reached(goal, ready, before, now)) finish("reached");
       else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
     };
@@ -107,7 +128,7 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort 
       if (now && spawnFailed(before, now)) finish("unspawnable");
     };
     // Watch first, then command: no change can slip between the two.
-    const watcher = watch(join(dir, "supervise"), check);
+    const watcher = watchFolder(join(dir, "supervise"), check);
     const cancel = onCutoff(timeoutMs, abort, finish);
     const spawnCheck = letters === "u" ? setTimeout(checkSpawned, SPAWN_WAIT_MS) : undefined;
     try {

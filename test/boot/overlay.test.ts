@@ -1,7 +1,7 @@
 // What a new user does first: add services with an overlay, choose their
 // bundle on the kernel command line, and let a oneshot power the VM off.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { buildImage, Guest, killGuests } from "../helpers/guest.ts";
+import { ask, buildImage, eventually, Guest, killGuests } from "../helpers/guest.ts";
 
 // A TCG boot takes 6-10 s, more on a loaded machine: be generous.
 setDefaultTimeout(180_000);
@@ -88,4 +88,33 @@ test("a pipeline named in the default bundle comes up at boot: the producer's li
   expect(out.indexOf("goetia: starting listener (")).toBeLessThan(out.indexOf("goetia: starting talker ("));
   expect(out).toMatch(/\ntalker-says-hi\r?\n/);
   expect(out).toContain("reboot: Power down");
+});
+
+test("names with spaces and quotes, and oneshots with timeouts: the boot brings up what it can, and leaves no process of a timeout behind", async () => {
+  const image = buildImage("odd-names", {
+    [`${SRC}/my daemon/type`]: "longrun\n",
+    [`${SRC}/my daemon/run`]: "#!/bin/sh\nexec sleep 1000\n",
+    [`${SRC}/q"uote/type`]: "oneshot\n",
+    [`${SRC}/q"uote/up`]: "false\n",
+    [`${SRC}/after q/type`]: "oneshot\n",
+    [`${SRC}/after q/up`]: "true\n",
+    [`${SRC}/after q/dependencies`]: 'q"uote\n',
+    [`${SRC}/slow/type`]: "oneshot\n",
+    [`${SRC}/slow/up`]: "sleep 99\n",
+    [`${SRC}/slow/timeout-up`]: "300\n",
+    [`${SRC}/quick/type`]: "oneshot\n",
+    [`${SRC}/quick/up`]: "true\n",
+    [`${SRC}/quick/timeout-up`]: "77000\n",
+    [`${SRC}/odd/type`]: "bundle\n",
+    [`${SRC}/odd/contents`]: "my daemon\nafter q\nslow\nquick\n",
+  });
+  const guest = new Guest(image, ["GOETIABUNDLE=odd"]);
+  await guest.waitFor(/goetia: error: bundle odd not fully up: 4 services up in \d+ ms since the kernel started; 2 failed: q"uote, slow; 1 skipped: after q/);
+  await guest.waitFor(/goetia: error: bundle odd did not fully come up \(goetia status says why\): starting an emergency shell/);
+  guest.type("goetia status");
+  await guest.waitFor(/after q\s+oneshot\s+failed\s+.*dependency q"uote failed/);
+  expect(await ask(guest, "DAEMON", "goetia status | grep -c '^my daemon  *longrun  *up '")).toBe("1");
+  // Neither the timed-out command nor the timer of one that was quick lives on.
+  expect(await ask(guest, "SLEEPING", eventually("ps | grep -q '[s]leep 99' || echo gone"))).toBe("gone");
+  expect(await ask(guest, "TIMER", eventually("ps | grep -q '[s]leep 77' || echo gone"))).toBe("gone");
 });

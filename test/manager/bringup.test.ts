@@ -4,9 +4,9 @@
 // parallel branches, failure skipping, timeouts and readiness, and what
 // `goetia status` knows afterwards.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import * as libc from "../../src/sys/libc.ts";
+import { bringUpWith } from "../helpers/boot-runs.ts";
 import { HostTree } from "../helpers/host-tree.ts";
 
 let tree: HostTree;
@@ -15,34 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => tree.stop());
 
-interface BringUp {
-  /** The foreground part's exit code. */
-  prepared: number;
-  /** Everything both parts said. */
-  said: Promise<string>;
-}
-
-/**
- * Runs the compiled bring-up of name holding the change lock, as stage 1
- * does, under busybox's sh as the test system has it; s6-svscan starts once
- * it has prepared.
- */
-async function bringUp(name: string, ...more: string[]): Promise<BringUp> {
-  const lockPath = join(tree.run, "goetia", "lock");
-  mkdirSync(join(tree.run, "goetia"), { recursive: true });
-  mkdirSync(join(tree.conf, "run-image", "service"), { recursive: true });
-  const lock = openSync(lockPath, "a+");
-  expect(libc.lockFile(lock)).toBe(true);
-  const child = Bun.spawn(["busybox", "sh", join(tree.conf, "compiled", "bringup"), name, "0", ...more], {
-    env: { PATH: process.env.PATH! },
-    stdio: ["ignore", "pipe", "pipe", lock],
-  });
-  closeSync(lock);
-  const said = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]).then(([out, err]) => out + err);
-  const prepared = await child.exited;
-  if (prepared === 0) await tree.start();
-  return { prepared, said };
-}
+/** The bring-up of name under busybox's sh, as the test system runs it. */
+const bringUp = (name: string, ...more: string[]) => bringUpWith(tree, "busybox", name, ...more);
 
 function mark(name: string, extra: Record<string, string> = {}, { deps = [] as string[], seconds = 0.2, exit = 0 } = {}) {
   tree.oneshot(name, { deps, seconds, exit, extra });

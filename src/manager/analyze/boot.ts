@@ -123,8 +123,9 @@ export function bootServices(marks: Mark[]): ServiceBoot[] {
       service = { name, askedMs: ms, endMs: ms, outcome: "starting" };
       found.set(name, service);
     }
-    // After it is up, only a readiness still belongs to its way up.
-    if (done.has(name) && !(what === EVENT.ready && service.readyMs === undefined)) continue;
+    // Up, a daemon that must get ready is on its way still: its readiness, or its failure to get there, ends it.
+    const stillComing = service.outcome === "up" && service.readyMs === undefined && (what === EVENT.ready || what === EVENT.failed);
+    if (done.has(name) && !stillComing) continue;
     switch (what) {
       case EVENT.starting:
         service.startMs = ms;
@@ -178,9 +179,14 @@ export function criticalChain(graph: Graph, services: ServiceBoot[], targets: It
   return chain;
 }
 
-/** The boot's closing line: how many services are up, when on the kernel's clock, and what did not come up. */
-export function bootSummary(bundle: string, marks: Mark[]): string {
-  const services = bootServices(marks);
+/**
+ * The boot's closing line: how many services are up, when on the kernel's
+ * clock, and what did not come up, in order (the boot's start order, where
+ * it is given: graph.ts's startOrder).
+ */
+export function bootSummary(bundle: string, marks: Mark[], order: string[] = []): string {
+  const rank = new Map(order.map((name, i) => [name, i]));
+  const services = bootServices(marks).sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
   const named = (outcome: BootOutcome) => services.filter((s) => s.outcome === outcome).map((s) => s.name);
   const [failed, skipped] = [named("failed"), named("skipped")];
   const end = bootEnd(marks);

@@ -146,7 +146,9 @@ async function transitionOne(
     result =
       service.type === "oneshot"
         ? await runOneshot(service, direction, live, timeoutMs, abort)
-        : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort);
+        : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort, () =>
+            live.record.note(EVENT.up, [service.name]),
+          );
   } catch (error) {
     result = { ok: false, message: errorText(error) }; // E2BIG, ENOSPC...: it did not start
   }

@@ -9,16 +9,17 @@ import type { Direction, TransitionResult } from "./transition.ts";
 /** After a down timeout and SIGKILL, how long the supervisor gets to report the death. */
 const KILL_WAIT_MS = 2000;
 
-/** dir: the live service directory; ready: up means ready (the service has a notification-fd). */
+/** dir: the live service directory; ready: up means ready (the service has a notification-fd), and onStarted is told when its process runs. */
 export async function runLongrun(
   dir: string,
   direction: Direction,
   ready: boolean,
   timeoutMs: number,
   abort?: AbortSignal,
+  onStarted?: () => void,
 ): Promise<TransitionResult> {
   try {
-    const end = await bring(dir, direction, { ready, timeoutMs, abort });
+    const end = await bring(dir, direction, { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined });
     if (end === "reached") return { ok: true, message: "" };
     if (end === "abort") return { ok: false, message: reason.interrupted };
     if (end === "unspawnable") {

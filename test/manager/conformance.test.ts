@@ -1,0 +1,214 @@
+// One semantics for bringing services up at boot: every scenario of the
+// table, and trees generated from seeds, brought up by goetia's engine
+// (stage 2) and by the compiled bring-up under busybox's sh and under dash,
+// each on a tree of its own beside a real s6-svscan; what a user can see
+// afterwards (the console's lines, the state records, the boot record's
+// events, how the bundle ended) must be the same. A difference is a bug in
+// one of them.
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { bringUpWith, seenIn, SHELLS, stage2With, type Seen, type Shell } from "../helpers/boot-runs.ts";
+import { pollUntil } from "../../src/lib/poll.ts";
+import { HostTree } from "../helpers/host-tree.ts";
+import { random } from "../helpers/random.ts";
+
+setDefaultTimeout(120_000);
+
+const trees: HostTree[] = [];
+afterEach(async () => {
+  for (const tree of trees.splice(0)) await tree.stop();
+});
+
+interface Scenario {
+  /** Writes the sources into a fresh tree. */
+  build: (tree: HostTree) => void;
+  /** What the boot asks for (GOETIABUNDLE). */
+  bundle: string;
+  /** Command lines that must have no process left once the bundle is done (a timed-out oneshot's, a timer's). */
+  gone?: string[];
+}
+
+const oneshot = (tree: HostTree, name: string, up: string, more: Record<string, string> = {}, deps: string[] = []) =>
+  tree.service(name, { type: "oneshot\n", up: `${up}\n`, ...(deps.length ? { dependencies: `${deps.join("\n")}\n` } : {}), ...more });
+const longrun = (tree: HostTree, name: string, more: Record<string, string> = {}, deps: string[] = []) =>
+  tree.service(name, { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100000\n", ...(deps.length ? { dependencies: `${deps.join("\n")}\n` } : {}), ...more });
+const bundle = (tree: HostTree, name: string, contents: string[]) => tree.service(name, { type: "bundle\n", contents: `${contents.join("\n")}\n` });
+const READY = { "notification-fd": "3\n", run: "#!/bin/sh\necho >&3\nexec sleep 100000\n" };
+
+const SCENARIOS: Record<string, Scenario> = {
+  "a chain": {
+    bundle: "default",
+    build(tree) {
+      oneshot(tree, "a", "true");
+      oneshot(tree, "b", "true", {}, ["a"]);
+      oneshot(tree, "c", "true", {}, ["b"]);
+      bundle(tree, "default", ["c"]);
+    },
+  },
+  "a diamond, branches in parallel": {
+    bundle: "default",
+    build(tree) {
+      oneshot(tree, "root", "true");
+      oneshot(tree, "left", "sleep 0.2", {}, ["root"]);
+      longrun(tree, "right", {}, ["root"]);
+      oneshot(tree, "top", "true", {}, ["left", "right"]);
+      bundle(tree, "default", ["top"]);
+    },
+  },
+  "failures skip only what needs them": {
+    bundle: "default",
+    build(tree) {
+      oneshot(tree, "good", "true");
+      oneshot(tree, "bad", "sh -c \"exit 3\"");
+      oneshot(tree, "killed", "sh -c \"kill -9 $$\"");
+      oneshot(tree, "after-bad", "true", {}, ["bad"]);
+      oneshot(tree, "top", "true", {}, ["after-bad", "good"]);
+      oneshot(tree, "after-killed", "true", {}, ["killed"]);
+      bundle(tree, "default", ["top", "after-killed"]);
+    },
+  },
+  "a oneshot that times out, and all it started with it; a quick one's timer": {
+    bundle: "default",
+    gone: ["sleep 41.5", "sleep 30.000"],
+    build(tree) {
+      oneshot(tree, "slow", "sh -c \"sleep 41.5 & sleep 41.5\"", { "timeout-up": "300\n" });
+      oneshot(tree, "after-slow", "true", {}, ["slow"]);
+      oneshot(tree, "quick", "true", { "timeout-up": "30000\n" });
+      bundle(tree, "default", ["after-slow", "quick"]);
+    },
+  },
+  "readiness: what needs a daemon waits for it to say so; one that never does fails alone": {
+    bundle: "default",
+    build(tree) {
+      longrun(tree, "ready", READY);
+      longrun(tree, "mute", { "notification-fd": "3\n", "timeout-up": "1500\n" });
+      oneshot(tree, "needs-ready", "true", {}, ["ready"]);
+      oneshot(tree, "needs-mute", "true", {}, ["mute"]);
+      bundle(tree, "default", ["needs-ready", "needs-mute"]);
+    },
+  },
+  "longruns without readiness, each with the logger goetia makes": {
+    bundle: "default",
+    build(tree) {
+      for (const name of ["one", "two", "three"]) longrun(tree, name);
+      longrun(tree, "quiet", { "no-log": "" });
+      oneshot(tree, "after", "true", {}, ["one", "two", "three", "quiet"]);
+      bundle(tree, "default", ["after"]);
+    },
+  },
+  "a pipeline named by its bundle": {
+    bundle: "default",
+    build(tree) {
+      longrun(tree, "producer", { "producer-for": "filter\n", run: "#!/bin/sh\nwhile :; do echo tick; sleep 1; done\n" });
+      longrun(tree, "filter", { "consumer-for": "producer\n", "producer-for": "sink\n", run: "#!/bin/sh\nexec cat\n" });
+      longrun(tree, "sink", { "consumer-for": "filter\n", "pipeline-name": "ticks\n", run: "#!/bin/sh\nexec cat\n" });
+      bundle(tree, "default", ["ticks"]);
+    },
+  },
+  "odd names: spaces, quotes, backslashes, UTF-8, 240 bytes": {
+    bundle: "odd bundle",
+    build(tree) {
+      longrun(tree, "my daemon");
+      longrun(tree, "ready  twice", READY);
+      oneshot(tree, 'q"uote', "false");
+      oneshot(tree, "after q", "true", {}, ['q"uote']);
+      oneshot(tree, "back\\slash", "true", {}, ["my daemon"]);
+      oneshot(tree, "ünïcødé ☃", "true", {}, ["back\\slash", "ready  twice"]);
+      oneshot(tree, "x".repeat(240), "true");
+      oneshot(tree, "it's", "sh -c \"exit 4\"");
+      oneshot(tree, "after it's", "true", {}, ["it's"]);
+      bundle(tree, "odd bundle", ["after q", "ünïcødé ☃", "x".repeat(240), "after it's"]);
+    },
+  },
+  "an unknown bundle: the default instead": {
+    bundle: "no-such",
+    build(tree) {
+      oneshot(tree, "one", "true");
+      oneshot(tree, "two", "true", {}, ["one"]);
+      bundle(tree, "default", ["one"]);
+    },
+  },
+  "nothing to bring up": {
+    bundle: "no-such",
+    build(tree) {
+      oneshot(tree, "one", "true");
+    },
+  },
+};
+
+/** A tree of its own with scenario's sources, compiled; what a bring-up left there afterwards, and whether the processes that had to go are gone. */
+async function run(scenario: Scenario, how: Shell | "engine"): Promise<Seen & { left: number }> {
+  const tree = new HostTree();
+  trees.push(tree);
+  scenario.build(tree);
+  await tree.goetia("compile");
+  let said: string;
+  if (how === "engine") said = await stage2With(tree, scenario.bundle);
+  else {
+    const bringUp = await bringUpWith(tree, how, scenario.bundle);
+    said = await bringUp.said;
+  }
+  const running = () => (scenario.gone ?? []).flatMap((line) => Bun.spawnSync(["pgrep", "-f", `^${line}$`]).stdout.toString().trim().split("\n").filter(Boolean));
+  // A process killed a moment ago may take a moment to go.
+  await pollUntil(() => running().length === 0, 3000);
+  const left = running().length;
+  return { ...seenIn(tree, said), left };
+}
+
+describe("the engine and the bring-up under each shell see the same", () => {
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    test(name, async () => {
+      const engine = await run(scenario, "engine");
+      expect(engine.left).toBe(0);
+      for (const shell of Object.keys(SHELLS) as Shell[]) {
+        const seen = await run(scenario, shell);
+        expect({ shell, ...seen }).toEqual({ shell, ...engine });
+      }
+    });
+  }
+});
+
+/**
+ * A tree of count services drawn from seed: oneshots and longruns (some
+ * with readiness), each needing a few of those before it, a few failing,
+ * named from an alphabet with spaces, quotes and UTF-8 in it.
+ */
+function generated(seed: number, count: number): Scenario {
+  const next = random(seed);
+  const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
+  const letters = ["a", "b", "k", " ", '"', "\\", "é", "☃", "-", "_"];
+  const names: string[] = [];
+  while (names.length < count) {
+    const name = `s${names.length}${Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(letters)).join("")}`.trimEnd();
+    names.push(name);
+  }
+  // Drawn here, once: every run builds the same tree.
+  const specs = names.map((name, i) => ({
+    name,
+    deps: [...new Set(Array.from({ length: i === 0 ? 0 : Math.floor(next() * 3) }, () => names[Math.floor(next() * i)]))],
+    kind: next() < 0.2 ? (next() < 0.5 ? "ready" : "longrun") : next() < 0.15 ? "failing" : "oneshot",
+  }));
+  return {
+    bundle: "default",
+    build(tree) {
+      for (const { name, deps, kind } of specs) {
+        if (kind === "ready") longrun(tree, name, READY, deps);
+        else if (kind === "longrun") longrun(tree, name, {}, deps);
+        else oneshot(tree, name, kind === "failing" ? "false" : "true", {}, deps);
+      }
+      bundle(tree, "default", names);
+    },
+  };
+}
+
+describe("generated trees", () => {
+  for (const seed of [1, 2, 3]) {
+    test(`seed ${seed}: 16 services`, async () => {
+      const scenario = generated(seed, 16);
+      const engine = await run(scenario, "engine");
+      for (const shell of Object.keys(SHELLS) as Shell[]) {
+        const seen = await run(scenario, shell);
+        expect({ shell, ...seen }).toEqual({ shell, ...engine });
+      }
+    });
+  }
+});
