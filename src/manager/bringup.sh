@@ -284,37 +284,70 @@ longruns() {
   code=$? child=
   [ -z "$events" ] || unsubscribe
   [ $code = 0 ] && { finish_all; return; }
-  if [ $code = 99 ]; then why_timed_out "$timeout"; else why=$reason_died; fi
+  case $code in
+    99) why_timed_out "$timeout" ;;
+    98) why=$reason_unspawnable ;;
+    *) why=$reason_died ;;
+  esac
   [ -n "$ready" ] && field=ready || field=up
   for i in $members; do
     eval "dir=\$servicedirs/\$n$i"
     case $(s6-svstat -o $field "$dir" 2>/dev/null) in
       true) finish "$i" "$start" ;;
-      *) finish "$i" "$start" "$why" ;;
+      *)
+        # s6-supervise would try it again and again, for ever.
+        [ $code != 98 ] || printf d 2>/dev/null 1<>"$dir/supervise/control"
+        finish "$i" "$start" "$why"
+        ;;
     esac
   done
 }
 
-# svwait: the members waited for by s6-svwait, as s6-svc -wu (or -wU) would:
-# 0 once all are there, 99 on the timeout. One that must get ready (alone
-# in its worker) is waited for up first, and noted so, then ready, as the
-# events would tell them.
+# svwait: the members waited for by s6-svwait, as s6-svc -wu (or -wU)
+# would: 0 once all are there, 99 on the timeout, 98 when one's run cannot
+# be run (awaiting says how that shows). Up first, within the spawn wait;
+# one that must get ready (alone in its worker) is noted up, then waited
+# for ready a second at a time, its exits looked at in between.
 svwait() {
   set --
   for i in $members; do eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; done
-  rest=$timeout
-  if [ -n "$ready" ]; then
-    s6-svwait -u -t "$timeout" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
-    child=$!
-    wait $child || return
-    note "$ev_up" $members
-    if [ "$timeout" -gt 0 ]; then
-      now_ms
-      rest=$((start + timeout - ms))
-      [ $rest -gt 0 ] || return 99
-    fi
+  wait_at_most "$spawn_wait" || return 99
+  s6_wait u "$rest" "$@"
+  code=$?
+  if [ $code = 99 ]; then
+    for dir; do [ "$(s6-svstat -o pid "$dir" 2>/dev/null)" != -1 ] || return 98; done
+    wait_at_most 0 || return 99
+    s6_wait u "$rest" "$@" || return
+  elif [ $code != 0 ]; then
+    return $code
   fi
-  s6-svwait "-${ready:-u}" -t "$rest" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
+  [ -n "$ready" ] || return 0
+  note "$ev_up" $members
+  while :; do
+    wait_at_most 1000 || return 99
+    s6_wait U "$rest" "$@"
+    code=$?
+    [ $code = 99 ] || return $code
+    case $(s6-svstat -o exitcode "$1" 2>/dev/null) in 126 | 127) return 98 ;; esac
+  done
+}
+
+# wait_at_most MS: how long the next wait may last, in $rest: MS (0: for
+# ever), or less if the worker's timeout comes first; false once it has.
+wait_at_most() {
+  rest=$1
+  [ "$timeout" -gt 0 ] || return 0
+  now_ms
+  left_ms=$((start + timeout - ms))
+  [ $left_ms -gt 0 ] || return 1
+  [ "$rest" != 0 ] && [ "$rest" -lt $left_ms ] || rest=$left_ms
+}
+
+# s6_wait LETTER MS DIR...: s6-svwait -LETTER for the directories, MS at most (0: for ever).
+s6_wait() {
+  letter=$1 ms_limit=$2
+  shift 2
+  s6-svwait "-$letter" -t "$ms_limit" "$@" 2>/dev/null 3>&- 4>&- 5>&- 6>&- &
   child=$!
   wait $child
 }
@@ -347,16 +380,29 @@ unsubscribe() {
 
 # awaiting LETTER DEADLINE_MS I: reads s6-supervise's letters on descriptor 7
 # until LETTER, and exits 0; 99 when the deadline (0: none) passes first, 1
-# when the supervisor leaves. Waiting for readiness, it notes when service I
-# is up.
+# when the supervisor leaves; 98 when service I's run cannot be run, as the
+# engine concludes it (s6/supervise.ts): nothing started within the spawn
+# wait (s6-supervise says why only on its stderr), or a start that exited
+# 126 or 127 (goetia's plumbing could not exec it). Waiting for readiness,
+# it notes when service I is up.
 awaiting() {
   trap - TERM
-  limit=
+  eval "dir=\$servicedirs/\$n$3"
+  now_ms
+  spawned= spawn_by=$((ms + spawn_wait))
   while :; do
-    if [ "$2" -gt 0 ]; then
-      now_ms
-      rest=$(($2 - ms))
-      [ $rest -gt 0 ] || exit 99
+    now_ms
+    until=$2
+    [ -n "$spawned" ] || { [ "$until" -gt 0 ] && [ "$until" -le $spawn_by ]; } || until=$spawn_by
+    limit=
+    if [ "$until" -gt 0 ]; then
+      rest=$((until - ms))
+      if [ $rest -le 0 ]; then
+        [ "$until" != "$2" ] || exit 99
+        [ "$(s6-svstat -o pid "$dir" 2>/dev/null)" != -1 ] || exit 98
+        spawned=yes
+        continue
+      fi
       frac=00$((rest % 1000))
       limit="-t $((rest / 1000)).${frac#"${frac%???}"}"
     fi
@@ -364,7 +410,8 @@ awaiting() {
     read -r -n 1 $limit c <&7
     case $c in
       "$1") exit 0 ;;
-      u) note "$ev_up" "$3" ;;
+      u) spawned=yes && note "$ev_up" "$3" ;;
+      d) case $(s6-svstat -o exitcode "$dir" 2>/dev/null) in 126 | 127) exit 98 ;; esac ;;
       x) exit 1 ;;
     esac
   done

@@ -13,6 +13,7 @@ import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
+import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
@@ -42,6 +43,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     kept_boots: String(KEPT_BOOTS),
     sources: sourceRoots(tree).map(shellQuote).join(" "),
     recorder: BOOT_RECORDER,
+    spawn_wait: String(SPAWN_WAIT_MS),
     emergency_shell: tree.owner ? "" : "yes",
   };
   const lines = [
@@ -107,6 +109,7 @@ const VOCABULARY = [
   `asker=${shellQuote(BOOT_ASKER)} state_up=${shellQuote(SUMMARY_STATE.up)} state_not_up=${shellQuote(SUMMARY_STATE.notUp)}`,
   `reason_no_supervisor=${shellQuote(reason.noSupervisor)}`,
   `reason_died=${shellQuote(reason.diedBeforeUp)}`,
+  `reason_unspawnable=${shellQuote(reason.unspawnable)}`,
   `reason_interrupted=${shellQuote(reason.interrupted)}`,
   `reason_sigterm=${shellQuote(reason.sigterm)}`,
   `shell_go_on=${shellQuote(emergency.goOn)}`,

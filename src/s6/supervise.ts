@@ -20,7 +20,7 @@ export interface WaitOptions {
   /** 0 waits for ever. */
   timeoutMs?: number;
   abort?: AbortSignal;
-  /** Waiting for readiness: told once, when the daemon's process runs (it is up, not yet ready). */
+  /** Waiting for readiness: told once, when the daemon's process was started (it is up, not yet ready; it may have died since). */
   onStarted?: () => void;
 }
 
@@ -58,7 +58,7 @@ function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: Super
  * before trying, with no pid and the old stamp; it retries every 10 s, for
  * ever, and s6-svc -wu would wait for ever.
  */
-const SPAWN_WAIT_MS = 3000;
+export const SPAWN_WAIT_MS = 3000;
 
 function spawnFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
   return now.wantUp && now.pid === 0 && now.stamp === before.stamp;
@@ -116,7 +116,7 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort,
     let started = onStarted === undefined;
     const check = () => {
       const now = readStatus(dir);
-      if (now && !started && now.pid !== 0 && now.stamp !== before.stamp) {
+      if (now && !started && now.stamp !== before.stamp) {
         started = true;
         onStarted!();
       }

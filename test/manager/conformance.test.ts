@@ -119,6 +119,15 @@ const SCENARIOS: Record<string, Scenario> = {
       bundle(tree, "odd bundle", ["after q", "ünïcødé ☃", "x".repeat(240), "after it's"]);
     },
   },
+  "daemons that cannot be run: no interpreter, or behind goetia's plumbing": {
+    bundle: "default",
+    build(tree) {
+      longrun(tree, "unspawnable", { "notification-fd": "3\n", "no-log": "", run: "#!/no/such/interpreter\n" });
+      longrun(tree, "wrapped", { "notification-fd": "3\n", run: "#!/no/such/interpreter\n" });
+      oneshot(tree, "after", "true", {}, ["unspawnable"]);
+      bundle(tree, "default", ["after", "wrapped"]);
+    },
+  },
   "an unknown bundle: the default instead": {
     bundle: "no-such",
     build(tree) {
