@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' -o -name '*.sh') package.json
 OVERLAY ?=
 APPEND ?=
 
-.PHONY: setup build initramfs disk install run run-disk test typecheck bench clean
+.PHONY: setup build initramfs disk install run run-disk test check typecheck bench clean
 
 setup:
 	@scripts/setup.sh
@@ -45,8 +45,13 @@ run-disk: disk
 typecheck: setup
 	node_modules/.bin/tsc --noEmit -p .
 
+# Every test: unit, host (real s6 on this machine) and QEMU boots. The contract.
 test: build typecheck
 	$(BUN) test
+
+# The fast part, while working: unit and host tests, no QEMU boot (a minute or two).
+check: build typecheck
+	$(BUN) test test/unit test/manager test/shutdown test/install
 
 # Benchmarks (bench/): timing goals live here, never in tests. Writes bench/RESULTS.md.
 bench: build

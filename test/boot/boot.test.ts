@@ -49,7 +49,7 @@ describe("boot", () => {
     expect(await ask(g, "STALE", "goetia status 2>&1 | grep -c 'sources have changed'")).toBe("0");
     expect(await ask(g, "SYSLOGD", eventually("pidof syslogd >/dev/null && echo running"))).toBe("running");
     // The boot's account is kept in the catch-all log as well as on the console.
-    expect(await ask(g, "LOGGED", "grep -c 'goetia: bundle default up' /run/system/log/uncaught-logs/current")).toBe("1");
+    expect(await ask(g, "LOGGED", eventually("grep -c 'goetia: bundle default up' /run/system/log/uncaught-logs/current"))).toBe("1");
     await powerOff(g);
     expect(g.output).toContain("goetia: down syslogd");
     expect(g.output).toContain("goetia: stage 4: poweroff");

@@ -2,7 +2,7 @@
 // line, a default bundle that is missing, and one that fails. Each time the
 // console says why, s6-svscan runs, and goetia works from the shell.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { buildImage, Guest, killGuests } from "../helpers/guest.ts";
+import { buildImage, eventually, Guest, killGuests } from "../helpers/guest.ts";
 
 setDefaultTimeout(180_000);
 afterEach(killGuests);
@@ -38,7 +38,7 @@ describe("asked for on the kernel command line", () => {
     await g.waitFor(/goetia: bundle default up/);
     await g.waitFor(/goetia:~# /);
     // Brought up by goetia's stage 2 here, a oneshot's lines reach the catch-all log too, after its name.
-    await run(g, "grep -c 'greet: hello-from-greet' /run/system/log/uncaught-logs/current", /\n1\r?\n/);
+    await run(g, eventually("grep -c 'greet: hello-from-greet' /run/system/log/uncaught-logs/current"), /\n1\r?\n/);
     g.type("goetia poweroff");
     expect(await g.exited).toBe(0);
   });

@@ -39,6 +39,9 @@ export async function ask(g: Guest, key: string, command: string): Promise<strin
  */
 export const eventually = (command: string) => `for i in $(seq 75); do case "$(${command})" in ""|0) sleep 0.2 ;; *) break ;; esac; done; ${command}`;
 
+/** The other way round: a count run until it is 0 (what was stopped is gone: s6-supervise records a death a moment after it), for up to 15 s. */
+export const eventuallyNone = (command: string) => `for i in $(seq 75); do [ "$(${command})" = 0 ] && break; sleep 0.2; done; ${command}`;
+
 export async function powerOff(g: Guest): Promise<void> {
   g.type("goetia poweroff");
   expect(await g.exited).toBe(0);
