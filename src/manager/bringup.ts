@@ -2,12 +2,13 @@
 // brings a bundle up with s6's and execline's own programs, so that no Bun
 // process stands between the kernel and the services but stage 1. goetia
 // does the thinking here, once per compile: names resolved, bundles
-// flattened, the dependency order found, problems worded. The script holds
-// that as a table of shell variables (service i: n$i name, k$i kind, d$i
-// what it needs, f$i what needs it, t$i timeout, u$i a oneshot's up (its
-// argv, quoted: oneshotArgv), r$i a
-// longrun's readiness, c$i a pipeline consumer) above a driver that is the
-// same for every database (bringup.sh, which describes what it does).
+// flattened, the start order found, problems worded. The script holds that
+// as a table of shell variables (service i, numbered in the start order:
+// n$i name, k$i kind, d$i what it needs, f$i what needs it, t$i timeout,
+// u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a longrun's
+// readiness, c$i a pipeline consumer), and the engine's own words as
+// variables and functions (VOCABULARY), above a driver that is the same for
+// every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
 import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
