@@ -3,11 +3,10 @@
 // tree's change lock, which its background part keeps. libc and Bun only:
 // stage 1 loads nothing of node:fs.
 import { log } from "../lib/log.ts";
+import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
 
-/** The bring-up's exit when the sources are newer than its database: goetia must compile them. */
-const SOURCES_CHANGED = 3;
 
 /**
  * Starts the compiled bring-up of bundle: it prepares, in the foreground,
@@ -35,8 +34,8 @@ export function startBringup(tree: Tree, bundle: string, env: Record<string, str
       cwd: "/",
       stdio: ["ignore", "inherit", "inherit", lock],
     });
-    if (exitCode === 0) return true;
-    if (exitCode !== SOURCES_CHANGED) throw new Error(`the bring-up ${script} exited ${exitCode}`);
+    if (exitCode === BRINGUP_EXIT.prepared) return true;
+    if (exitCode !== BRINGUP_EXIT.sourcesChanged) throw new Error(`the bring-up ${script} exited ${exitCode}`);
     log.info("the sources have changed since they were compiled: goetia compiles them");
     return false;
   } finally {

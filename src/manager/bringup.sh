@@ -16,10 +16,10 @@
 # summary only; the catch-all log, everything.
 # Descriptor 3, from stage 1, holds the tree's change lock.
 # Run in the foreground, it prepares what s6-svscan must find (the live
-# database, the services' directories, stopped) and exits 0, leaving the
+# database, the services' directories, stopped) and exits, leaving the
 # bring-up itself in the background for s6-svscan's first minutes; it exits
-# 3, having done nothing, when the sources are newer than this database
-# (goetia must compile them), and 1 when it cannot prepare.
+# as manager/bringup-exit.ts says: prepared, cannot prepare, or, having done
+# nothing, sources newer than this database (goetia must compile them).
 
 requested=$1
 offset_us=$2
@@ -33,10 +33,10 @@ tell() { [ -n "$quiet" ] || printf 'goetia: %s\n' "$1"; printf 'goetia: %s\n' "$
 warn() { say "warning: $1"; }
 error() { say "error: $1"; }
 
-# Sources edited since this database was compiled: goetia compiles them (exit 3),
-# and finds the run directory untouched.
+# Sources edited since this database was compiled: goetia compiles them
+# ($exit_sources_changed), and finds the run directory untouched.
 eval "set -- $sources"
-[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit 3
+[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit $exit_sources_changed
 
 # The run directory as s6-svscan must find it: the run image, and the
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
@@ -44,7 +44,7 @@ eval "set -- $sources"
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
 cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } && mkfifo -m 600 "$states/.bringup" "$states/.nap" || {
   error "cannot make $rundir ready from $runimage"
-  exit 1
+  exit $exit_cannot_prepare
 }
 exec 4<>"$catchall"
 
@@ -156,7 +156,7 @@ if ! lookup "$requested"; then
     nothing_named "$names"
     mark "$mark_bundle_not_up" "$requested"
     shell "$nothing" </dev/null &
-    exit 0
+    exit $exit_prepared
   fi
 fi
 asked=$found
@@ -180,21 +180,21 @@ for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$db/servicedirs/\$n$i\""
 done
 if [ $# -gt 0 ]; then
-  cp -R "$@" "$servicedirs/" || { error "cannot install the service directories in $servicedirs"; exit 1; }
+  cp -R "$@" "$servicedirs/" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
   set --
   for i in $wanted; do
     eval "[ \"\$k$i\" = longrun ]" || continue
     eval "dir=\$servicedirs/\$n$i"
-    : >"$dir/down" || { error "cannot install the service directories in $servicedirs"; exit 1; }
+    : >"$dir/down" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
     set -- "$@" "$dir"
   done
-  ln -s "$@" "$scandir/" || { error "cannot install the service directories in $servicedirs"; exit 1; }
+  ln -s "$@" "$scandir/" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
 fi
 set --
 for i in $wanted; do
   eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
 done
-[ $# = 0 ] || mkfifo -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit 1; }
+[ $# = 0 ] || mkfifo -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit $exit_cannot_prepare; }
 
 # ---- In the background: the bring-up ----
 
@@ -646,4 +646,4 @@ bringup() {
 }
 
 bringup </dev/null &
-exit 0
+exit $exit_prepared

@@ -16,6 +16,7 @@ import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { resolveNames, startOrder, type Graph } from "./graph.ts";
+import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
 import { describeProblem } from "./service.ts";
@@ -114,6 +115,7 @@ const VOCABULARY = [
   `reason_interrupted=${shellQuote(reason.interrupted)}`,
   `reason_sigterm=${shellQuote(reason.sigterm)}`,
   `shell_go_on=${shellQuote(emergency.goOn)}`,
+  `exit_prepared=${BRINGUP_EXIT.prepared} exit_cannot_prepare=${BRINGUP_EXIT.cannotPrepare} exit_sources_changed=${BRINGUP_EXIT.sourcesChanged}`,
   shellMessage("say_starting", "tell", line.starting),
   shellMessage("say_up", "tell", (name, ms) => line.done("up", name, ms)),
   shellMessage("say_failed", "error", line.failed),
