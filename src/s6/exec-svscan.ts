@@ -18,17 +18,17 @@ export function execSvscan(scandir: string, env: Record<string, string>, console
 
 /**
  * Points stdout and stderr at the catch-all logger's fifo and stdin at
- * /dev/null, for s6-svscan and all it starts. The fifo's reading end is
- * held for a moment, so that opening it for writing neither blocks nor fails
- * (its reader is a service s6-svscan has not started yet), as s6-linux-init does.
+ * /dev/null, for s6-svscan and all it starts. The fifo is opened for reading
+ * and writing: the open neither blocks nor fails before its reader comes (a
+ * service s6-svscan has not started yet), and as long as s6-svscan lives the
+ * fifo has a reader, so that what it writes after the logger has gone (a
+ * user tree's s6-svscan, leaving last) cannot kill it with SIGPIPE.
  */
 export function outputToCatchAll(fifo: string): void {
-  const reader = libc.open(fifo, libc.O.RDONLY | libc.O.NONBLOCK | libc.O.CLOEXEC);
-  const writer = libc.open(fifo, libc.O.WRONLY | libc.O.CLOEXEC);
-  libc.close(reader);
-  libc.dup2(writer, 1);
-  libc.dup2(writer, 2);
-  libc.close(writer);
+  const fd = libc.open(fifo, libc.O.RDWR | libc.O.CLOEXEC);
+  libc.dup2(fd, 1);
+  libc.dup2(fd, 2);
+  libc.close(fd);
   const devnull = libc.open("/dev/null", libc.O.RDONLY);
   libc.dup2(devnull, 0);
   libc.close(devnull);
