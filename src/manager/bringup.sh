@@ -159,18 +159,9 @@ if ! lookup "$requested"; then
     exit $exit_prepared
   fi
 fi
-asked=$found
-
-# Everything asked for, with what it needs: dependents come before their
-# dependencies in $order, so one pass finds them all.
-for i in $asked; do eval "w$i=1"; done
-wanted=
-for i in $order; do
-  eval "[ -n \"\$w$i\" ]" || continue
-  wanted="$wanted $i"
-  eval "deps=\$d$i"
-  for d in $deps; do eval "w$d=1"; done
-done
+# Everything asked for, with what it needs, compiled (w$i: wanted).
+wanted=$found
+for i in $wanted; do eval "w$i=1"; done
 
 # The longruns' directories, stopped (a `down` file), where s6-svscan's first
 # scan finds them; the fifos of pipelines before their consumers start.
@@ -557,15 +548,12 @@ bringup() {
   workers=
   trap interrupt TERM
 
-  # p$i: how many of what service i needs are still to come up.
+  # p$i: how many of what service i needs are still to come up (all of it
+  # is wanted: what is asked comes with all it needs).
   left=0 queue=
   for i in $wanted; do
     left=$((left + 1))
-    eval "deps=\$d$i"
-    count=0
-    for d in $deps; do eval "[ -z \"\$w$d\" ]" || count=$((count + 1)); done
-    eval "p$i=$count"
-    [ $count -gt 0 ] || queue="$queue $i"
+    eval "[ \$p$i -gt 0 ]" || queue="$queue $i"
   done
   # All of them asked up now: a line each in the boot record.
   now_us

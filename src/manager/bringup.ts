@@ -4,9 +4,10 @@
 // does the thinking here, once per compile: names resolved, bundles
 // flattened, the start order found, problems worded. The script holds that
 // as a table of shell variables (service i, numbered in the start order:
-// n$i name, k$i kind, d$i what it needs, f$i what needs it, t$i timeout,
-// u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a longrun's
-// readiness, c$i a pipeline consumer), and the engine's own words as
+// n$i name, k$i kind, d$i what it needs (p$i how many), f$i what needs it,
+// t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a
+// longrun's readiness, c$i a pipeline consumer), what each name asks for
+// with all it needs (lookup: the change's plan), and the engine's own words as
 // variables and functions (VOCABULARY), above a driver that is the same for
 // every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
@@ -15,7 +16,7 @@ import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
-import { resolveNames, startOrder, type Graph } from "./graph.ts";
+import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
@@ -56,7 +57,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     "",
     VOCABULARY,
     "",
-    `order=${shellQuote(indices([...order].reverse()))} total=${order.length}`,
+    `total=${order.length}`,
   ];
   for (const [name, i] of index) {
     const service = graph.atoms.get(name)!;
@@ -64,6 +65,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `n${i}=${shellQuote(name)}`,
       `k${i}=${service.type}`,
       `d${i}=${shellQuote(indices(graph.dependencies.get(name) ?? []))}`,
+      `p${i}=${(graph.dependencies.get(name) ?? []).length}`,
       `f${i}=${shellQuote(indices(graph.dependents.get(name) ?? []))}`,
       `t${i}=${service.timeoutUp}`,
     ];
@@ -73,9 +75,11 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     lines.push(vars.join(" "));
   }
 
-  lines.push("", "# lookup NAME: the services NAME means (a bundle, flattened) in $found, or failure.", "lookup() {", '  case $1 in');
+  // What a boot's change is when nothing is up yet (run/plan.ts's, then): the closure of what is asked, in the start order.
+  lines.push("", "# lookup NAME: what bringing NAME up starts, with all it needs, in $found; or failure.", "lookup() {", '  case $1 in');
   for (const name of [...graph.bundles.keys(), ...graph.atoms.keys()]) {
-    lines.push(`    ${shellQuote(name)}) found=${shellQuote(indices(resolveNames(graph, [name])))} ;;`);
+    const wanted = [...closure(resolveNames(graph, [name]), graph.dependencies)].sort((a, b) => index.get(a)! - index.get(b)!);
+    lines.push(`    ${shellQuote(name)}) found=${shellQuote(indices(wanted))} ;;`);
   }
   lines.push("    *) return 1 ;;", "  esac", "}");
 
