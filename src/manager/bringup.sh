@@ -605,9 +605,8 @@ bringup() {
   # The summary: how many, and when on the kernel's clock (the mark's own
   # reading, $us; goetia analyze says where the time went); what did not
   # come up, in the order of their numbers.
-  failed= skipped= failures=0 skips=0 i=0
-  while [ $i -lt $total ]; do
-    i=$((i + 1))
+  failed= skipped= failures=0 skips=0
+  for i in $wanted; do
     eval "outcome=\$o$i name=\$n$i"
     case $outcome in
       1) failed="$failed, $name" failures=$((failures + 1)) ;;

@@ -57,7 +57,6 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     "",
     VOCABULARY,
     "",
-    `total=${order.length}`,
   ];
   for (const [name, i] of index) {
     const service = graph.atoms.get(name)!;
