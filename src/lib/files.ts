@@ -1,7 +1,7 @@
 // How goetia touches its own files: a record or a link replaced whole (a
 // reader sees the old or the new, never a mix), a file that may not be
 // there, and a file lock around work that must not overlap.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { lockFile } from "../sys/libc.ts";
 import { errnoCode } from "./errors.ts";
@@ -33,6 +33,15 @@ export function writeAtomically(path: string, data: string, { durable = false } 
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+/** Whether path leads, through its links, to a folder this process can see; false when nothing is there. */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // nothing there, a link to nothing, or out of sight
   }
 }
 

@@ -4,10 +4,10 @@
 // (/etc/sv) and linked into the enabled one (/service). Every change is made
 // aside and renamed into place: a refused or failed step leaves nothing
 // half-made.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { FailedError, UsageError } from "../lib/errors.ts";
-import { switchLink } from "../lib/files.ts";
+import { isFolder, switchLink } from "../lib/files.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { loggerName } from "../manager/service.ts";
 import { badNameReason } from "../lib/names.ts";
@@ -246,10 +246,6 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false; // one of them leads nowhere
   }
-}
-
-function isFolder(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** Whether anything is at path, a dangling link included. */

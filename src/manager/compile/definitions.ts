@@ -9,10 +9,10 @@
 // templates' business, not goetia's. The links in the enabled folder
 // (/service), where there is one, make the bundle `enabled`, which the boot
 // bundle holds.
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
-import { isMissing } from "../../lib/files.ts";
+import { isFolder, isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
 import { loggerName, type Problem, type Service } from "../service.ts";
 import { checkScript, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
@@ -182,10 +182,3 @@ function visibleEntries(dir: string, set: SourceSet, what: string): string[] {
   }
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
