@@ -3,10 +3,9 @@
 // tree's change lock, which its background part keeps. libc and Bun only:
 // stage 1 loads nothing of node:fs.
 import { log } from "../lib/log.ts";
-import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
+import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
 import * as libc from "../sys/libc.ts";
-
 
 /**
  * Starts the compiled bring-up of bundle: it prepares, in the foreground,

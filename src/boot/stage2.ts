@@ -5,6 +5,7 @@
 // missing or does not fully come up, it opens an emergency shell on the
 // console first or after: s6-svscan runs, so goetia status and goetia
 // change work there.
+import { isatty } from "node:tty";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
@@ -14,7 +15,6 @@ import { startOrder } from "../manager/graph.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { bootSummary } from "../manager/analyze/boot.ts";
-import { isatty } from "node:tty";
 import { BOOT_ASKER, BUNDLE_MARK } from "../manager/events.ts";
 import * as messages from "../manager/messages.ts";
 import { consoleReporter, quietReporter, reportOpening } from "../manager/run/report.ts";

@@ -27,8 +27,6 @@ export const EVENT = {
   down: "down",
 } as const;
 
-export type ServiceEvent = (typeof EVENT)[keyof typeof EVENT];
-
 export const SERVICE_EVENTS: ReadonlySet<string> = new Set(Object.values(EVENT));
 
 /** The marks that end the boot's bundle, one or the other. */
