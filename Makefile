@@ -11,13 +11,19 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-build: setup build/goetia build/init-shim
+# The small static programs beside goetia (initramfs/shim/): the init shim, and the sd_notify bridge.
+HELPERS := build/init-shim build/sd-notify
+
+build: setup build/goetia $(HELPERS)
 
 build/goetia: $(SOURCES)
 	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
 
 # /sbin/init: mounts /proc (Bun cannot start without it) and execs goetia.
 build/init-shim: initramfs/shim/init.c
+# /usr/lib/goetia/sd-notify: a daemon's READY=1 on $NOTIFY_SOCKET into s6's notification fd.
+build/sd-notify: initramfs/shim/sd-notify.c
+$(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@
 

@@ -15,12 +15,19 @@
 // and "twenty" (20 more services: 10 oneshots and 10 longruns on 4 levels of
 // dependencies, beside the default ones), which the baseline's script brings
 // up level by level, as a person would write it.
-import { readFileSync } from "node:fs";
+//
+// BENCH_BEFORE=REV adds a fourth image: goetia as it was at that git
+// revision (built in a worktree, $TMPDIR/goetia-before-REV, out of reach of
+// `bun test`), on the same root and overlay, booted in the same rotation: a
+// change's figure before and after.
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildImage, Guest, ROOT } from "../test/helpers/guest.ts";
 import { writeResults } from "./results.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BEFORE = process.env.BENCH_BEFORE;
 const AIM = 1.5;
 
 /** The twenty services: level 0 oneshots, then longruns and oneshots each needing one of the level below. */
@@ -152,12 +159,36 @@ async function boot(image: string, report: string, kernelArgs: string[]): Promis
   return { initS: Number(init), upS: Number(up), promptMs, pid1RssKb: Number(pid1), pid1PrivateKb: Number(pid1Private), allRssKb: Number(all), commands, marks, took };
 }
 
+/** Runs a command, and stops the benchmark with its output if it fails. */
+function run(command: string[], cwd: string): void {
+  const done = Bun.spawnSync(command, { cwd, stdout: "pipe", stderr: "pipe" });
+  if (done.exitCode !== 0) throw new Error(`${command.join(" ")} (in ${cwd}) failed: ${done.stdout}${done.stderr}`);
+}
+
+/** A checkout of goetia at REV with its binaries built: a worktree with a copy of this one's node_modules (a link would let its npm touch ours). */
+function checkoutAt(rev: string): string {
+  const dir = join(tmpdir(), `goetia-before-${rev}`);
+  if (!existsSync(dir)) {
+    run(["git", "worktree", "add", "--detach", dir, rev], ROOT);
+    cpSync(join(ROOT, "node_modules"), join(dir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+  }
+  run(["make", "-o", "setup", "build"], dir); // its own binaries; setup is this checkout's
+  return dir;
+}
+
 const empty = join(ROOT, "build", "bench-empty");
 Bun.spawnSync([process.execPath, "build", "--compile", "--bytecode", "--target=bun-linux-x64", join(ROOT, "bench", "empty.ts"), "--outfile", empty]);
-type Image = "goetia" | "baseline" | "floor";
+const before = BEFORE ? checkoutAt(BEFORE) : undefined;
+type Image = "goetia" | "before" | "baseline" | "floor";
+const IMAGES: Image[] = before ? ["goetia", "before", "baseline", "floor"] : ["goetia", "baseline", "floor"];
+interface Boot {
+  image: string;
+  report: string;
+  args: string[];
+}
 interface Scenario {
   title: string;
-  images: Record<Image, { image: string; report: string; args: string[] }>;
+  images: Record<Exclude<Image, "before">, Boot> & { before?: Boot };
 }
 
 /** The baseline logs its daemons as a person would: a log/ beside each (s6-svscan makes the pipe), run by the shipped logging template. */
@@ -169,6 +200,7 @@ function scenario(title: string, name: string, files: Record<string, string>, ar
     title,
     images: {
       goetia: { image: buildImage(`bench-${name}-goetia`, files), report: REPORT.goetia, args },
+      ...(before && { before: { image: buildImage(`bench-${name}-before`, files, before), report: REPORT.goetia, args } }),
       baseline: { image: buildImage(`bench-${name}-baseline`, { ...files, ...BASELINE_LOG, init: baselineInit("", extra) }), report: REPORT.baseline, args: [] },
       floor: {
         image: buildImage(`bench-${name}-floor`, {
@@ -192,14 +224,14 @@ const scenarios = [
   }),
 ];
 
-const results = scenarios.map(() => ({ goetia: [] as Sample[], baseline: [] as Sample[], floor: [] as Sample[] }));
-for (let run = 0; run < RUNS; run++) {
+const results = scenarios.map(() => Object.fromEntries(IMAGES.map((name) => [name, [] as Sample[]])) as Record<Image, Sample[]>);
+for (let round = 0; round < RUNS; round++) {
   for (const [index, { title, images }] of scenarios.entries()) {
-    for (const name of ["goetia", "baseline", "floor"] as Image[]) {
-      const { image, report, args } = images[name];
+    for (const name of IMAGES) {
+      const { image, report, args } = images[name]!;
       const sample = await boot(image, report, args);
       results[index][name].push(sample);
-      console.log(`${title.split(" (")[0]}, ${name} run ${run + 1}: bundle up ${((sample.upS - sample.initS) * 1000).toFixed(0)} ms after /init`);
+      console.log(`${title.split(" (")[0]}, ${name} run ${round + 1}: bundle up ${((sample.upS - sample.initS) * 1000).toFixed(0)} ms after /init`);
     }
   }
 }
@@ -217,7 +249,7 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
   const row = (name: Image) => {
     const s = samples[name];
     const ms = initToUp(name);
-    return `| ${name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.pid1PrivateKb))} | ${median(s.map((x) => x.allRssKb))} |`;
+    return `| ${name === "before" ? `goetia at ${BEFORE}` : name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.pid1PrivateKb))} | ${median(s.map((x) => x.allRssKb))} |`;
   };
   const mark = (to: string, from?: string) => median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000));
   const parts: [string, number][] = [
@@ -232,10 +264,11 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
     "",
     "| image | kernel start → /init (ms, the initramfs unpacked) | /init → bundle up (ms, spread) | ratio to baseline | QEMU start → prompt (ms) | PID 1 RSS | PID 1 private | all processes' RSS |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    row("goetia"),
-    row("baseline"),
-    row("floor"),
+    ...IMAGES.map(row),
     "",
+    ...(BEFORE
+      ? [`Before and after: goetia at ${BEFORE} ${median(initToUp("before")).toFixed(0)} ms, now ${goetiaUp.toFixed(0)} ms (${(goetiaUp / median(initToUp("before"))).toFixed(2)}× the time it took; booted in the same rotation).`, ""]
+      : []),
     `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
     "",
     `Where goetia's time goes (medians, ms): ${parts.map(([what, ms]) => `${what} ${ms.toFixed(0)}`).join("; ")}. One Bun start in the floor: ${(floorUp - baseUp).toFixed(0)}. Each service, from its start to up: ${took.map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`).join(", ")}.`,

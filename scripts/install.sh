@@ -9,11 +9,12 @@
 # (Bun cannot start without /proc, and the kernel mounts nothing); goetia's
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
-# /usr/lib/goetia. Needs build/goetia and build/init-shim (make build).
+# /usr/lib/goetia (with the sd_notify bridge). Needs build/goetia,
+# build/init-shim and build/sd-notify (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim; do
+for file in build/goetia build/init-shim build/sd-notify; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -25,6 +26,7 @@ install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
+install -m 755 build/sd-notify "$dest/usr/lib/goetia/sd-notify"
 
 # Configuration is the machine's own once there: kept as it is.
 for conf in etc/goetia/system etc/svcdef; do

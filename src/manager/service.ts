@@ -22,8 +22,10 @@ export interface Service {
   /** Oneshots: command lines, lexed like execlineb. */
   up?: string;
   down?: string;
-  /** Longruns: the fd on which the daemon says it is ready. */
+  /** Longruns: the fd on which the daemon says it is ready (for an sd-notify one, the bridge's). */
   notificationFd?: number;
+  /** Longruns: an `sd-notify` file: the daemon says it is ready the systemd way, READY=1 to $NOTIFY_SOCKET, which a bridge turns into s6's notification. */
+  sdNotify?: boolean;
   /** Longruns: pipeline links (s6-rc producer-for / consumer-for). */
   producerFor?: string;
   consumerFor: string[];
@@ -61,6 +63,7 @@ export const SOURCE_FILES = new Set([
   "pipeline-name",
   "flag-essential",
   "no-log",
+  "sd-notify",
 ]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */

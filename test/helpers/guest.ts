@@ -53,8 +53,9 @@ export async function powerOff(g: Guest): Promise<void> {
  * "#!", or bytes (a program), make it executable; { link: TARGET } is a
  * symbolic link).
  */
-export function buildImage(name: string, files: Record<string, string | Uint8Array | { link: string }> = {}): string {
-  return build("build-initramfs.sh", join(ROOT, "build", `test-${name}.img`), overlay(name, files));
+/** checkout: the goetia whose root it packs (another checkout's, for a benchmark's before and after); the image is this one's. */
+export function buildImage(name: string, files: Record<string, string | Uint8Array | { link: string }> = {}, checkout = ROOT): string {
+  return build("build-initramfs.sh", join(ROOT, "build", `test-${name}.img`), overlay(name, files), checkout);
 }
 
 /** Builds a disk image (and the boot initramfs, build/initrd-disk.img) with overlay files, as buildImage does. */
@@ -84,8 +85,8 @@ function overlay(name: string, files: Record<string, string | Uint8Array | { lin
   return dir;
 }
 
-function build(script: string, image: string, overlayDir: string): string {
-  const run = Bun.spawnSync([`scripts/${script}`, "-o", image, overlayDir], { cwd: ROOT, stderr: "pipe" });
+function build(script: string, image: string, overlayDir: string, checkout = ROOT): string {
+  const run = Bun.spawnSync([`scripts/${script}`, "-o", image, overlayDir], { cwd: checkout, stderr: "pipe" });
   if (run.exitCode !== 0) throw new Error(`${script} failed: ${run.stderr}`);
   return image;
 }

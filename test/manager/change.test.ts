@@ -2,7 +2,7 @@
 // ordering, parallelism, readiness, failures, timeouts, the way down,
 // essential services, pruning, dry runs and concurrent changes.
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -50,6 +50,40 @@ describe("going up", () => {
     const status = JSON.parse((await tree.goetia("status", "--json", "slowd")).out);
     expect(status[0].state).toBe("up");
     expect(status[0].pid).toBeGreaterThan(1);
+  });
+
+  test("a longrun with sd-notify counts as up only once it sends READY=1 to $NOTIFY_SOCKET", async () => {
+    // A daemon speaking sd_notify as libsystemd does: an abstract socket when the name starts with @.
+    const daemon = tree.file(
+      "bin/notifying-daemon",
+      `#!/usr/bin/env python3
+import os, socket, time
+holds_fd3 = os.path.exists("/proc/self/fd/3")
+time.sleep(1)
+with open("${tree.events}", "a") as events: events.write(f"sdd ready {time.time_ns()} {os.getpid()} {'holds-fd3' if holds_fd3 else ''}\\n")
+address = os.environ["NOTIFY_SOCKET"]
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s: s.sendto(b"STATUS=listening\\nREADY=1\\n", "\\0" + address[1:] if address.startswith("@") else address)
+time.sleep(1000)
+`,
+    );
+    tree.service("sdd", { type: "longrun\n", "sd-notify": "", run: `#!/bin/sh\nexec ${daemon}\n` });
+    tree.oneshot("user", { deps: ["sdd"] });
+    const run = await tree.goetia("start", "user");
+    expect(run.code).toBe(0);
+    expect(tree.when("sdd", "ready")).toBeLessThan(tree.when("user", "up-start"));
+    const status = JSON.parse((await tree.goetia("status", "--json", "sdd")).out);
+    expect(status[0].state).toBe("up");
+    // The daemon itself is the supervised process, and never holds s6's notification fd.
+    const line = readFileSync(tree.events, "utf8").split("\n").find((l) => l.startsWith("sdd ready"))!;
+    expect(line.split(" ")[3]).toBe(String(status[0].pid));
+    expect(line.split(" ")[4]).toBe("");
+  });
+
+  test("an sd-notify daemon that never says READY=1 fails after timeout-up", async () => {
+    tree.service("mute-sd", { type: "longrun\n", "sd-notify": "", "timeout-up": "500\n", run: "#!/bin/sh\nexec sleep 1000\n" });
+    const run = await tree.goetia("start", "mute-sd");
+    expect(run.code).toBe(1);
+    expect(run.out).toContain("failed mute-sd: timed out after 500 ms");
   });
 
   test("a failure skips only what depends on it, and the exit status is 1", async () => {

@@ -32,6 +32,7 @@ describe("validation", () => {
     tree.service(".hidden", { type: "oneshot\n", up: "true\n" });
     tree.oneshot("s6rc-reserved");
     tree.service("bad-fd", { type: "longrun\n", run: "#!/bin/sh\n", "notification-fd": "1\n" });
+    tree.service("two-readiness", { type: "longrun\n", run: "#!/bin/sh\n", "notification-fd": "3\n", "sd-notify": "" });
     tree.service("bad-timeout", { type: "oneshot\n", up: "true\n", "timeout-up": "soon\n" });
 
     const run = await tree.goetia("compile");
@@ -48,6 +49,7 @@ describe("validation", () => {
       `service b1: ${src("b1", "contents")}: bundle cycle: b1 -> b2 -> b1`,
       `service s6rc-reserved: ${src("s6rc-reserved")}: bad service name: names starting with s6rc- or s6-svscan are reserved`,
       `service bad-fd: ${src("bad-fd", "notification-fd")}: must be 3 or more: 0, 1 and 2 are taken`,
+      `service two-readiness: ${src("two-readiness", "sd-notify")}: and notification-fd both say how the daemon tells it is ready: keep one`,
       `service bad-timeout: ${src("bad-timeout", "timeout-up")}: "soon" is not a non-negative integer`,
     ];
     for (const line of expected) expect(run.out).toContain(`goetia: error: ${line}`);

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
 import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
+import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 
@@ -41,11 +42,13 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     return;
   }
   copyServicedir(service.dir, target);
+  if (service.sdNotify) writeFileSync(join(target, "notification-fd"), `${SD_NOTIFY_FD}\n`);
   const instance = service.instance === undefined ? [] : [`export INSTANCE=${shellQuote(service.instance)}`];
-  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0) return;
-  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance.
+  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify) return;
+  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance, behind the sd_notify bridge.
   renameSync(join(target, "run"), join(target, "run.user"));
-  writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, "./run.user"]));
+  const run = service.sdNotify ? behindSdNotify("./run.user") : "./run.user";
+  writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, run]));
 }
 
 function writeScript(dir: string, name: string, text: string): void {

@@ -8,6 +8,7 @@ import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
+import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import type { Problem, Service, ServiceType } from "../service.ts";
 
 export interface SourceSet {
@@ -221,6 +222,11 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     for (const file of SUPERVISE_NUMBERS) files.number(file);
     service.notificationFd = files.number("notification-fd");
     if (service.notificationFd !== undefined && service.notificationFd < 3) files.fail("notification-fd", "must be 3 or more: 0, 1 and 2 are taken");
+    if (files.exists("sd-notify")) {
+      if (service.notificationFd !== undefined) files.fail("sd-notify", "and notification-fd both say how the daemon tells it is ready: keep one");
+      service.sdNotify = true;
+      service.notificationFd = SD_NOTIFY_FD;
+    }
     service.producerFor = files.line("producer-for");
     service.consumerFor = files.lines("consumer-for") ?? [];
     service.pipelineName = files.line("pipeline-name");
