@@ -251,13 +251,14 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
     const ms = initToUp(name);
     return `| ${name === "before" ? `goetia at ${BEFORE}` : name} | ${median(s.map((x) => x.initS * 1000)).toFixed(0)} | ${median(ms).toFixed(0)} (${spread(ms)}) | ${(median(ms) / baseUp).toFixed(2)} | ${median(s.map((x) => x.promptMs)).toFixed(0)} | ${median(s.map((x) => x.pid1RssKb))} | ${median(s.map((x) => x.pid1PrivateKb))} | ${median(s.map((x) => x.allRssKb))} |`;
   };
-  const mark = (to: string, from?: string) => median(samples.goetia.map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000));
-  const parts: [string, number][] = [
-    ["/init → stage 1 running (the shim, one Bun start)", mark("stage1")],
-    ["stage 1's work, to the bring-up started (mounts, command line, envdir, the bring-up's shell)", mark("bringup", "stage1")],
-    ["the bring-up preparing what s6-svscan finds, to s6-svscan exec'd", mark("svscan", "bringup")],
-    ["s6-svscan → bundle up (the services)", mark("bundle-up", "svscan")],
+  const mark = (image: Image, to: string, from?: string) => median(samples[image].map((x) => (x.marks[to] - (from ? x.marks[from] : x.initS)) * 1000));
+  const parts = (image: Image): [string, number][] => [
+    ["/init → stage 1 running (the shim, one Bun start)", mark(image, "stage1")],
+    ["stage 1's work, to the bring-up started (mounts, command line, envdir, the bring-up's shell)", mark(image, "bringup", "stage1")],
+    ["the bring-up preparing what s6-svscan finds, to s6-svscan exec'd", mark(image, "svscan", "bringup")],
+    ["s6-svscan → bundle up (the services)", mark(image, "bundle-up", "svscan")],
   ];
+  const breakdown = (image: Image) => parts(image).map(([what, ms]) => `${what} ${ms.toFixed(0)}`).join("; ");
   const took = Object.keys(samples.goetia[0].took).sort();
   return [
     `### ${title}`,
@@ -267,11 +268,14 @@ function report({ title }: Scenario, samples: Record<Image, Sample[]>): string[]
     ...IMAGES.map(row),
     "",
     ...(BEFORE
-      ? [`Before and after: goetia at ${BEFORE} ${median(initToUp("before")).toFixed(0)} ms, now ${goetiaUp.toFixed(0)} ms (${(goetiaUp / median(initToUp("before"))).toFixed(2)}× the time it took; booted in the same rotation).`, ""]
+      ? [
+          `Before and after: goetia at ${BEFORE} ${median(initToUp("before")).toFixed(0)} ms, now ${goetiaUp.toFixed(0)} ms (${(goetiaUp / median(initToUp("before"))).toFixed(2)}× the time it took; booted in the same rotation). Where goetia at ${BEFORE}'s time went (medians, ms): ${breakdown("before")}.`,
+          "",
+        ]
       : []),
     `Aim: at most ${AIM}× the baseline (${(AIM * baseUp).toFixed(0)} ms), or at most 200 ms above the floor (${(floorUp + 200).toFixed(0)} ms). goetia: ${goetiaUp.toFixed(0)} ms, ${(goetiaUp / baseUp).toFixed(2)}× the baseline, ${(goetiaUp - floorUp).toFixed(0)} ms above the floor.`,
     "",
-    `Where goetia's time goes (medians, ms): ${parts.map(([what, ms]) => `${what} ${ms.toFixed(0)}`).join("; ")}. One Bun start in the floor: ${(floorUp - baseUp).toFixed(0)}. Each service, from its start to up: ${took.map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`).join(", ")}.`,
+    `Where goetia's time goes (medians, ms): ${breakdown("goetia")}. One Bun start in the floor: ${(floorUp - baseUp).toFixed(0)}. Each service, from its start to up: ${took.map((name) => `${name} ${median(samples.goetia.map((x) => x.took[name]))}`).join(", ")}.`,
   ];
 }
 

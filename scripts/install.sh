@@ -11,6 +11,14 @@
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
 # /usr/lib/goetia (with the sd_notify bridge). Needs build/goetia,
 # build/init-shim and build/sd-notify (make build).
+#
+# On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
+# reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
+# --local --rename): an upgrade of the package that owns them writes there,
+# the old init stays bootable (init=/sbin/init.distrib) and powers off with
+# its own tools, and scripts/uninstall.sh puts them back. The base services
+# are the set for what the root is (initramfs/sets/): Debian's daemons on a
+# Debian root, busybox's elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
@@ -19,8 +27,40 @@ for file in build/goetia build/init-shim build/sd-notify; do
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
 
+[ -x "$dest/usr/bin/s6-svscan" ] || [ -x "$dest/bin/s6-svscan" ] ||
+  echo "install: warning: $dest has no s6-svscan: install s6 and execline there (apt install s6 execline) before booting goetia" >&2
+
+dpkg=0
+[ -d "$dest/var/lib/dpkg/info" ] && dpkg=1
+if ((dpkg)); then
+  command -v dpkg-divert >/dev/null || { echo "install: $dest is managed by dpkg, and this machine has no dpkg-divert to install beside it" >&2; exit 1; }
+fi
+# The path dpkg knows NAME by (/sbin/NAME, or /usr/sbin/NAME where packages ship there), diverted once.
+divert() {
+  local path=/sbin/$1
+  dpkg-query --admindir="$dest/var/lib/dpkg" -S "$path" >/dev/null 2>&1 || ! dpkg-query --admindir="$dest/var/lib/dpkg" -S "/usr$path" >/dev/null 2>&1 || path=/usr$path
+  [ -z "$(dpkg-divert --root "$dest" --listpackage "$path")" ] || return 0
+  dpkg-divert --root "$dest" --local --rename --divert "$path.distrib" --add "$path" >/dev/null
+  echo "install: the distribution's $path is $path.distrib now"
+}
+
+# Whether PATH is there in the root, its links followed in the root (Debian's are often absolute), not on this machine.
+in_root() {
+  local path=$1 hops
+  for hops in 1 2 3 4 5 6 7 8; do
+    [ -L "$dest$path" ] || { [ -e "$dest$path" ]; return; }
+    local target
+    target=$(readlink "$dest$path")
+    case $target in /*) path=$target ;; *) path=${path%/*}/$target ;; esac
+  done
+  return 1
+}
+
 mkdir -p "$dest/sbin" "$dest/usr/lib" "$dest/etc" "$dest/run" "$dest/var/log/system"
 install -m 755 build/goetia "$dest/sbin/goetia"
+for name in init poweroff reboot halt shutdown; do
+  if ((dpkg)); then divert "$name"; fi
+done
 for name in poweroff reboot halt shutdown user-init user-shutdown; do ln -sfn goetia "$dest/sbin/$name"; done
 install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
@@ -32,9 +72,25 @@ install -m 755 build/sd-notify "$dest/usr/lib/goetia/sd-notify"
 for conf in etc/goetia/system etc/svcdef; do
   if [ -e "$dest/$conf" ]; then
     echo "install: $dest/$conf is there already: kept as it is"
+    continue
+  fi
+  mkdir -p "$(dirname "$dest/$conf")"
+  cp -a "initramfs/install/$conf" "$dest/$conf"
+  [ "$conf" = etc/goetia/system ] || continue
+  # The base services for what the root is; on Debian, its default bundle
+  # holds each daemon whose program the root has (debian.default).
+  base=$dest/$conf/src/base
+  if [ -f "$dest/etc/debian_version" ] && ((dpkg)); then
+    cp -a initramfs/sets/debian/. "$base/"
+    mkdir -p "$base/default"
+    echo bundle >"$base/default/type"
+    while read -r name program; do
+      case $name in '' | '#'*) continue ;; esac
+      [ -z "$program" ] || in_root "$program" && echo "$name"
+    done <initramfs/sets/debian.default >"$base/default/contents"
+    echo "install: Debian's base services: $(tr '\n' ' ' <"$base/default/contents")"
   else
-    mkdir -p "$(dirname "$dest/$conf")"
-    cp -a "initramfs/install/$conf" "$dest/$conf"
+    cp -a initramfs/sets/busybox/. "$base/"
   fi
 done
 # goetia once shipped .run as a link into .bin, over which a published

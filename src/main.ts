@@ -6,10 +6,11 @@
 //   PID 1 under any other name        -> stage 1: boot
 //   .s6-svscan/SIGINT, SIGTERM...     -> stage 3: the way down, for that signal's action
 //   goetia-stage2 (started by stage 1) -> stage 2: the boot bundle up
-//   poweroff, reboot, halt, shutdown  -> those commands
+//   poweroff, reboot, halt, shutdown  -> those commands (the distribution's
+//                                        own when its init, kept as the fallback, is PID 1)
 //   anything else                     -> the command line
 import { basename } from "node:path";
-import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, QUIET_VARIABLE, STAGE2_NAME } from "./roles.ts";
+import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, POWER_COMMANDS, QUIET_VARIABLE, STAGE2_NAME } from "./roles.ts";
 
 type Role = () => Promise<number>;
 
@@ -24,6 +25,13 @@ function roleFor(name: string, args: string[]): Role {
   if (name === STAGE2_NAME) {
     const { GOETIABUNDLE: bundle = "default", [EMERGENCY_VARIABLE]: emergency, [QUIET_VARIABLE]: quiet } = process.env;
     return async () => (await import("./boot/stage2.ts")).stage2(bundle, { emergency, quiet: quiet === "1" });
+  }
+  if (POWER_COMMANDS.has(name)) {
+    return async () => {
+      const own = (await import("./shutdown/distribution.ts")).distributionsOwn(name);
+      if (own) (await import("./sys/libc.ts")).execve(own, [name, ...args], process.env as Record<string, string>);
+      return (await import("./cli/index.ts")).runCli([name, ...args]);
+    };
   }
   const commandLine = LINK_COMMANDS.has(name) ? [name, ...args] : args;
   return async () => (await import("./cli/index.ts")).runCli(commandLine);

@@ -18,5 +18,8 @@ export const HANDLER_ACTIONS = new Map<string, Action>([
   ["SIGUSR2", "poweroff"],
 ]);
 
+/** The links that ask for the way down; install.sh diverts a distribution's own to NAME.distrib. */
+export const POWER_COMMANDS = new Set(["poweroff", "reboot", "halt", "shutdown"]);
+
 /** Links that are the command of the same name: `poweroff -f` is `goetia poweroff -f`. */
-export const LINK_COMMANDS = new Set(["poweroff", "reboot", "halt", "shutdown", "user-init", "user-shutdown"]);
+export const LINK_COMMANDS = new Set([...POWER_COMMANDS, "user-init", "user-shutdown"]);

@@ -3,15 +3,17 @@
 // returns, which the kernel would answer with a panic) or whose bundle did
 // not come up (stage 2: once, with s6-svscan running, so that goetia status
 // and goetia change work from it).
+import { existsSync } from "node:fs";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
+
+/** The shell on the console device itself, with whatever sh the root has (initramfs/install/usr/lib/goetia/console-shell). */
+const CONSOLE_SHELL = "/usr/lib/goetia/console-shell";
 
 /** One shell on the console; returns when it exits. */
 export function runEmergencyShell(): void {
   try {
-    // cttyhack gives the shell the real console device as its controlling
-    // terminal, so that Ctrl-C and job control work on a serial line.
-    Bun.spawnSync(["setsid", "cttyhack", "sh", "-l"], {
+    Bun.spawnSync(existsSync(CONSOLE_SHELL) ? ["/bin/sh", CONSOLE_SHELL] : ["sh", "-l"], {
       cwd: "/",
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/", TERM: "linux" },
       stdio: ["inherit", "inherit", "inherit"],

@@ -54,9 +54,11 @@ function boot(): never {
   const startedNs = libc.monotonicNs();
   process.env.PATH = DEFAULT_PATH;
   process.umask(0o022);
-  // After a boot initramfs's switch_root, /proc, /sys and /dev come mounted (proc would mount twice).
-  const mounted = new Set(libc.readText("/proc/mounts").split("\n").map((line) => line.split(" ")[1]));
+  // After a boot initramfs's switch_root, /proc, /sys, /dev and /run come mounted (proc would mount twice).
+  const mounted = new Map(libc.readText("/proc/mounts").split("\n").map((line) => [line.split(" ")[1], line.split(" ")[3]?.split(",") ?? []]));
   for (const [source, target, type, flags, data] of EARLY_MOUNTS) if (!mounted.has(target)) mount(source, target, type, flags, data);
+  // Debian's initramfs-tools mounts /run noexec: s6-supervise could not run a single service there.
+  if (mounted.get("/run")?.includes("noexec")) libc.mount(null, "/run", null, libc.MS.REMOUNT | libc.MS.NOSUID | libc.MS.NODEV, null);
   // Ctrl-Alt-Del becomes SIGINT to PID 1 (s6-svscan runs .s6-svscan/SIGINT) instead of an instant reboot.
   libc.reboot(libc.RB.DISABLE_CAD);
 

@@ -132,7 +132,7 @@ shell() {
     error "$1"
   elif [ -t 1 ]; then
     shell_starting "$1"
-    HOME=/ TERM=linux setsid cttyhack sh -l 4>&-
+    HOME=/ TERM=linux /usr/lib/goetia/console-shell 4>&-
   else
     shell_no_terminal "$1"
   fi

@@ -204,3 +204,22 @@ test("goetia's logger for a longrun: up before it, down after it, nothing lost a
   const quiet = await goetia("logs", "quiet");
   expect(quiet.out).toContain("quiet has no logger (no-log): its output is in the catch-all log");
 });
+
+test("a definition goetia did not install nor was told to use is not adopted: runit's /etc/sv/ssh on Debian", async () => {
+  // openssh-server's, as Debian ships it for runit: its run needs runit's own programs.
+  cpSync(join(tree.dir, "svcdef"), join(tree.dir, "sv"), { recursive: true, verbatimSymlinks: true });
+  tree.file("sv/ssh/run", "#!/usr/bin/env /lib/runit/invoke-run\nexec /usr/sbin/sshd -D\n");
+  expect((await goetia("svcdef", "new", "mine", "--daemon", "foobaz")).code).toBe(0);
+  expect((await goetia("svcdef", "install", "mine")).code).toBe(0);
+  const list = (await goetia("list")).out;
+  expect(list).toContain("mine\tlongrun");
+  expect(list).not.toContain("ssh");
+  const start = await goetia("start", "ssh");
+  expect(start.code).not.toBe(0);
+  expect(start.out).toContain("ssh");
+  // Told to use, by a link in the enabled folder, it is one.
+  mkdirSync(join(tree.dir, "service"), { recursive: true });
+  symlinkSync(join(tree.dir, "sv/ssh"), join(tree.dir, "service/ssh"));
+  await goetia("update");
+  expect((await goetia("list")).out).toContain("ssh\tlongrun");
+});

@@ -20,12 +20,20 @@ import { checkScript, linkTarget, readService, SourceFiles, type SourceSet } fro
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
 export const ENABLED_BUNDLE = "enabled";
 
-/** Adds every installed definition, with its log/, and the enabled bundle, to the sources. */
+/**
+ * Adds every installed definition that is goetia's, with its log/, and the
+ * enabled bundle, to the sources. A definition is goetia's when `svcdef
+ * install` put it there (its source is in the definitions' folder) or the
+ * enabled folder links it: on Debian, /etc/sv is also runit's, whose
+ * packages' definitions (openssh-server's /etc/sv/ssh) need runit's own
+ * programs.
+ */
 export function loadDefinitions(tree: Tree, set: SourceSet): void {
-  const { installedDir, enabledDir } = tree;
+  const { installedDir, enabledDir, definitionsDir } = tree;
   for (const name of visibleEntries(installedDir, set, "definitions")) {
     const dir = join(installedDir, name);
     if (!isFolder(dir)) continue; // a stray file among the definitions is none of goetia's business
+    if (!existsSync(join(definitionsDir, name)) && linkTarget(join(enabledDir, name)) === undefined) continue;
     const problem = (file: string, message: string) => set.problems.push({ service: name, file: join(dir, file), message });
     const clash = [name, loggerName(name)].find((taken) => set.services.has(taken));
     if (clash !== undefined) {
