@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' -o -name '*.sh') package.json
 OVERLAY ?=
 APPEND ?=
 
-.PHONY: setup build initramfs disk install run run-disk test check typecheck bench clean
+.PHONY: setup build initramfs disk install uninstall run run-disk test check typecheck bench clean
 
 setup:
 	@scripts/setup.sh
@@ -27,9 +27,13 @@ $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@
 
-# DESTDIR=ROOT: goetia into that root file system (its configuration kept if there).
+# DESTDIR=ROOT: goetia into that root file system (its configuration kept if there);
+# on a dpkg-managed root, beside the distribution's init, which uninstall puts back.
 install: build
 	@scripts/install.sh $(DESTDIR)
+
+uninstall:
+	@scripts/uninstall.sh $(DESTDIR)
 
 # OVERLAY=DIR: copied over the image's root last (add or replace services).
 initramfs: build
@@ -68,6 +72,7 @@ bench: build
 	$(BUN) bench/small-change.ts
 	$(BUN) bench/boot.ts
 	$(BUN) bench/disk.ts
+	$(BUN) bench/debian.ts
 
 clean:
 	rm -rf build

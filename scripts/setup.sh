@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 # build the static /init shim, e2fsprogs makes the disk image and checks it.
 # The tests check goetia's pictures with real readers: librsvg2-bin
 # (rsvg-convert) renders the boot chart, libxml2-utils (xmllint) parses it,
-# graphviz (dot) draws the dependency graph.
-packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs librsvg2-bin libxml2-utils graphviz)
+# graphviz (dot) draws the dependency graph. mmdebstrap makes the real
+# Debian machine the Debian tests boot (scripts/build-debian.sh), openssl
+# hashes its root password, openssh-client logs into it.
+packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs librsvg2-bin libxml2-utils graphviz mmdebstrap openssl openssh-client)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -60,3 +60,49 @@ test("no destination, or no build: a clear refusal", () => {
   expect(missing.exitCode).toBe(1);
   expect(missing.stderr.toString()).toContain("is not a directory");
 });
+
+test("on a root dpkg manages: the distribution's init and power commands diverted, Debian's services chosen by what is installed; uninstall puts all back", () => {
+  dest = mkdtempSync(join(tmpdir(), "goetia-install-"));
+  // A Debian root, as far as install.sh looks: systemd-sysv's files, known to dpkg; sshd installed, cron not.
+  const systemdSysv = { init: "/lib/systemd/systemd", poweroff: "/bin/systemctl", reboot: "/bin/systemctl", halt: "/bin/systemctl", shutdown: "/bin/systemctl" };
+  mkdirSync(join(dest, "var/lib/dpkg/info"), { recursive: true });
+  mkdirSync(join(dest, "usr/sbin"), { recursive: true });
+  symlinkSync("usr/sbin", join(dest, "sbin"));
+  mkdirSync(join(dest, "etc"));
+  writeFileSync(join(dest, "etc/debian_version"), "12.8\n");
+  writeFileSync(join(dest, "var/lib/dpkg/status"), "Package: systemd-sysv\nStatus: install ok installed\nPriority: important\nSection: admin\nMaintainer: Debian <debian@example.org>\nArchitecture: amd64\nVersion: 252\nDescription: system and service manager - SysV links\n\n");
+  writeFileSync(join(dest, "var/lib/dpkg/info/systemd-sysv.list"), ["/.", "/sbin", ...Object.keys(systemdSysv).map((name) => `/sbin/${name}`)].join("\n") + "\n");
+  for (const [name, target] of Object.entries(systemdSysv)) symlinkSync(target, join(dest, "sbin", name));
+  writeFileSync(join(dest, "usr/sbin/sshd"), "", { mode: 0o755 });
+
+  const first = install();
+  expect(first.exitCode).toBe(0);
+  for (const [name, target] of Object.entries(systemdSysv)) {
+    expect(readlinkSync(join(dest, "sbin", `${name}.distrib`))).toBe(target);
+    expect(first.stdout.toString()).toContain(`the distribution's /sbin/${name} is /sbin/${name}.distrib now`);
+  }
+  expect(readlinkSync(join(dest, "sbin/poweroff"))).toBe("goetia");
+  expect(readFileSync(join(dest, "sbin/init")).subarray(1, 4).toString()).toBe("ELF");
+  const diversions = () => Bun.spawnSync(["dpkg-divert", "--root", dest, "--list"]).stdout.toString();
+  expect(diversions()).toContain("local diversion of /sbin/init to /sbin/init.distrib");
+  const contents = readFileSync(join(dest, "etc/goetia/system/src/base/default/contents"), "utf8").split("\n");
+  expect(contents).toContain("ssh");
+  expect(contents).toContain("networking");
+  expect(contents).not.toContain("cron");
+  expect(existsSync(join(dest, "etc/goetia/system/src/base/udev/sd-notify"))).toBe(true);
+  expect(existsSync(join(dest, "etc/goetia/system/src/base/console-shell"))).toBe(false);
+  // Installed again (an upgrade of goetia): nothing diverted twice, the originals untouched.
+  expect(install().exitCode).toBe(0);
+  expect(readlinkSync(join(dest, "sbin/init.distrib"))).toBe(systemdSysv.init);
+
+  const uninstall = Bun.spawnSync(["scripts/uninstall.sh", dest], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  expect(uninstall.exitCode).toBe(0);
+  for (const [name, target] of Object.entries(systemdSysv)) {
+    expect(readlinkSync(join(dest, "sbin", name))).toBe(target);
+    expect(existsSync(join(dest, "sbin", `${name}.distrib`))).toBe(false);
+  }
+  expect(diversions()).toBe("");
+  expect(existsSync(join(dest, "sbin/goetia"))).toBe(false);
+  expect(existsSync(join(dest, "usr/lib/goetia"))).toBe(false);
+  expect(existsSync(join(dest, "etc/goetia/system/src/base/default/contents"))).toBe(true);
+});

@@ -1,0 +1,95 @@
+// Benchmark: a real Debian bookworm machine (scripts/build-debian.sh),
+// booted the way Debian boots (its kernel, its initramfs-tools initrd),
+// alternately with goetia as /sbin/init and with Debian's own systemd, the
+// same packages and settings in both. From the host: QEMU start to the
+// console's login prompt and to the first SSH banner; after boot, the
+// processes and the sum of their PSS; and the way down, from `poweroff`
+// over ssh to QEMU's exit.
+import { buildDebian, DebianMachine } from "../test/helpers/debian.ts";
+import { writeResults } from "./results.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const AIM_SSH = 0.6;
+
+interface Sample {
+  promptMs: number;
+  sshMs: number;
+  pssKb: number;
+  processes: number;
+  poweroffMs: number;
+}
+
+/** Whether an SSH server answers on port with its banner within 3 s (QEMU's user network accepts every connection, and resets it when nobody listens in the guest). */
+function sshBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (answered: boolean) => {
+      if (!settled) resolve((settled = true) && answered);
+    };
+    setTimeout(() => settle(false), 3000);
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        data(socket, data) {
+          settle(data.toString().startsWith("SSH-"));
+          socket.end();
+        },
+        close: () => settle(false),
+        error: () => settle(false),
+        connectError: () => settle(false),
+      },
+    }).catch(() => settle(false));
+  });
+}
+
+/** The guest's processes (those with a command line: not the kernel's threads) and the sum of their PSS, in kB. */
+const MEMORY = `n=0; pss=0; for p in /proc/[0-9]*; do [ -s $p/cmdline ] || continue; n=$((n + 1)); k=$(awk '/^Pss:/ { print $2 }' $p/smaps_rollup 2>/dev/null); pss=$((pss + \${k:-0})); done; echo "$n $pss"`;
+
+async function boot(image: string, kernelArgs: string[]): Promise<Sample> {
+  const started = performance.now();
+  const machine = new DebianMachine(image, kernelArgs);
+  const prompt = machine.guest.waitFor(/debian login: /, 600_000).then(() => performance.now() - started);
+  while (!(await sshBanner(machine.port))) await Bun.sleep(100);
+  const sshMs = performance.now() - started;
+  const promptMs = await prompt;
+  await Bun.sleep(10_000); // the boot's last oneshots and the first cron minute settle
+  const [processes, pssKb] = (await machine.sshUntil("root", MEMORY, /^\d+ \d+\n/, 120_000)).out.trim().split(" ").map(Number);
+  const down = performance.now();
+  await machine.ssh("root", "poweroff");
+  await machine.guest.exited;
+  return { promptMs, sshMs, pssKb, processes, poweroffMs: performance.now() - down };
+}
+
+const images = { goetia: buildDebian("bench-goetia"), systemd: buildDebian("bench-systemd", { systemd: true }) };
+const samples: Record<keyof typeof images, Sample[]> = { goetia: [], systemd: [] };
+for (let round = 1; round <= RUNS; round++) {
+  for (const init of ["goetia", "systemd"] as const) {
+    const sample = await boot(images[init], []);
+    samples[init].push(sample);
+    console.log(`${init} run ${round}: prompt ${sample.promptMs.toFixed(0)} ms, ssh ${sample.sshMs.toFixed(0)} ms, ${sample.processes} processes, PSS ${sample.pssKb} kB, poweroff ${sample.poweroffMs.toFixed(0)} ms`);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const figure = (init: keyof typeof images, field: keyof Sample) => median(samples[init].map((sample) => sample[field]));
+const rows: [string, keyof Sample, (value: number) => string][] = [
+  ["QEMU start → login prompt on the console (ms)", "promptMs", (v) => v.toFixed(0)],
+  ["QEMU start → first SSH banner (ms)", "sshMs", (v) => v.toFixed(0)],
+  ["processes after boot", "processes", (v) => v.toFixed(0)],
+  ["sum of their PSS after boot (MiB)", "pssKb", (v) => (v / 1024).toFixed(1)],
+  ["`poweroff` over ssh → QEMU exit (ms)", "poweroffMs", (v) => v.toFixed(0)],
+];
+const sshRatio = figure("goetia", "sshMs") / figure("systemd", "sshMs");
+writeResults(
+  "Debian: goetia against systemd on the same machine",
+  [
+    `QEMU TCG, 768 MB, ${RUNS} boots of each, alternately, medians. A Debian bookworm root made by mmdebstrap (its kernel and initramfs-tools initrd, udev, openssh-server, cron, rsyslog, dbus, ifupdown with DHCP), goetia installed into it with \`make install DESTDIR=\`; systemd: the same root as Debian left it. PSS after the boot settled (10 s after the prompt), over processes with a command line, the measuring ssh session included in both.`,
+    "",
+    "| | goetia | systemd | ratio |",
+    "| --- | ---: | ---: | ---: |",
+    ...rows.map(([what, field, show]) => `| ${what} | ${show(figure("goetia", field))} | ${show(figure("systemd", field))} | ${(figure("goetia", field) / figure("systemd", field)).toFixed(2)} |`),
+    "",
+    `Aim: every figure below systemd's, and sshd answering in at most ${AIM_SSH}× systemd's time: ${sshRatio.toFixed(2)}×, ${sshRatio <= AIM_SSH ? "reached" : "not reached"}.`,
+  ].join("\n"),
+);

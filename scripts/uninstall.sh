@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Takes goetia out of a root file system install.sh put it in, and gives
+# the distribution back its own: the /sbin/init, poweroff, reboot, halt and
+# shutdown it diverted return to their places (dpkg-divert --rename
+# --remove). goetia's configuration (/etc/goetia, /etc/svcdef, /etc/sv,
+# /service) and its logs stay, as a removed package's configuration does.
+#
+#   uninstall.sh DESTDIR
+set -euo pipefail
+dest=${1:?usage: uninstall.sh DESTDIR}
+[ -d "$dest" ] || { echo "uninstall: $dest is not a directory" >&2; exit 1; }
+[ -e "$dest/sbin/goetia" ] || { echo "uninstall: goetia is not installed in $dest" >&2; exit 1; }
+
+# goetia's names, and the shim that is /sbin/init (it execs /sbin/goetia).
+for name in poweroff reboot halt shutdown user-init user-shutdown system-init; do
+  case $(readlink "$dest/sbin/$name" || true) in goetia | init) rm "$dest/sbin/$name" ;; esac
+done
+if [ -f "$dest/sbin/init" ] && [ ! -L "$dest/sbin/init" ] && grep -q /sbin/goetia "$dest/sbin/init"; then rm "$dest/sbin/init"; fi
+rm -rf "$dest/sbin/goetia" "$dest/usr/lib/goetia"
+
+restored=0
+if [ -d "$dest/var/lib/dpkg/info" ]; then
+  for name in init poweroff reboot halt shutdown; do
+    for path in "/sbin/$name" "/usr/sbin/$name"; do
+      [ "$(dpkg-divert --root "$dest" --listpackage "$path")" = LOCAL ] || continue
+      dpkg-divert --root "$dest" --local --rename --remove "$path" >/dev/null
+      echo "uninstall: $path is the distribution's again"
+      restored=1
+    done
+  done
+fi
+((restored)) || [ -e "$dest/sbin/init" ] || echo "uninstall: warning: $dest has no /sbin/init now: put the init it had back before booting it" >&2
+echo "uninstall: goetia removed from $dest (its configuration in /etc/goetia and /etc/svcdef kept)"
