@@ -62,6 +62,9 @@ for name in init poweroff reboot halt shutdown; do
   if ((dpkg)); then divert "$name"; fi
 done
 for name in poweroff reboot halt shutdown user-init user-shutdown; do ln -sfn goetia "$dest/sbin/$name"; done
+# invoke-rc.d asks policy-rc.d before it runs an init script: goetia's runs a daemon's
+# start, stop or restart through goetia (an admin's own policy-rc.d is kept).
+if ((dpkg)) && [ ! -e "$dest/usr/sbin/policy-rc.d" ] && [ ! -L "$dest/usr/sbin/policy-rc.d" ]; then ln -s /usr/lib/goetia/policy-rc.d "$dest/usr/sbin/policy-rc.d"; fi
 install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"

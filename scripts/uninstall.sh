@@ -16,6 +16,7 @@ for name in poweroff reboot halt shutdown user-init user-shutdown system-init; d
   case $(readlink "$dest/sbin/$name" || true) in goetia | init) rm "$dest/sbin/$name" ;; esac
 done
 if [ -f "$dest/sbin/init" ] && [ ! -L "$dest/sbin/init" ] && grep -q /sbin/goetia "$dest/sbin/init"; then rm "$dest/sbin/init"; fi
+[ "$(readlink "$dest/usr/sbin/policy-rc.d" || true)" != /usr/lib/goetia/policy-rc.d ] || rm "$dest/usr/sbin/policy-rc.d"
 rm -rf "$dest/sbin/goetia" "$dest/usr/lib/goetia"
 
 restored=0

@@ -2,10 +2,11 @@
 // Debian's packages, installed into with `make install DESTDIR=` and
 // nothing else), booted the way Debian boots, and used from the host as a
 // person would: ssh as a user, a cron job, syslog, an upgrade of
-// openssh-server, a power-off that leaves the file system clean; and the
+// openssh-server, the power button, and a file system clean after; and the
 // distribution's own init, kept as the fallback, boots and powers off.
 import { afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDebian, DebianMachine } from "../helpers/debian.ts";
 import { killGuests, ROOT } from "../helpers/guest.ts";
@@ -23,8 +24,9 @@ function fsckOf(image: string): number {
   return Bun.spawnSync(["e2fsck", "-fn", image], { stdout: "ignore", stderr: "ignore" }).exitCode;
 }
 
-test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of sshd, and a clean power-off", async () => {
-  const machine = new DebianMachine(image);
+test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of sshd, and the power button", async () => {
+  const monitorSocket = join(mkdtempSync(join(tmpdir(), "goetia-monitor-")), "monitor");
+  const machine = new DebianMachine(image, [], monitorSocket);
   await machine.guest.waitFor(/goetia: bundle default up: \d+ services up/, 600_000);
   await machine.guest.waitFor(/debian login: /, 60_000);
 
@@ -38,11 +40,14 @@ test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of ss
   expect(comm).toBe("s6-svscan");
   const rows: { name: string; state: string }[] = JSON.parse(json);
   expect(rows.filter((row) => row.state !== "up")).toEqual([]);
-  for (const name of ["udev", "networking", "ssh", "cron", "rsyslog", "dbus", "getty@console", "tmpfiles", "user-sessions"]) {
+  for (const name of ["udev", "networking", "ssh", "cron", "rsyslog", "dbus", "getty@console", "tmpfiles", "user-sessions", "power-button", "utmp"]) {
     expect(rows.map((row) => row.name)).toContain(name);
   }
   // sshd lets ordinary users in only once /run/nologin is gone: the boot is done.
   expect((await machine.ssh("root", "test ! -e /run/nologin")).code).toBe(0);
+  // The boot and the runlevel are in utmp, as Debian's tools (invoke-rc.d among them) ask.
+  expect((await machine.ssh("tester", "runlevel")).out).toBe("N 2\n");
+  expect((await machine.ssh("tester", "who -b")).out).toMatch(/system boot/);
 
   // syslog takes a line, and cron runs the user's job (every minute).
   const word = `goetia-test-${process.pid}`;
@@ -60,15 +65,24 @@ test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of ss
   const deb = readdirSync(debs).find((file) => file.startsWith(`openssh-server_${version.replace(":", "%3a")}_`))!;
   const copy = Bun.spawnSync(["scp", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-P", String(machine.port), "-i", join(ROOT, "build/debian/ssh-key"), join(debs, deb), "root@127.0.0.1:/root/"]);
   expect(copy.exitCode).toBe(0);
+  const sshPid = async () => JSON.parse((await machine.ssh("root", "goetia status --json ssh")).out)[0].pid;
+  const before = await sshPid();
   const upgrade = await machine.ssh("root", `dpkg -i /root/${deb} 2>&1; echo "dpkg exited $?"`, 300_000);
   expect(upgrade.out).toContain("dpkg exited 0");
+  // Its postinst's invoke-rc.d restarted goetia's sshd, not a second one from the init script.
+  expect(upgrade.out).toContain("goetia: restart ssh, by goetia for invoke-rc.d");
   const after = await machine.sshUntil("root", "goetia status --json ssh", /"state": ?"up"/, 60_000);
   expect(after.out).toMatch(/"state": ?"up"/);
+  expect(await sshPid()).not.toBe(before);
+  expect((await machine.ssh("root", "pgrep -c -x sshd")).out).toBe("1\n");
   expect((await machine.sshUntil("tester", "id -un", /^tester\n/, 60_000)).code).toBe(0);
 
-  // The way down, asked over ssh: QEMU exits, and the file system is clean.
-  await machine.ssh("root", "poweroff");
+  // The power button (ACPI, through QEMU's monitor) powers the machine off in order, and the file system is clean.
+  const monitor = await Bun.connect({ unix: monitorSocket, socket: { data() {} } });
+  monitor.write("system_powerdown\n");
+  monitor.end();
   expect(await machine.guest.exited).toBe(0);
+  expect(machine.guest.output).toContain("goetia: poweroff: stage 3: stopping services");
   expect(machine.guest.output).toContain("goetia: poweroff now");
   expect(fsckOf(image)).toBe(0);
 });

@@ -1,0 +1,35 @@
+#!/bin/sh
+# policy-rc.d, invoke-rc.d's policy layer (Debian policy 9.3.3), as goetia
+# installs it on Debian: a package's maintainer scripts start, stop and
+# restart its daemon through invoke-rc.d, which asks here first. Under
+# goetia, a daemon goetia supervises is started, stopped, restarted or
+# reloaded here, by goetia and s6, and its init script is refused (101): it
+# would kill the supervised daemon, or start a second one nobody
+# supervises. Anything else is left to invoke-rc.d (104), an action in
+# parentheses (the service is not enabled) refused, as sysvinit would.
+#
+#   policy-rc.d [--quiet] NAME ACTION [RUNLEVEL]
+[ "$1" != --quiet ] || shift
+name=$1 action=$2
+service=/run/system/service/$name
+if [ "$(cat /proc/1/comm 2>/dev/null)" != s6-svscan ] || [ ! -d /run/system/goetia ] || [ ! -e "$service/supervise" ]; then
+  case $action in "("*")") exit 101 ;; *) exit 104 ;; esac
+fi
+action=${action#(}
+action=${action%)}
+# restarted: down, then up again (and ready, where it says so), within a minute.
+restart() {
+  wait=-wr
+  [ ! -e "$service/notification-fd" ] || wait=-wR
+  s6-svc -T 60000 $wait -r "$service" || echo "goetia: $name was not back up within a minute: goetia why $name" >&2
+}
+case $action in
+  start) goetia start "$name" ;;
+  stop) goetia stop "$name" ;;
+  restart | force-reload) if [ "$(s6-svstat -o up "$service")" = true ]; then restart; else goetia start "$name"; fi ;;
+  try-restart) [ "$(s6-svstat -o up "$service")" != true ] || restart ;;
+  reload) s6-svc -h "$service" ;;
+  *) exit 104 ;;
+esac
+echo "goetia: $action $name, by goetia for invoke-rc.d (its init script is not run)" >&2
+exit 101
