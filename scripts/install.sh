@@ -110,4 +110,8 @@ mkdir -p "$dest/etc/sv" "$dest/service"
 for template in "$dest"/etc/svcdef/.[!.]*; do
   [ -e "$dest/etc/sv/${template##*/}" ] || cp -a "$template" "$dest/etc/sv/"
 done
+# The services compiled there, where goetia can run (the root has glibc): the first boot takes the compiled bring-up.
+if in_root /lib64/ld-linux-x86-64.so.2; then
+  scripts/compile-root.sh "$dest" || echo "install: the services in $dest/etc/goetia/system/src do not all compile: goetia compile there says why" >&2
+fi
 echo "install: goetia installed in $dest"

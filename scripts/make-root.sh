@@ -50,13 +50,5 @@ cp -a initramfs/rootfs/. "$root/"
 # The guest's / is this folder: mktemp made it 0700, and cp -a gives it the overlay's mode.
 chmod 755 "$root"
 
-# The compiled database ships in the image, so that no boot compiles (nor
-# writes /etc) before its services start: goetia compiles in the finished
-# root, as it would there (chroot, with /proc mounted in a mount namespace of
-# its own; not a pid namespace, where goetia would be PID 1 and boot). The cpio format
-# keeps whole seconds of mtime only: the sources' are cut to whole seconds
-# first, so the stamp goetia computes at boot is the one it computed here.
-# Broken sources exit 1 and are reported again at boot.
-find "$root/etc/goetia/system/src" "$root/etc/sv" "$root/service" | while read -r path; do touch -h -d "@$(stat -c %Y "$path")" "$path"; done
-unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /sbin/goetia compile' sh "$root" >/dev/null 2>&1 || true
-rm -f "$root/etc/goetia/system/.lock"
+# The services compiled again, with the overlay's (install.sh compiled the rest).
+scripts/compile-root.sh "$root" || true

@@ -3,7 +3,7 @@
 // and runlevel 2, Debian's multi-user one, so that `who -b`, `last reboot`,
 // `runlevel` and invoke-rc.d know; on the way down, runlevel 0 (power off,
 // halt) or 6 (reboot), and "shutdown" in the history. Run by the Debian
-// set's oneshot `utmp`, after the file systems are writable.
+// set's oneshot `utmp`, after tmpfiles (which makes /run/utmp anew, empty).
 import { readFileSync } from "node:fs";
 import { systemTree } from "../lib/tree.ts";
 import { readAction } from "../shutdown/action.ts";
