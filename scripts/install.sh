@@ -46,8 +46,8 @@ divert() {
 
 # Whether PATH is there in the root, its links followed in the root (Debian's are often absolute), not on this machine.
 in_root() {
-  local path=$1 hops
-  for hops in 1 2 3 4 5 6 7 8; do
+  local path=$1 _
+  for _ in 1 2 3 4 5 6 7 8; do
     [ -L "$dest$path" ] || { [ -e "$dest$path" ]; return; }
     local target
     target=$(readlink "$dest$path")
