@@ -27,7 +27,8 @@ function fsckOf(image: string): number {
 test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of sshd, and the power button", async () => {
   const monitorSocket = join(mkdtempSync(join(tmpdir(), "goetia-monitor-")), "monitor");
   const machine = new DebianMachine(image, [], monitorSocket);
-  await machine.guest.waitFor(/goetia: bundle default up: \d+ services up/, 600_000);
+  const [summary] = await machine.guest.waitFor(/goetia: (error: )?bundle default (up|not fully up)[^\n]*\n/, 600_000); // the whole line
+  expect(summary).toMatch(/^goetia: bundle default up: \d+ services up/);
   await machine.guest.waitFor(/debian login: /, 60_000);
 
   // A user logs in with their key, over the network DHCP gave the machine.

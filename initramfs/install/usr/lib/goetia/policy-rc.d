@@ -21,7 +21,7 @@ action=${action%)}
 restart() {
   wait=-wr
   [ ! -e "$service/notification-fd" ] || wait=-wR
-  s6-svc -T 60000 $wait -r "$service" || echo "goetia: $name was not back up within a minute: goetia why $name" >&2
+  s6-svc -T 60000 $wait -r "$service"
 }
 case $action in
   start) goetia start "$name" ;;
@@ -31,5 +31,9 @@ case $action in
   reload) s6-svc -h "$service" ;;
   *) exit 104 ;;
 esac
-echo "goetia: $action $name, by goetia for invoke-rc.d (its init script is not run)" >&2
+if [ $? = 0 ]; then
+  echo "goetia: $action $name, by goetia for invoke-rc.d (its init script is not run)" >&2
+else
+  echo "goetia: $action $name, by goetia for invoke-rc.d, did not succeed: goetia why $name" >&2
+fi
 exit 101
