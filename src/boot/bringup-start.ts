@@ -8,6 +8,15 @@ import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
 import * as libc from "../sys/libc.ts";
 
 /**
+ * The shell the bring-up runs under: bash where the root has it, for a
+ * clock and sub-second waits without a process (dash, Debian's /bin/sh,
+ * forks date and sleep for each); else /bin/sh (busybox's has both).
+ */
+function bringupShell(): string {
+  return libc.executable("/bin/bash") ? "/bin/bash" : "/bin/sh";
+}
+
+/**
  * Starts the compiled bring-up of bundle: it prepares, in the foreground,
  * what s6-svscan's first scan must find, then goes on in the background
  * holding the tree's change lock (descriptor 3, taken here). With boot (the
@@ -28,7 +37,7 @@ export function startBringup(tree: Tree, bundle: string, env: Record<string, str
   try {
     if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
     const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;
-    const { exitCode } = Bun.spawnSync(["/bin/sh", script, bundle, String(offsetUs), boot, quiet ? "quiet" : ""], {
+    const { exitCode } = Bun.spawnSync([bringupShell(), script, bundle, String(offsetUs), boot, quiet ? "quiet" : ""], {
       env,
       cwd: "/",
       stdio: ["ignore", "inherit", "inherit", lock],

@@ -3,9 +3,9 @@
 // returns, which the kernel would answer with a panic) or whose bundle did
 // not come up (stage 2: once, with s6-svscan running, so that goetia status
 // and goetia change work from it).
-import { existsSync } from "node:fs";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
+import * as libc from "../sys/libc.ts";
 
 /** The shell on the console device itself, with whatever sh the root has (initramfs/install/usr/lib/goetia/console-shell). */
 const CONSOLE_SHELL = "/usr/lib/goetia/console-shell";
@@ -13,7 +13,7 @@ const CONSOLE_SHELL = "/usr/lib/goetia/console-shell";
 /** One shell on the console; returns when it exits. */
 export function runEmergencyShell(): void {
   try {
-    Bun.spawnSync(existsSync(CONSOLE_SHELL) ? ["/bin/sh", CONSOLE_SHELL] : ["sh", "-l"], {
+    Bun.spawnSync(libc.executable(CONSOLE_SHELL) ? ["/bin/sh", CONSOLE_SHELL] : ["sh", "-l"], {
       cwd: "/",
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/", TERM: "linux" },
       stdio: ["inherit", "inherit", "inherit"],

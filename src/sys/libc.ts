@@ -27,6 +27,8 @@ const open_ = () =>
   read: { args: ["i32", "ptr", "u64"], returns: "i64" },
   write: { args: ["i32", "ptr", "u64"], returns: "i64" },
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
+  access: { args: ["ptr", "i32"], returns: "i32" },
+  isatty: { args: ["i32"], returns: "i32" },
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
@@ -257,6 +259,17 @@ export function writeText(fd: number, text: string): void {
 
 export function open(path: string, flags: number, mode = 0): number {
   return check(`open ${path}`, c().open(cstr(path), flags, mode));
+}
+
+/** Whether path is a file this process may execute (access(2), X_OK). */
+export function executable(path: string): boolean {
+  const X_OK = 1;
+  return c().access(cstr(path), X_OK) === 0;
+}
+
+/** Whether fd is a terminal. */
+export function isatty(fd: number): boolean {
+  return c().isatty(fd) === 1;
 }
 
 export function dup2(from: number, to: number): void {

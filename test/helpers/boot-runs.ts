@@ -14,8 +14,8 @@ import * as libc from "../../src/sys/libc.ts";
 import { ROOT } from "./guest.ts";
 import type { HostTree } from "./host-tree.ts";
 
-/** The shells a bring-up is run under: busybox's (the test system's), and dash (Debian's /bin/sh), which has no sub-second read. */
-export const SHELLS = { busybox: ["busybox", "sh"], dash: ["dash"] } as const;
+/** The shells a bring-up is run under: busybox's (the test system's), bash (what stage 1 takes on Debian), and dash (Debian's /bin/sh), which has no sub-second read. */
+export const SHELLS = { busybox: ["busybox", "sh"], bash: ["bash"], dash: ["dash"] } as const;
 export type Shell = keyof typeof SHELLS;
 
 export interface BringUp {

@@ -82,4 +82,16 @@ describe("imports", () => {
   test("and the check itself can fail: poweroff does load it", () => {
     expect(shutdownCode(reachable("cli/commands/poweroff.ts", ["static"]))).toContain("shutdown/request.ts");
   });
+
+  /** The runtime's modules (node:..., bun:...) that the modules loaded from entry import as they load. */
+  const runtimeModules = (entry: string) =>
+    [...new Set([...reachable(entry, ["static"])].flatMap((file) => [...readFileSync(join(SRC, file), "utf8").matchAll(/^import [^;]*? from "((?:node|bun):[^"]+)";/gms)].map(([, name]) => name)))].sort();
+
+  test("stage 1 loads of the runtime only bun:ffi and node:path (node:fs alone costs a boot 100 ms under emulation)", () => {
+    expect(runtimeModules("boot/stage1.ts")).toEqual(["bun:ffi", "node:path"]);
+  });
+
+  test("and that check can fail: stage 2 does load node:fs", () => {
+    expect(runtimeModules("boot/stage2.ts")).toContain("node:fs");
+  });
 });
