@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, and the sd_notify bridge.
-HELPERS := build/init-shim build/sd-notify
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher.
+HELPERS := build/init-shim build/sd-notify build/power-button
 
 build: setup build/goetia $(HELPERS)
 
@@ -23,6 +23,8 @@ build/goetia: $(SOURCES)
 build/init-shim: initramfs/shim/init.c
 # /usr/lib/goetia/sd-notify: a daemon's READY=1 on $NOTIFY_SOCKET into s6's notification fd.
 build/sd-notify: initramfs/shim/sd-notify.c
+# /usr/lib/goetia/power-button: a press of the power button into goetia poweroff.
+build/power-button: initramfs/shim/power-button.c
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

@@ -33,7 +33,7 @@ export const RECORDER = 'exit_file=$1; shift; "$@"; code=$?; echo $code > "$exit
  * command is.
  */
 export const BOOT_RECORDER = [
-  'exit_file=$1 name=$2 out=$1.out; shift 2; rm -f "$out"; mkfifo -m 600 "$out" || exit 111',
+  'exit_file=$1 name=$2 out=$1.out; shift 2; [ ! -e "$out" ] || rm -f "$out"; mkfifo -m 600 "$out" || exit 111',
   'while IFS= read -r line || [ -n "$line" ]; do printf "%s\\n" "$line"; printf "%s: %s\\n" "$name" "$line" >&4; done < "$out" &',
   '"$@" > "$out" 2>&1 4>&-; code=$?; rm -f "$out"; echo $code > "$exit_file"; exit $code',
 ].join("\n");
