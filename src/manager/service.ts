@@ -32,6 +32,8 @@ export interface Service {
   pipelineName?: string;
   /** Longruns: a `no-log` file: no logger is made for it, its output goes to the catch-all log. */
   noLog?: boolean;
+  /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
+  reload?: { signal: string } | { command: string };
   /**
    * Longruns that are not an s6-rc source: a supervision-scripts definition
    * (or its log/), run in place, where its relative links resolve, with the
@@ -64,6 +66,7 @@ export const SOURCE_FILES = new Set([
   "flag-essential",
   "no-log",
   "sd-notify",
+  "reload",
 ]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */

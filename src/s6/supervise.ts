@@ -44,8 +44,9 @@ export function command(dir: string, letters: string): void {
  * died and its finish script is done). A daemon that dies right after
  * starting still went up: its stamp moved.
  */
-function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: SuperviseStatus): boolean {
+function reached(goal: Goal, ready: boolean, before: SuperviseStatus, now: SuperviseStatus, anew: boolean): boolean {
   if (goal === "down") return now.pid === 0 && !now.finishing;
+  if (anew) return now.pid !== 0 && now.stamp !== before.stamp && (!ready || (now.ready && now.readyStamp !== before.readyStamp));
   if (ready) return now.ready && now.pid !== 0 && (now.readyStamp !== before.readyStamp || before.pid !== 0);
   return now.pid !== 0 || now.stamp !== before.stamp;
 }
@@ -102,10 +103,20 @@ export function awaitGoal(dir: string, goal: Goal, options: WaitOptions = {}): P
   return waitFor(dir, goal, options, "");
 }
 
+/**
+ * Restarts a daemon that is up (s6-svc -r: its down-signal, SIGTERM unless
+ * it says otherwise, and s6-supervise starts it again) and waits, as
+ * s6-svc -wr / -wR would, for a new process (ready, with readiness).
+ */
+export function restartDaemon(dir: string, options: WaitOptions = {}): Promise<WaitEnd> {
+  return waitFor(dir, "up", options, "r");
+}
+
 function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort, onStarted }: WaitOptions, letters: string): Promise<WaitEnd> {
   const before = readStatus(dir);
   if (!before) return Promise.reject(new SystemError(`not supervised: ${dir}`));
-  if (isThere(goal, ready, before)) return Promise.resolve("reached");
+  const anew = letters === "r";
+  if (!anew && isThere(goal, ready, before)) return Promise.resolve("reached");
   return new Promise((resolve, reject) => {
     const finish = (end: WaitEnd) => {
       watcher.close();
@@ -116,11 +127,11 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort,
     let started = onStarted === undefined;
     const check = () => {
       const now = readStatus(dir);
-      if (now && !started && now.stamp !== before.stamp) {
+      if (now && !started && now.stamp !== before.stamp && (!anew || now.pid !== 0)) {
         started = true;
         onStarted!();
       }
-      if (now && reached(goal, ready, before, now)) finish("reached");
+      if (now && reached(goal, ready, before, now, anew)) finish("reached");
       else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
     };
     const checkSpawned = () => {

@@ -9,6 +9,7 @@ import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
+import { SENDABLE, SIGNAL_LETTERS, signalName } from "../../s6/signals.ts";
 import type { Problem, Service, ServiceType } from "../service.ts";
 
 export interface SourceSet {
@@ -231,8 +232,19 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     service.consumerFor = files.lines("consumer-for") ?? [];
     service.pipelineName = files.line("pipeline-name");
     service.noLog = files.exists("no-log");
+    service.reload = readReload(files);
   }
   return broken ? undefined : service;
+}
+
+/** A longrun's reload file: one word that names a signal is that signal, anything else a command line. */
+function readReload(files: SourceFiles): Service["reload"] {
+  const text = files.command("reload");
+  if (text === undefined) return undefined;
+  const signal = /^\S+$/.test(text) ? signalName(text) : undefined;
+  if (signal === undefined) return text === "" ? void files.fail("reload", "empty: name a signal or a command") : { command: text };
+  if (!(signal in SIGNAL_LETTERS)) return void files.fail("reload", `SIG${signal} cannot be sent: ${SENDABLE}`);
+  return { signal };
 }
 
 /**

@@ -36,6 +36,15 @@ export interface ChangeRequest {
   by?: string;
   /** Whether the closing line is said (default: yes; stage 2 says its own). */
   summary?: boolean;
+  /** Up, anew (goetia restart): see planSteps. */
+  restart?: boolean;
+}
+
+/** One step of a change: services brought one way, or (anew) longruns that are up restarted in place. */
+interface Step {
+  direction: Direction;
+  services: Set<string>;
+  anew?: boolean;
 }
 
 /** Carries out request; returns the exit code: 0 done, 1 something failed, 2 timed out. Unknown names throw a usage error. */
@@ -43,7 +52,7 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   const targets = resolveNames(live.graph, request.names);
   const what = request.label ?? request.names.join(" ");
   if (request.dryRun) {
-    for (const { direction, services } of planSteps(live, request, targets)) printPlan(live, direction, services);
+    for (const step of planSteps(live, request, targets)) printPlan(live, step);
     return EXIT.OK;
   }
 
@@ -67,9 +76,9 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
     const edited = [...touched].filter((name) => sourceEdited(live, name));
     if (edited.length > 0) log.warn(`the sources of ${edited.join(", ")} have changed since they were applied: \`goetia update\` applies them`);
     const outcomes: Outcome[] = [];
-    for (const { direction, services } of steps) {
+    for (const { direction, services, anew } of steps) {
       if (abort.signal.aborted) break;
-      outcomes.push(...(await applyChange(live, direction, services, reporter, options)));
+      outcomes.push(...(await applyChange(live, direction, services, reporter, { ...options, anew })));
     }
     if (abort.signal.aborted) {
       const cut = outcomes.filter((o) => o.reason === reason.interrupted).map((o) => o.name);
@@ -77,7 +86,7 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
       return EXIT.TIMEOUT;
     }
     const done = outcomes.every((o) => o.ok);
-    if (request.summary ?? true) summarize(what, request.direction, outcomes);
+    if (request.summary ?? true) summarize(what, request.restart ? "restarted" : request.direction, outcomes);
     return done ? EXIT.OK : EXIT.FAILED;
   } finally {
     process.off("SIGTERM", onTerm);
@@ -87,15 +96,28 @@ export async function change(live: Live, request: ChangeRequest, reporter: Repor
   }
 }
 
-/** What the change does, in order: with prune, first down what is left out. */
-function planSteps(live: Live, request: ChangeRequest, targets: Set<string>) {
+/**
+ * What the change does, in order: with prune, first down what is left out.
+ * A restart takes the oneshots named that are up down, with what depends
+ * on them (a oneshot's down undoes what they need), restarts in place the
+ * longruns named that are up (what depends on a daemon needs it running,
+ * and it runs again), then brings up all it took down and whatever was not
+ * up among the names.
+ */
+function planSteps(live: Live, request: ChangeRequest, targets: Set<string>): Step[] {
   const { graph } = live;
   // Going up, a longrun that ended for good (endedLongrun) is down, whatever the record says.
   const phaseUp = (name: string) => (endedLongrun(live, name) ? "down" : live.states.phase(name));
-  const plan = (direction: Direction, names: Iterable<string>, includeEssential = request.includeEssential) => {
-    const phaseOf = direction === "up" ? phaseUp : live.states.phase;
+  const plan = (direction: Direction, names: Iterable<string>, includeEssential = request.includeEssential, phaseOf = direction === "up" ? phaseUp : live.states.phase) => {
     return { direction, services: planChange(graph, phaseOf, direction, names, { includeEssential }) };
   };
+  if (request.restart) {
+    const up = [...targets].filter((name) => phaseUp(name) === "up");
+    const down = plan("down", up.filter((name) => graph.atoms.get(name)!.type === "oneshot"), true);
+    const anew = up.filter((name) => graph.atoms.get(name)!.type === "longrun" && !down.services.has(name));
+    const phaseAfterDown = (name: string) => (down.services.has(name) ? "down" : phaseUp(name));
+    return [down, { direction: "up", services: new Set(anew), anew: true }, plan("up", [...targets, ...down.services], false, phaseAfterDown)];
+  }
   if (!request.prune) return [plan(request.direction, targets)];
   if (request.direction === "up") {
     const keep = closure(targets, graph.dependencies);
@@ -105,7 +127,8 @@ function planSteps(live: Live, request: ChangeRequest, targets: Set<string>) {
   return [plan("down", targets), plan("up", [...graph.atoms.keys()].filter((name) => !targets.has(name)), false)];
 }
 
-function printPlan(live: Live, direction: Direction, services: Set<string>): void {
+function printPlan(live: Live, { direction, services, anew }: Step): void {
+  if (anew) return void (services.size > 0 && log.info(`would restart: ${[...services].join(" ")}`));
   if (services.size === 0) return void log.info(`nothing to bring ${direction}`);
   waves(live.graph, direction, services).forEach((wave, i) => {
     log.info(`would bring ${direction}, step ${i + 1}: ${wave.join(" ")}`);
@@ -113,11 +136,11 @@ function printPlan(live: Live, direction: Direction, services: Set<string>): voi
 }
 
 /** The closing line: names every failure, or says the target was reached. */
-function summarize(what: string, direction: Direction, outcomes: Outcome[]): void {
+function summarize(what: string, reached: string, outcomes: Outcome[]): void {
   const failed = outcomes.filter((o) => !o.ok && !o.skipped).map((o) => o.name);
   const skipped = outcomes.filter((o) => o.skipped).map((o) => o.name);
-  if (failed.length === 0 && skipped.length === 0) return log.info(`${what} ${direction}`);
+  if (failed.length === 0 && skipped.length === 0) return log.info(`${what} ${reached}`);
   const parts = [`failed: ${failed.join(", ")}`];
   if (skipped.length > 0) parts.push(`skipped: ${skipped.join(", ")}`);
-  log.error(`${what} not fully ${direction}: ${parts.join("; ")}`);
+  log.error(`${what} not fully ${reached}: ${parts.join("; ")}`);
 }

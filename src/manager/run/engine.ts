@@ -77,6 +77,8 @@ export interface ApplyOptions {
   by?: string;
   /** No transition may take longer than this, whatever the service's own timeout. */
   timeoutCapMs?: number;
+  /** Up, anew: the longruns are up already and restart in place (goetia restart). */
+  anew?: boolean;
 }
 
 export async function applyChange(
@@ -132,23 +134,28 @@ async function transitionOne(
   service: Service,
   direction: Direction,
   reporter: Reporter,
-  { abort, timeoutCapMs, by }: ApplyOptions,
+  { abort, timeoutCapMs, by, anew }: ApplyOptions,
 ): Promise<Outcome> {
   const start = Date.now();
   if (service.type === "oneshot") live.states.clearExit(service.name);
   live.states.set(service.name, { phase: direction === "up" ? "starting" : "stopping", since: start });
   live.record.note(direction === "up" ? EVENT.starting : EVENT.stopping, [service.name], direction === "down" ? by : undefined);
   reporter.started(service, direction);
-  const own = direction === "up" ? service.timeoutUp : service.timeoutDown;
+  // A restart is a way down and a way up.
+  const own = anew ? (service.timeoutUp && service.timeoutDown && service.timeoutUp + service.timeoutDown) : direction === "up" ? service.timeoutUp : service.timeoutDown;
   const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
   let result: TransitionResult;
   try {
     result =
       service.type === "oneshot"
         ? await runOneshot(service, direction, live, timeoutMs, abort)
-        : await runLongrun(live.servicedir(service.name), direction, service.notificationFd !== undefined, timeoutMs, abort, () =>
-            live.record.note(EVENT.up, [service.name]),
-          );
+        : await runLongrun(live.servicedir(service.name), direction, {
+            ready: service.notificationFd !== undefined,
+            timeoutMs,
+            abort,
+            onStarted: () => live.record.note(EVENT.up, [service.name]),
+            anew,
+          });
   } catch (error) {
     result = { ok: false, message: errorText(error) }; // E2BIG, ENOSPC...: it did not start
   }

@@ -1,25 +1,30 @@
-// A longrun's up or down, carried out by its s6-supervise. A longrun that
-// will not stop within its timeout-down is killed: then it is down, and the
-// reason says how.
+// A longrun's up or down (or its restart), carried out by its s6-supervise.
+// A longrun that will not stop within its timeout-down is killed: then it
+// is down, and the reason says how.
 import { errorText } from "../../lib/errors.ts";
-import { awaitGoal, bring, command } from "../../s6/supervise.ts";
+import { awaitGoal, bring, command, restartDaemon } from "../../s6/supervise.ts";
 import { reason } from "../messages.ts";
 import type { Direction, TransitionResult } from "./transition.ts";
 
 /** After a down timeout and SIGKILL, how long the supervisor gets to report the death. */
 const KILL_WAIT_MS = 2000;
 
-/** dir: the live service directory; ready: up means ready (the service has a notification-fd), and onStarted is told when its process runs. */
-export async function runLongrun(
-  dir: string,
-  direction: Direction,
-  ready: boolean,
-  timeoutMs: number,
-  abort?: AbortSignal,
-  onStarted?: () => void,
-): Promise<TransitionResult> {
+export interface LongrunOptions {
+  /** Up means ready (the service has a notification-fd). */
+  ready: boolean;
+  timeoutMs: number;
+  abort?: AbortSignal;
+  /** Told when its process runs, waiting for readiness. */
+  onStarted?: () => void;
+  /** Up, anew: a daemon that is up is restarted (s6-svc -r) and up means its new process. */
+  anew?: boolean;
+}
+
+/** dir: the live service directory. */
+export async function runLongrun(dir: string, direction: Direction, { ready, timeoutMs, abort, onStarted, anew }: LongrunOptions): Promise<TransitionResult> {
   try {
-    const end = await bring(dir, direction, { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined });
+    const options = { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined };
+    const end = anew ? await restartDaemon(dir, options) : await bring(dir, direction, options);
     if (end === "reached") return { ok: true, message: "" };
     if (end === "abort") return { ok: false, message: reason.interrupted };
     if (end === "unspawnable") {

@@ -17,18 +17,12 @@ if [ "$(cat /proc/1/comm 2>/dev/null)" != s6-svscan ] || [ ! -d /run/system/goet
 fi
 action=${action#(}
 action=${action%)}
-# restarted: down, then up again (and ready, where it says so), within a minute.
-restart() {
-  wait=-wr
-  [ ! -e "$service/notification-fd" ] || wait=-wR
-  s6-svc -T 60000 $wait -r "$service"
-}
 case $action in
   start) goetia start "$name" ;;
   stop) goetia stop "$name" ;;
-  restart | force-reload) if [ "$(s6-svstat -o up "$service")" = true ]; then restart; else goetia start "$name"; fi ;;
-  try-restart) [ "$(s6-svstat -o up "$service")" != true ] || restart ;;
-  reload) s6-svc -h "$service" ;;
+  restart | force-reload) goetia restart -t 60000 "$name" ;;
+  try-restart) [ "$(s6-svstat -o up "$service")" != true ] || goetia restart -t 60000 "$name" ;;
+  reload) goetia reload "$name" ;;
   *) exit 104 ;;
 esac
 if [ $? = 0 ]; then
