@@ -32,6 +32,8 @@ export interface Service {
   pipelineName?: string;
   /** Longruns: a `no-log` file: no logger is made for it, its output goes to the catch-all log. */
   noLog?: boolean;
+  /** Longruns: goetia's restart policy, where the source sets one (compile/restart-policy.ts). */
+  restartPolicy?: RestartPolicy;
   /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
   reload?: { signal: string } | { command: string };
   /**
@@ -46,6 +48,17 @@ export interface Service {
   instance?: string;
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
+}
+
+/** A longrun's restart policy (restart-policy.ts makes it a finish script). */
+export interface RestartPolicy {
+  /** Deaths allowed within intervalMs; one more gives up. */
+  limit: number;
+  intervalMs: number;
+  /** The wait before the second restart within the interval, doubled for each one after. */
+  delayMs: number;
+  /** On giving up: "poweroff", "reboot", or a service to start. */
+  giveUp?: string;
 }
 
 /** Every file of a service's source that goetia reads: anything else in its folder is none of goetia's business, whatever it is. */
@@ -67,6 +80,10 @@ export const SOURCE_FILES = new Set([
   "no-log",
   "sd-notify",
   "reload",
+  "restart-limit-count",
+  "restart-limit-interval",
+  "restart-delay",
+  "give-up",
 ]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */

@@ -12,6 +12,7 @@ import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
+import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
 
 /** What a logger made by goetia keeps: the last 10 files of up to 1 MB, each line stamped TAI64N. */
 const LOG_POLICY = "n10 s1000000 t";
@@ -36,12 +37,17 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     const cd = `cd ${shellQuote(service.dir)} || exit 111`;
     const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR=${shellQuote(made.logRoot)}`];
     writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
-    if (existsSync(join(service.dir, "finish"))) {
-      writeScript(target, "finish", runScript(`${service.dir}/finish, run where it is`, {}, [cd, './finish "$@"']));
-    }
+    const ownFinish = existsSync(join(service.dir, "finish")) ? [cd, './finish "$@"'] : [];
+    if (service.restartPolicy) return writePolicyFinish(service, target, ownFinish);
+    if (ownFinish.length > 0) writeScript(target, "finish", runScript(`${service.dir}/finish, run where it is`, {}, ownFinish));
     return;
   }
   copyServicedir(service.dir, target);
+  if (service.restartPolicy) {
+    const ownFinish = existsSync(join(target, "finish")) ? ['./finish.user "$@"'] : [];
+    if (ownFinish.length > 0) renameSync(join(target, "finish"), join(target, "finish.user"));
+    writePolicyFinish(service, target, ownFinish);
+  }
   if (service.sdNotify) writeFileSync(join(target, "notification-fd"), `${SD_NOTIFY_FD}\n`);
   const instance = service.instance === undefined ? [] : [`export INSTANCE=${shellQuote(service.instance)}`];
   if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify) return;
@@ -49,6 +55,12 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   renameSync(join(target, "run"), join(target, "run.user"));
   const run = service.sdNotify ? behindSdNotify("./run.user") : "./run.user";
   writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, run]));
+}
+
+/** The restart policy's finish, around ownFinish; and the time s6-supervise gives it, unless the source says. */
+function writePolicyFinish(service: Service, target: string, ownFinish: string[]): void {
+  writeScript(target, "finish", policyFinish(service, service.restartPolicy!, ownFinish));
+  if (!existsSync(join(target, "timeout-finish"))) writeFileSync(join(target, "timeout-finish"), `${finishTimeoutMs(service.restartPolicy!)}\n`);
 }
 
 function writeScript(dir: string, name: string, text: string): void {

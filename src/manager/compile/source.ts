@@ -10,7 +10,8 @@ import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { SENDABLE, SIGNAL_LETTERS, signalName } from "../../s6/signals.ts";
-import type { Problem, Service, ServiceType } from "../service.ts";
+import type { Problem, RestartPolicy, Service, ServiceType } from "../service.ts";
+import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
 export interface SourceSet {
   services: Map<string, Service>;
@@ -29,6 +30,9 @@ const NUMBER_LIMITS: Record<string, { max: number; why: string }> = {
   "timeout-finish": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
   "max-death-tally": { max: 4096, why: "deaths, as many as s6-supervise keeps" },
   "notification-fd": { max: 1023, why: "past the usual limit of open descriptors (1024)" },
+  "restart-limit-count": { max: 1000, why: "deaths, as many as the policy counts" },
+  "restart-limit-interval": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "restart-delay": { max: MAX_DELAY_MS, why: "ms, the longest a back-off waits" },
 };
 
 /** Longrun files that s6-supervise reads as a number: checked here, where the mistake can be named. */
@@ -233,8 +237,30 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     service.pipelineName = files.line("pipeline-name");
     service.noLog = files.exists("no-log");
     service.reload = readReload(files);
+    service.restartPolicy = readRestartPolicy(files);
   }
   return broken ? undefined : service;
+}
+
+/** A longrun's restart policy, where any of its files is there; the others take their defaults. */
+function readRestartPolicy(files: SourceFiles): RestartPolicy | undefined {
+  const limit = files.number("restart-limit-count");
+  const intervalMs = files.number("restart-limit-interval");
+  const delayMs = files.number("restart-delay");
+  const giveUp = files.line("give-up");
+  if (limit === undefined && intervalMs === undefined && delayMs === undefined && giveUp === undefined) return undefined;
+  if (limit === 0) files.fail("restart-limit-count", "0 deaths would give up before the first restart: at least 1");
+  if (intervalMs === 0) files.fail("restart-limit-interval", "0 ms holds no death: at least 1");
+  if (giveUp !== undefined && giveUp !== "poweroff" && giveUp !== "reboot") {
+    const reason = badNameReason(giveUp);
+    if (reason) files.fail("give-up", `"${giveUp}" is neither poweroff, reboot nor a service name: ${reason}`);
+  }
+  return {
+    limit: limit ?? POLICY_DEFAULTS.limit,
+    intervalMs: intervalMs ?? POLICY_DEFAULTS.intervalMs,
+    delayMs: delayMs ?? POLICY_DEFAULTS.delayMs,
+    ...(giveUp === undefined ? {} : { giveUp }),
+  };
 }
 
 /** A longrun's reload file: one word that names a signal is that signal, anything else a command line. */

@@ -1,7 +1,10 @@
 // A longrun's up or down (or its restart), carried out by its s6-supervise.
 // A longrun that will not stop within its timeout-down is killed: then it
 // is down, and the reason says how.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
+import { GAVE_UP_FILE, TALLY_FILE } from "../restart-policy.ts";
 import { awaitGoal, bring, command, restartDaemon } from "../../s6/supervise.ts";
 import { reason } from "../messages.ts";
 import type { Direction, TransitionResult } from "./transition.ts";
@@ -23,6 +26,8 @@ export interface LongrunOptions {
 /** dir: the live service directory. */
 export async function runLongrun(dir: string, direction: Direction, { ready, timeoutMs, abort, onStarted, anew }: LongrunOptions): Promise<TransitionResult> {
   try {
+    // Asked up, it starts its restart policy's count anew.
+    if (direction === "up") for (const file of [TALLY_FILE, GAVE_UP_FILE]) rmSync(join(dir, file), { force: true });
     const options = { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined };
     const end = anew ? await restartDaemon(dir, options) : await bring(dir, direction, options);
     if (end === "reached") return { ok: true, message: "" };

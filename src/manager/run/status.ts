@@ -1,6 +1,9 @@
 // What `goetia status` shows: goetia's record of each service joined with
 // what s6-supervise says right now, so a daemon that keeps dying shows it.
+import { join } from "node:path";
+import { readIfExists } from "../../lib/files.ts";
 import { treePaths } from "../../lib/tree.ts";
+import { GAVE_UP_FILE } from "../restart-policy.ts";
 import { deathCount, readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
 import type { Service } from "../service.ts";
@@ -47,6 +50,11 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
       const deaths = deathCount(live.servicedir(name));
       const how = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}, ${deaths} ${deaths === 1 ? "death" : "deaths"} on record`;
       row.detail = `${how}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
+      const gaveUp = ended ? readIfExists(join(live.servicedir(name), GAVE_UP_FILE))?.trim() : undefined;
+      if (gaveUp) {
+        row.state = "failed";
+        row.detail = `${gaveUp} (goetia start brings it up again)`;
+      }
     }
     return row;
   });
