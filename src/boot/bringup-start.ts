@@ -13,7 +13,7 @@ import * as libc from "../sys/libc.ts";
  * forks date and sleep for each); else /bin/sh (busybox's has both).
  */
 function bringupShell(): string {
-  return libc.executable("/bin/bash") ? "/bin/bash" : "/bin/sh";
+  return libc.readable("/bin/bash") ? "/bin/bash" : "/bin/sh";
 }
 
 /**

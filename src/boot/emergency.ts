@@ -13,7 +13,7 @@ const CONSOLE_SHELL = "/usr/lib/goetia/console-shell";
 /** One shell on the console; returns when it exits. */
 export function runEmergencyShell(): void {
   try {
-    Bun.spawnSync(libc.executable(CONSOLE_SHELL) ? ["/bin/sh", CONSOLE_SHELL] : ["sh", "-l"], {
+    Bun.spawnSync(libc.readable(CONSOLE_SHELL) ? ["/bin/sh", CONSOLE_SHELL] : ["sh", "-l"], {
       cwd: "/",
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/", TERM: "linux" },
       stdio: ["inherit", "inherit", "inherit"],

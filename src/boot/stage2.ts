@@ -5,7 +5,7 @@
 // missing or does not fully come up, it opens an emergency shell on the
 // console first or after: s6-svscan runs, so goetia status and goetia
 // change work there.
-import { isatty } from "../sys/libc.ts";
+import { isatty } from "node:tty";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";

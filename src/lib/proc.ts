@@ -16,3 +16,18 @@ export function processesNaming(argument: string): number[] {
   }
   return pids;
 }
+
+/** Whether pid is this process's parent, or its parent's, and so on, short of PID 1. */
+export function isAncestor(pid: number): boolean {
+  for (let at = process.ppid; at > 1; ) {
+    if (at === pid) return true;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces and parentheses.
+      const stat = readFileSync(`/proc/${at}/stat`, "utf8");
+      at = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return false; // it ended while we looked
+    }
+  }
+  return false;
+}

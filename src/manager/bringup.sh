@@ -266,6 +266,7 @@ longruns() {
     eval "dir=\$servicedirs/\$n$i"
     printf u 2>/dev/null 1<>"$dir/supervise/control" || { finish_all "cannot ask it up: $dir/supervise/control"; return; }
   done
+  died_early=
   if [ -n "$events" ]; then
     child=$readers
     awaited
@@ -274,6 +275,15 @@ longruns() {
   fi
   code=$? child=
   [ -z "$events" ] || unsubscribe
+  # Those that did not stay up their stay-up time (y$i) failed alone.
+  for i in $died_early; do
+    died_early_why "$i"
+    finish "$i" "$start" "$why"
+    rest_of=
+    for j in $members; do [ "$j" = "$i" ] || rest_of="$rest_of $j"; done
+    members=$rest_of
+  done
+  [ -n "$members" ] || return
   [ $code = 0 ] && { finish_all; return; }
   case $code in
     99) why_timed_out "$timeout" ;;
@@ -301,7 +311,15 @@ longruns() {
 # for ready a second at a time, its exits looked at in between.
 svwait() {
   set --
-  for i in $members; do eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; done
+  stayers=
+  for i in $members; do
+    # Those that must stay up are waited for by stay_check: s6-svwait -u never sees one that dies at once up.
+    if eval "[ \"\${y$i:-0}\" -gt 0 ]"; then stayers="$stayers $i"; else eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; fi
+  done
+  if [ -n "$stayers" ]; then
+    stay_check $stayers || return
+  fi
+  [ $# -gt 0 ] || return 0
   wait_at_most "$spawn_wait" || return 99
   s6_wait u "$rest" "$@"
   code=$?
@@ -321,6 +339,54 @@ svwait() {
     [ $code = 99 ] || return $code
     case $(s6-svstat -o exitcode "$1" 2>/dev/null) in 126 | 127) return 98 ;; esac
   done
+}
+
+# stay_check I...: longruns without readiness that must stay up y$i ms,
+# looked at once the longest of those has passed, again until each has
+# run: one with a death on s6-supervise's record (s6-svdt) did not stay up,
+# and is in $died_early, how it first died in h$i (its supervisor told to
+# stop restarting it, as the engine does); 98 when one has not run within
+# the spawn wait, as svwait says it.
+stay_check() {
+  stay=0
+  for i; do eval "[ \$y$i -le $stay ] || stay=\$y$i"; done
+  frac=00$((stay % 1000))
+  now_ms && spawn_by=$((ms + spawn_wait))
+  while [ $# -gt 0 ]; do
+    sleep "$((stay / 1000)).${frac#"${frac%???}"}"
+    for i; do
+      shift
+      eval "dir=\$servicedirs/\$n$i"
+      death=$(s6-svdt "$dir" 2>/dev/null | head -n 1)
+      if [ -n "$death" ]; then
+        printf d 2>/dev/null 1<>"$dir/supervise/control"
+        died_early="$died_early $i"
+        case ${death#* } in
+          exitcode\ *) how_exited "${death##* }" ;;
+          *) signal_number "${death##* }" && how_killed "$number" ;;
+        esac
+        eval "h$i=\$how"
+      elif [ "$(s6-svstat -o pid "$dir" 2>/dev/null)" = -1 ]; then
+        set -- "$@" "$i"
+      fi
+    done
+    [ $# = 0 ] && return 0
+    now_ms
+    [ $ms -lt $spawn_by ] || return 98
+  done
+}
+
+# died_early_why I: why service I failed, not staying up, in $why: how it
+# ended, as s6-supervise recorded it.
+died_early_why() {
+  eval "dir=\$servicedirs/\$n$1 y=\$y$1 how=\${h$1:-}"
+  if [ -z "$how" ]; then
+    set -- $(s6-svstat -o pid,exitcode,signum "$dir" 2>/dev/null)
+    if [ "${1:-0}" != -1 ] && [ "${1:-0}" != 0 ]; then how_started_again
+    elif [ "${2:--1}" != -1 ]; then how_exited "$2"
+    else how_killed "${3:-?}"; fi
+  fi
+  why_died_early "$y" "$how"
 }
 
 # wait_at_most MS: how long the next wait may last, in $rest: MS (0: for
@@ -378,17 +444,19 @@ unsubscribe() {
 # it notes when service I is up.
 awaiting() {
   trap - TERM
-  eval "dir=\$servicedirs/\$n$3"
+  eval "dir=\$servicedirs/\$n$3 stay=\${y$3:-0}"
   now_ms
-  spawned= spawn_by=$((ms + spawn_wait))
+  spawned= spawn_by=$((ms + spawn_wait)) stay_by=
   while :; do
     now_ms
     until=$2
     [ -n "$spawned" ] || { [ "$until" -gt 0 ] && [ "$until" -le $spawn_by ]; } || until=$spawn_by
+    [ -z "$stay_by" ] || until=$stay_by
     limit=
     if [ "$until" -gt 0 ]; then
       rest=$((until - ms))
       if [ $rest -le 0 ]; then
+        [ -z "$stay_by" ] || exit 0
         [ "$until" != "$2" ] || exit 99
         [ "$(s6-svstat -o pid "$dir" 2>/dev/null)" != -1 ] || exit 98
         spawned=yes
@@ -400,21 +468,36 @@ awaiting() {
     c=
     read -r -n 1 $limit c <&7
     case $c in
-      "$1") exit 0 ;;
+      "$1")
+        # Up without readiness: up once it has stayed up its stay-up time.
+        [ "$1" = u ] && [ "$stay" -gt 0 ] || exit 0
+        now_ms
+        spawned=yes stay_by=$((ms + stay))
+        ;;
       u) spawned=yes && note "$ev_up" "$3" ;;
-      d) case $(s6-svstat -o exitcode "$dir" 2>/dev/null) in 126 | 127) exit 98 ;; esac ;;
+      d)
+        if [ -n "$stay_by" ]; then
+          printf d 2>/dev/null 1<>"$dir/supervise/control"
+          exit 97
+        fi
+        case $(s6-svstat -o exitcode "$dir" 2>/dev/null) in 126 | 127) exit 98 ;; esac
+        ;;
       x) exit 1 ;;
     esac
   done
 }
 
-# awaited: 0 once every reader has seen its letter, else the first failure's code.
+# awaited: 0 once every reader has seen its letter, else the first failure's
+# code; a member that did not stay up (97) is put in $died_early instead.
 awaited() {
   code=0
+  set -- $members
   for reader in $readers; do
     wait "$reader"
     status=$?
-    [ $code != 0 ] || code=$status
+    if [ $status = 97 ]; then died_early="$died_early $1"
+    elif [ $code = 0 ]; then code=$status; fi
+    shift
   done
   return $code
 }

@@ -6,7 +6,8 @@
 // as a table of shell variables (service i, numbered in the start order:
 // n$i name, k$i kind, d$i what it needs (p$i how many), f$i what needs it,
 // t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a
-// longrun's readiness, c$i a pipeline consumer), what each name asks for
+// longrun's readiness, y$i how long one without must stay up, c$i a
+// pipeline consumer), what each name asks for
 // with all it needs (lookup: the change's plan), and the engine's own words as
 // variables and functions (VOCABULARY), above a driver that is the same for
 // every database (bringup.sh, which describes what it does).
@@ -15,6 +16,7 @@ import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
 import { shellQuote } from "../s6/run-script.ts";
+import { LINUX_SIGNALS } from "../s6/signals.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
@@ -70,6 +72,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     ];
     if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
+    if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);
     lines.push(vars.join(" "));
   }
@@ -136,6 +139,11 @@ const VOCABULARY = [
   shellMessage("why_killed", "why=", (signal) => reason.killedBySignal("up", signal)),
   shellMessage("why_dependency", "why=", reason.dependencyFailed),
   shellMessage("why_no_record", "why=", reason.noRecord),
+  shellMessage("why_died_early", "why=", reason.diedEarly),
+  shellMessage("how_exited", "how=", reason.exitedWith),
+  shellMessage("how_killed", "how=", reason.killedWith),
+  `how_started_again() { how=${shellQuote(reason.startedAgain)}; }`,
+  `signal_number() { case $1 in ${LINUX_SIGNALS.map((name, i) => `SIG${name}) number=${i + 1} ;;`).join(" ")} *) return 1 ;; esac; }`,
   shellMessage("summary_head", "summary=", summary.head),
   shellMessage("summary_when", "summary=$summary", summary.when),
   shellMessage("summary_failed", "summary=$summary", summary.failed),

@@ -28,6 +28,11 @@ export const reason = {
   noSupervisor: "s6-svscan did not pick it up: no supervisor",
   unspawnable: "s6-supervise cannot run its run script: it is not executable, or its interpreter is missing (the catch-all log says which)",
   diedBeforeUp: "s6-supervise reports it failed for good",
+  /** A daemon without readiness that died before it had stayed up its stay-up time. */
+  diedEarly: (ms: string, how: string) => `died within ${ms} ms of its start (${how}): it did not stay up`,
+  exitedWith: (code: string) => `exited ${code}`,
+  killedWith: (signal: string) => `killed by signal ${signal}`,
+  startedAgain: "it died and was started again",
   /** A transition cut short with its whole change (a -t timeout, a shutdown). */
   interrupted: "interrupted with the change",
   noRecord: (dir: string) => `cannot write its state record in ${dir}`,

@@ -32,6 +32,8 @@ export interface Service {
   pipelineName?: string;
   /** Longruns: a `no-log` file: no logger is made for it, its output goes to the catch-all log. */
   noLog?: boolean;
+  /** Longruns without readiness: how long the daemon must stay up to count as up (a `stay-up` file, else STAY_UP_MS; 0 for the loggers goetia makes). */
+  stayUpMs?: number;
   /** Longruns: goetia's restart policy, where the source sets one (compile/restart-policy.ts). */
   restartPolicy?: RestartPolicy;
   /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
@@ -49,6 +51,9 @@ export interface Service {
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
 }
+
+/** How long a daemon without readiness must stay up to count as up, unless its source says (stay-up). */
+export const STAY_UP_MS = 100;
 
 /** A longrun's restart policy (restart-policy.ts makes it a finish script). */
 export interface RestartPolicy {
@@ -80,6 +85,7 @@ export const SOURCE_FILES = new Set([
   "no-log",
   "sd-notify",
   "reload",
+  "stay-up",
   "restart-limit-count",
   "restart-limit-interval",
   "restart-delay",

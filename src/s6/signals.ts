@@ -18,8 +18,8 @@ export const SIGNAL_LETTERS: Readonly<Record<string, string>> = {
   WINCH: "y",
 };
 
-/** Linux's signals by number, as a name or a number may give one. */
-const LINUX_SIGNALS = [
+/** Linux's signals by number (the first is 1), as a name or a number may give one. */
+export const LINUX_SIGNALS = [
   "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
   "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
 ];

@@ -39,12 +39,14 @@ export function decodeStatus(bytes: Uint8Array): SuperviseStatus {
   if (bytes.length < STATUS_SIZE) throw new Error(`supervise/status: ${bytes.length} bytes, expected ${STATUS_SIZE}`);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const seconds = buffer.readBigUInt64BE(0) - TAI64_UNIX_OFFSET;
+  const finishing = (buffer[34] & 2) !== 0;
   const status: SuperviseStatus = {
-    pid: Number(buffer.readBigUInt64BE(24)),
+    // While ./finish runs, the pid is the finish script's: the daemon is down, as s6-svstat says.
+    pid: finishing ? 0 : Number(buffer.readBigUInt64BE(24)),
     since: Number(seconds) * 1000 + Math.floor(buffer.readUInt32BE(8) / 1e6),
     stamp: buffer.toString("hex", 0, 12),
     readyStamp: buffer.toString("hex", 12, 24),
-    finishing: (buffer[34] & 2) !== 0,
+    finishing,
     wantUp: (buffer[34] & 4) !== 0,
     ready: (buffer[34] & 8) !== 0,
   };

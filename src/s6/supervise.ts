@@ -98,6 +98,31 @@ export function bring(dir: string, goal: Goal, options: WaitOptions = {}): Promi
   return waitFor(dir, goal, options, goal === "up" ? "u" : "d");
 }
 
+/**
+ * Whether the daemon that is up in dir stays up for ms: resolves with the
+ * status that shows it dead (no process, or another one: it died and was
+ * started again) if it dies first, undefined if it does not (or when
+ * abort ends the wait).
+ */
+export function stayingUp(dir: string, ms: number, abort?: AbortSignal): Promise<SuperviseStatus | undefined> {
+  const first = readStatus(dir);
+  if (!first || first.pid === 0) return Promise.resolve(first);
+  return new Promise((resolve) => {
+    const finish = (died: SuperviseStatus | undefined) => {
+      watcher.close();
+      cancel();
+      resolve(died);
+    };
+    const check = () => {
+      const now = readStatus(dir);
+      if (now && (now.pid !== first.pid || now.stamp !== first.stamp)) finish(now);
+    };
+    const watcher = watchFolder(join(dir, "supervise"), check);
+    const cancel = onCutoff(ms, abort, () => finish(undefined));
+    check();
+  });
+}
+
 /** Waits for goal without asking for it (after a kill, say). */
 export function awaitGoal(dir: string, goal: Goal, options: WaitOptions = {}): Promise<WaitEnd> {
   return waitFor(dir, goal, options, "");

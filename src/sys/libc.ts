@@ -27,8 +27,6 @@ const open_ = () =>
   read: { args: ["i32", "ptr", "u64"], returns: "i64" },
   write: { args: ["i32", "ptr", "u64"], returns: "i64" },
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
-  access: { args: ["ptr", "i32"], returns: "i32" },
-  isatty: { args: ["i32"], returns: "i32" },
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
@@ -261,15 +259,12 @@ export function open(path: string, flags: number, mode = 0): number {
   return check(`open ${path}`, c().open(cstr(path), flags, mode));
 }
 
-/** Whether path is a file this process may execute (access(2), X_OK). */
-export function executable(path: string): boolean {
-  const X_OK = 1;
-  return c().access(cstr(path), X_OK) === 0;
-}
-
-/** Whether fd is a terminal. */
-export function isatty(fd: number): boolean {
-  return c().isatty(fd) === 1;
+/** Whether this process can open path for reading (open(2) and close, no symbol of its own: each costs stage 1 its trampoline). */
+export function readable(path: string): boolean {
+  const fd = c().open(cstr(path), O.RDONLY | O.CLOEXEC, 0);
+  if (fd === -1) return false;
+  c().close(fd);
+  return true;
 }
 
 export function dup2(from: number, to: number): void {

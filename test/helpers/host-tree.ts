@@ -36,8 +36,9 @@ export class HostTree {
     writeFileSync(this.events, "");
     // mark NAME PHASE SECONDS [EXIT]: logs PHASE-start and PHASE-end around a sleep.
     this.file("bin/mark", `#!/bin/sh\necho "$1 $2-start $(date +%s%N)" >> ${this.events}\nsleep "$3"\necho "$1 $2-end $(date +%s%N)" >> ${this.events}\nexit "\${4:-0}"\n`);
-    // goetia as the tree's services find it on their PATH (a restart policy's give-up runs it), acting on this tree.
-    this.file("bin/goetia", `#!/bin/sh\nexec ${process.execPath} ${join(ROOT, "src/main.ts")} "$@"\n`);
+    // goetia as the tree's services find it on their PATH (a restart policy's give-up runs it, a oneshot may), acting on this tree.
+    const env = Object.entries(this.env).filter(([name]) => name.startsWith("GOETIA_")).map(([name, value]) => `${name}=${value}`);
+    this.file("bin/goetia", `#!/bin/sh\nexec env ${env.join(" ")} ${process.execPath} ${join(ROOT, "src/main.ts")} "$@"\n`);
   }
 
   /** Writes a file under the tree's directory; text starting with #! is made executable. */
@@ -68,7 +69,7 @@ export class HostTree {
 
   /** Starts s6-svscan on the scandir; maxServices raises its limit (-c, default 500). */
   async start(maxServices = 500): Promise<this> {
-    const env = { ...this.env, PATH: `${join(this.dir, "bin")}:${process.env.PATH}` };
+    const env = { ...process.env, PATH: `${join(this.dir, "bin")}:${process.env.PATH}` };
     this.svscan = Bun.spawn(["s6-svscan", `-c${maxServices}`, this.scandir], { env, stdout: "ignore", stderr: "ignore" });
     if (!(await pollUntil(() => isScanned(this.scandir), 10_000))) throw new Error("s6-svscan did not start");
     return this;

@@ -143,6 +143,15 @@ time.sleep(1000)
   });
 });
 
+test("a oneshot that starts something from inside the change is told at once that it would wait for itself", async () => {
+  tree.oneshot("other");
+  tree.service("starter", { type: "oneshot\n", up: `${tree.dir}/bin/goetia start other\n` });
+  const run = await tree.goetia("start", "starter");
+  expect(run.code).toBe(1);
+  expect(run.out).toContain("this command runs inside the change it would wait for");
+  expect(run.out).toContain("run it in the background");
+});
+
 describe("going down", () => {
   test("dependents stop before their dependencies", async () => {
     tree.oneshot("a");
@@ -227,7 +236,7 @@ describe("concurrency", () => {
 
 test("a longrun whose finish says not to restart it (exit 125) shows as ended, and start brings it up again", async () => {
   const mark = join(tree.dir, "bin/mark");
-  tree.service("once", { type: "longrun\n", run: `#!/bin/sh\nexec ${mark} once run 0.2\n`, finish: "#!/bin/sh\nexit 125\n", "no-log": "" });
+  tree.service("once", { type: "longrun\n", run: `#!/bin/sh\nexec ${mark} once run 0.2\n`, finish: "#!/bin/sh\nexit 125\n", "no-log": "", "stay-up": "0\n" });
   expect((await tree.goetia("start", "once")).code).toBe(0);
   const stateOfOnce = async () => (await tree.statusRows()).find((row) => row.name === "once")!;
   expect(await pollUntil(() => tree.happened("once", "run-end"), 10_000)).toBe(true);

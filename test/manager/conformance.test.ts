@@ -95,6 +95,17 @@ const SCENARIOS: Record<string, Scenario> = {
       bundle(tree, "default", ["after"]);
     },
   },
+  "daemons without readiness: up once they stayed up; one that dies first fails, and what needs it is skipped": {
+    bundle: "default",
+    build(tree) {
+      longrun(tree, "steady", { "stay-up": "300\n" });
+      longrun(tree, "dies", { "stay-up": "5000\n", run: "#!/bin/sh\nexit 3\n" });
+      longrun(tree, "killed", { "stay-up": "5000\n", "no-log": "", run: "#!/bin/sh\nkill -9 $$\n" });
+      oneshot(tree, "needs-dies", "true", {}, ["dies"]);
+      oneshot(tree, "needs-steady", "true", {}, ["steady"]);
+      bundle(tree, "default", ["needs-dies", "needs-steady", "killed"]);
+    },
+  },
   "a pipeline named by its bundle": {
     bundle: "default",
     build(tree) {

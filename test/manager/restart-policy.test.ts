@@ -16,10 +16,10 @@ beforeEach(async () => {
 });
 afterEach(() => tree.stop());
 
-/** A daemon that marks its start and its death in the event log, living `seconds` and exiting 3. */
+/** A daemon that marks its start and its death in the event log, living `seconds` and exiting 3; up at once (stay-up 0), as s6 has it. */
 function dying(name: string, seconds: number, policy: Record<string, string>): void {
   const mark = (what: string) => `echo "${name} ${what} $(date +%s%N)" >> ${tree.events}`;
-  tree.service(name, { type: "longrun\n", run: `#!/bin/sh\n${mark("started")}\nsleep ${seconds}\n${mark("died")}\nexit 3\n`, ...policy });
+  tree.service(name, { type: "longrun\n", "stay-up": "0\n", run: `#!/bin/sh\n${mark("started")}\nsleep ${seconds}\n${mark("died")}\nexit 3\n`, ...policy });
 }
 
 const row = async (name: string) => (await tree.statusRows()).find((r) => r.name === name)!;

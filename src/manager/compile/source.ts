@@ -10,7 +10,7 @@ import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { SENDABLE, SIGNAL_LETTERS, signalName } from "../../s6/signals.ts";
-import type { Problem, RestartPolicy, Service, ServiceType } from "../service.ts";
+import { STAY_UP_MS, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
 export interface SourceSet {
@@ -30,6 +30,7 @@ const NUMBER_LIMITS: Record<string, { max: number; why: string }> = {
   "timeout-finish": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
   "max-death-tally": { max: 4096, why: "deaths, as many as s6-supervise keeps" },
   "notification-fd": { max: 1023, why: "past the usual limit of open descriptors (1024)" },
+  "stay-up": { max: 60_000, why: "ms: a daemon that must run a minute to count as up wants readiness" },
   "restart-limit-count": { max: 1000, why: "deaths, as many as the policy counts" },
   "restart-limit-interval": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
   "restart-delay": { max: MAX_DELAY_MS, why: "ms, the longest a back-off waits" },
@@ -236,6 +237,9 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     service.consumerFor = files.lines("consumer-for") ?? [];
     service.pipelineName = files.line("pipeline-name");
     service.noLog = files.exists("no-log");
+    const stayUp = files.number("stay-up");
+    if (service.notificationFd === undefined) service.stayUpMs = stayUp ?? STAY_UP_MS;
+    else if (stayUp !== undefined) files.fail("stay-up", "the daemon says when it is ready (notification-fd, sd-notify): that is when it is up");
     service.reload = readReload(files);
     service.restartPolicy = readRestartPolicy(files);
   }

@@ -155,6 +155,7 @@ async function transitionOne(
             abort,
             onStarted: () => live.record.note(EVENT.up, [service.name]),
             anew,
+            stayUpMs: service.stayUpMs,
           });
   } catch (error) {
     result = { ok: false, message: errorText(error) }; // E2BIG, ENOSPC...: it did not start

@@ -5,9 +5,10 @@
 // the last one died mid-change, and what it left must be settled.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { SystemError } from "../../lib/errors.ts";
+import { FailedError, SystemError } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { log } from "../../lib/log.ts";
+import { isAncestor } from "../../lib/proc.ts";
 import * as libc from "../../sys/libc.ts";
 
 export class LockBusyError extends SystemError {}
@@ -43,6 +44,13 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
     }
     // Undefined for a moment after the holder took it, before it wrote its name.
     const holder = readHolder(path);
+    if (holder && !preempt && isAncestor(holder.pid)) {
+      closeSync(fd);
+      throw new FailedError(
+        `this command runs inside the change it would wait for (pid ${holder.pid}: ${holder.what}), which waits for it in turn: ` +
+          "run it in the background (goetia start NAME &), or make what runs it a longrun",
+      );
+    }
     if (Date.now() >= deadline) {
       if (!preempt || !holder) {
         closeSync(fd);

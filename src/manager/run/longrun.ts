@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { GAVE_UP_FILE, TALLY_FILE } from "../restart-policy.ts";
-import { awaitGoal, bring, command, restartDaemon } from "../../s6/supervise.ts";
+import { awaitGoal, bring, command, restartDaemon, stayingUp } from "../../s6/supervise.ts";
 import { reason } from "../messages.ts";
 import type { Direction, TransitionResult } from "./transition.ts";
 
@@ -21,16 +21,18 @@ export interface LongrunOptions {
   onStarted?: () => void;
   /** Up, anew: a daemon that is up is restarted (s6-svc -r) and up means its new process. */
   anew?: boolean;
+  /** Up, without readiness: up means it stayed up this long. */
+  stayUpMs?: number;
 }
 
 /** dir: the live service directory. */
-export async function runLongrun(dir: string, direction: Direction, { ready, timeoutMs, abort, onStarted, anew }: LongrunOptions): Promise<TransitionResult> {
+export async function runLongrun(dir: string, direction: Direction, { ready, timeoutMs, abort, onStarted, anew, stayUpMs = 0 }: LongrunOptions): Promise<TransitionResult> {
   try {
     // Asked up, it starts its restart policy's count anew.
     if (direction === "up") for (const file of [TALLY_FILE, GAVE_UP_FILE]) rmSync(join(dir, file), { force: true });
     const options = { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined };
     const end = anew ? await restartDaemon(dir, options) : await bring(dir, direction, options);
-    if (end === "reached") return { ok: true, message: "" };
+    if (end === "reached") return direction === "up" && !ready && stayUpMs > 0 ? await stayedUp(dir, stayUpMs, abort) : { ok: true, message: "" };
     if (end === "abort") return { ok: false, message: reason.interrupted };
     if (end === "unspawnable") {
       command(dir, "d"); // s6-supervise would retry every 10 s for ever
@@ -43,4 +45,19 @@ export async function runLongrun(dir: string, direction: Direction, { ready, tim
   } catch (error) {
     return { ok: false, message: errorText(error) };
   }
+}
+
+/**
+ * Up, for a daemon without readiness: it stayed up stayUpMs. One that died
+ * before is failed, and no longer restarted (s6-supervise would try it
+ * again and again, each time counted up); goetia start tries it again.
+ */
+async function stayedUp(dir: string, stayUpMs: number, abort?: AbortSignal): Promise<TransitionResult> {
+  const died = await stayingUp(dir, stayUpMs, abort);
+  if (abort?.aborted) return { ok: false, message: reason.interrupted };
+  if (died === undefined) return { ok: true, message: "" };
+  command(dir, "d");
+  const how =
+    died.signal !== undefined ? reason.killedWith(String(died.signal)) : died.exitCode !== undefined ? reason.exitedWith(String(died.exitCode)) : reason.startedAgain;
+  return { ok: false, message: reason.diedEarly(String(stayUpMs), how) };
 }
