@@ -63,4 +63,22 @@ describe("a bundle that cannot come up", () => {
     g.type("goetia poweroff");
     expect(await g.exited).toBe(0);
   });
+
+  test("a daemon that dies at once in the default bundle is failed, not up: the console, the summary and goetia status say so", async () => {
+    const g = new Guest(
+      buildImage("crashy-default", {
+        "etc/goetia/system/src/mine/crashy/type": "longrun\n",
+        "etc/goetia/system/src/mine/crashy/run": "#!/bin/sh\necho crashy-ran\nexit 1\n",
+        [`${BASE}/default/contents`]: "hostname\nsyslogd\ncrashy\n",
+      }),
+    );
+    await g.waitFor(/goetia: error: failed crashy: died within 100 ms of its start \(exited 1\): it did not stay up/);
+    await g.waitFor(/bundle default did not fully come up/);
+    await g.waitFor(/:~# /);
+    await run(g, "goetia status crashy", /crashy\s+longrun\s+failed.*died within 100 ms of its start \(exited 1\)/);
+    // No longer restarted: it ran once.
+    await run(g, "sleep 2; grep -c crashy-ran /var/log/system/crashy/current", /\n1\r?\n/);
+    g.type("goetia poweroff");
+    expect(await g.exited).toBe(0);
+  });
 });
