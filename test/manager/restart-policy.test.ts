@@ -60,6 +60,7 @@ test("the wait before each restart doubles: none of its own after the first deat
 test("a stop is no death to count and waits for no back-off", async () => {
   dying("steady", 1000, { "restart-limit-count": "1\n", "restart-delay": "30000\n" });
   expect((await tree.goetia("start", "steady")).code).toBe(0);
+  expect(await pollUntil(() => tree.count("steady", "started") === 1, 10_000)).toBe(true); // its script has run this far
   Bun.spawnSync(["s6-svc", "-k", `${tree.run}/service/steady`]); // one death: restarted at once
   expect(await pollUntil(() => tree.count("steady", "started") === 2, 10_000)).toBe(true);
   const stopping = Date.now();

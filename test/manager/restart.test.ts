@@ -20,7 +20,7 @@ function daemon(name: string, files: Record<string, string> = {}): void {
   const mark = (what: string) => `echo "${name} ${what} $(date +%s%N)" >> ${tree.events}`;
   tree.service(name, {
     type: "longrun\n",
-    run: `#!/bin/sh\n${mark("started")}\ntrap '${mark("HUP")}' HUP\ntrap '${mark("USR1")}' USR1\ntrap 'exit 0' TERM\nwhile :; do sleep 0.1; done\n`,
+    run: `#!/bin/sh\ntrap '${mark("HUP")}' HUP\ntrap '${mark("USR1")}' USR1\ntrap 'exit 0' TERM\n${mark("started")}\nwhile :; do sleep 0.1; done\n`,
     ...files,
   });
 }
@@ -91,6 +91,7 @@ describe("signal", () => {
   test("the daemon itself gets it, by any of its names", async () => {
     daemon("d");
     expect((await tree.goetia("start", "d")).code).toBe(0);
+    expect(await pollUntil(() => tree.happened("d", "started"), 10_000)).toBe(true); // its traps are set
     expect((await tree.goetia("signal", "USR1", "d")).code).toBe(0);
     expect((await tree.goetia("signal", "sighup", "d")).code).toBe(0);
     expect(await pollUntil(() => tree.happened("d", "USR1") && tree.happened("d", "HUP"), 10_000)).toBe(true);
@@ -116,6 +117,7 @@ describe("reload", () => {
     daemon("plain");
     daemon("usr1", { reload: "SIGUSR1\n" });
     expect((await tree.goetia("start", "plain", "usr1")).code).toBe(0);
+    expect(await pollUntil(() => tree.happened("plain", "started") && tree.happened("usr1", "started"), 10_000)).toBe(true);
     const run = await tree.goetia("reload", "plain", "usr1");
     expect(run.code).toBe(0);
     expect(await pollUntil(() => tree.happened("plain", "HUP") && tree.happened("usr1", "USR1"), 10_000)).toBe(true);
