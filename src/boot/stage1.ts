@@ -55,7 +55,13 @@ function boot(): never {
   process.env.PATH = DEFAULT_PATH;
   process.umask(0o022);
   // After a boot initramfs's switch_root, /proc, /sys, /dev and /run come mounted (proc would mount twice).
-  const mounted = new Map(libc.readText("/proc/mounts").split("\n").map((line) => [line.split(" ")[1], line.split(" ")[3]?.split(",") ?? []]));
+  const mounted = new Map(
+    libc
+      .readText("/proc/mounts")
+      .split("\n")
+      .map((line) => line.split(" "))
+      .map(([, target, , options = ""]) => [target, options.split(",")]),
+  );
   for (const [source, target, type, flags, data] of EARLY_MOUNTS) if (!mounted.has(target)) mount(source, target, type, flags, data);
   // Debian's initramfs-tools mounts /run noexec: s6-supervise could not run a single service there.
   if (mounted.get("/run")?.includes("noexec")) libc.mount(null, "/run", null, libc.MS.REMOUNT | libc.MS.NOSUID | libc.MS.NODEV, null);
