@@ -5,7 +5,6 @@
 // console's login prompt and to the first SSH banner; after boot, the
 // processes and the sum of their PSS; and the way down, from `poweroff`
 // over ssh to QEMU's exit.
-import type { Socket } from "bun";
 import { buildDebian, DebianMachine } from "../test/helpers/debian.ts";
 import { writeResults } from "./results.ts";
 
@@ -20,43 +19,27 @@ interface Sample {
   poweroffMs: number;
 }
 
-/**
- * When the guest's SSH server first sends its banner (performance.now()):
- * a connection is opened every 2 s, and each is kept open until it
- * answers, is reset or 30 s pass. QEMU's user network accepts every
- * connection and resets it when nobody listens in the guest; one that sshd
- * has accepted answers once sshd's child for it is ready, seconds later
- * under emulation, and closing it sooner would throw that answer away and
- * start another child (a 3 s window measured the guest's idleness more
- * than its sshd).
- */
-function firstBanner(port: number): Promise<number> {
+/** Whether an SSH server answers on port with its banner within 3 s (QEMU's user network accepts every connection, and resets it when nobody listens in the guest). */
+function sshBanner(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    let answered = false;
-    const open = new Set<Socket>();
-    const attempt = () =>
-      Bun.connect({
-        hostname: "127.0.0.1",
-        port,
-        socket: {
-          open(socket) {
-            open.add(socket);
-            setTimeout(() => socket.end(), 30_000);
-          },
-          data(_, data) {
-            if (answered || !data.toString().startsWith("SSH-")) return;
-            answered = true;
-            resolve(performance.now());
-            clearInterval(timer);
-            for (const socket of open) socket.end();
-          },
-          close: (socket) => void open.delete(socket),
-          error: () => {},
-          connectError: () => {},
+    let settled = false;
+    const settle = (answered: boolean) => {
+      if (!settled) resolve((settled = true) && answered);
+    };
+    setTimeout(() => settle(false), 3000);
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        data(socket, data) {
+          settle(data.toString().startsWith("SSH-"));
+          socket.end();
         },
-      }).catch(() => {});
-    const timer = setInterval(attempt, 2000);
-    void attempt();
+        close: () => settle(false),
+        error: () => settle(false),
+        connectError: () => settle(false),
+      },
+    }).catch(() => settle(false));
   });
 }
 
@@ -67,7 +50,8 @@ async function boot(image: string, kernelArgs: string[]): Promise<Sample> {
   const started = performance.now();
   const machine = new DebianMachine(image, kernelArgs);
   const prompt = machine.guest.waitFor(/debian login: /, 600_000).then(() => performance.now() - started);
-  const sshMs = (await firstBanner(machine.port)) - started;
+  while (!(await sshBanner(machine.port))) await Bun.sleep(100);
+  const sshMs = performance.now() - started;
   const promptMs = await prompt;
   await Bun.sleep(10_000); // the boot's last oneshots and the first cron minute settle
   const [processes, pssKb] = (await machine.sshUntil("root", MEMORY, /^\d+ \d+\n/, 120_000)).out.trim().split(" ").map(Number);
