@@ -31,5 +31,7 @@ export function signalName(text: string): string | undefined {
   return LINUX_SIGNALS.includes(name) ? name : undefined;
 }
 
-/** Why a signal cannot go through s6-supervise, for a message. */
-export const SENDABLE = `the signals s6-supervise sends are ${Object.keys(SIGNAL_LETTERS).join(", ")}`;
+/** Why the signal named (without SIG) cannot go through s6-supervise; undefined when it can. */
+export function unsendable(name: string): string | undefined {
+  return name in SIGNAL_LETTERS ? undefined : `SIG${name} cannot be sent: the signals s6-supervise sends are ${Object.keys(SIGNAL_LETTERS).join(", ")}`;
+}

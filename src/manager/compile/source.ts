@@ -9,7 +9,7 @@ import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
-import { SENDABLE, SIGNAL_LETTERS, signalName } from "../../s6/signals.ts";
+import { signalName, unsendable } from "../../s6/signals.ts";
 import { STAY_UP_MS, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
@@ -273,8 +273,8 @@ function readReload(files: SourceFiles): Service["reload"] {
   if (text === undefined) return undefined;
   const signal = /^\S+$/.test(text) ? signalName(text) : undefined;
   if (signal === undefined) return text === "" ? void files.fail("reload", "empty: name a signal or a command") : { command: text };
-  if (!(signal in SIGNAL_LETTERS)) return void files.fail("reload", `SIG${signal} cannot be sent: ${SENDABLE}`);
-  return { signal };
+  const why = unsendable(signal);
+  return why ? void files.fail("reload", why) : { signal };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { EXIT, UsageError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
 import { oneshotArgv } from "../../s6/execline.ts";
-import { SENDABLE, SIGNAL_LETTERS, signalName } from "../../s6/signals.ts";
+import { SIGNAL_LETTERS, signalName, unsendable } from "../../s6/signals.ts";
 import { readStatus } from "../../s6/status.ts";
 import { command } from "../../s6/supervise.ts";
 import { resolveNames } from "../graph.ts";
@@ -33,9 +33,9 @@ function runningDaemons(live: Live, names: string[]): { daemons: { service: Serv
 export function signalLetter(text: string): string {
   const name = signalName(text);
   if (name === undefined) throw new UsageError(`"${text}" is not a signal`);
-  const letter = SIGNAL_LETTERS[name];
-  if (letter === undefined) throw new UsageError(`SIG${name} cannot be sent: ${SENDABLE}`);
-  return letter;
+  const why = unsendable(name);
+  if (why) throw new UsageError(why);
+  return SIGNAL_LETTERS[name];
 }
 
 /** Sends signal to the daemons names stand for; 1 when one of them is not up. */
