@@ -14,6 +14,7 @@
 // waits nor gives up. goetia start clears both files.
 import type { RestartPolicy, Service } from "./service.ts";
 import { shellQuote } from "../s6/run-script.ts";
+import { reason } from "./messages.ts";
 
 export const POLICY_DEFAULTS = { limit: 5, intervalMs: 10_000, delayMs: 1_000 };
 
@@ -53,10 +54,11 @@ export function policyFinish(service: Service, policy: RestartPolicy, ownFinish:
     `{ for when in $kept; do echo "$when"; done; echo "$now"; } >${TALLY_FILE}`,
     "[ $n -ge 2 ] || exit 0",
     "[ \"$(s6-svstat -o wantedup .)\" = true ] || exit 0",
-    'if [ "$1" = 256 ]; then last="killed by signal $2"; else last="exited $1"; fi',
+    `if [ "$1" = 256 ]; then last="${reason.killedWith("$2")}"; else last="${reason.exitedWith("$1")}"; fi`,
     `if [ $n -gt ${policy.limit} ]; then`,
-    `  echo "gave up after $n deaths in ${policy.intervalMs / 1000} s, the last one $last" >${GAVE_UP_FILE}`,
-    `  echo "goetia: $name: gave up after $n deaths in ${policy.intervalMs / 1000} s, the last one $last"${shellQuote(giveUpSaying(policy))} >&2`,
+    `  why="gave up after $n deaths in ${policy.intervalMs / 1000} s, the last one $last"`,
+    `  echo "$why" >${GAVE_UP_FILE}`,
+    `  echo "goetia: $name: $why"${shellQuote(giveUpSaying(policy))} >&2`,
     ...giveUpAction(policy),
     "  exit 125",
     "fi",
