@@ -31,6 +31,7 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "a+", 0o644);
   let announced = false;
+  let lookedAt: number | undefined; // the holder whose ancestry was looked at: once for each
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
     if (libc.lockFile(fd)) {
       const lastHolderDied = (readIfExists(path) ?? "") !== "";
@@ -44,7 +45,7 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
     }
     // Undefined for a moment after the holder took it, before it wrote its name.
     const holder = readHolder(path);
-    if (holder && !preempt && isAncestor(holder.pid)) {
+    if (holder && !preempt && holder.pid !== lookedAt && isAncestor((lookedAt = holder.pid))) {
       closeSync(fd);
       throw new FailedError(
         `this command runs inside the change it would wait for (pid ${holder.pid}: ${holder.what}), which waits for it in turn: ` +
