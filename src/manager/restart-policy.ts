@@ -12,6 +12,8 @@
 // exits 125, which s6-supervise takes for a permanent failure. A death
 // that is a stop (s6-svc -d: the service is no longer wanted up) neither
 // waits nor gives up. goetia start clears both files.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { RestartPolicy, Service } from "./service.ts";
 import { shellQuote } from "../s6/run-script.ts";
 import { reason } from "./messages.ts";
@@ -24,6 +26,11 @@ export const MAX_DELAY_MS = 60_000;
 /** The files, in the live service directory, that the finish keeps and goetia start clears. */
 export const TALLY_FILE = "restart-tally";
 export const GAVE_UP_FILE = "gave-up";
+
+/** A service asked up counts its deaths anew: what its finish kept goes. */
+export function clearDeathCount(servicedir: string): void {
+  for (const file of [TALLY_FILE, GAVE_UP_FILE]) rmSync(join(servicedir, file), { force: true });
+}
 
 /** The longest the finish may take: its longest back-off, and time to spare; s6-supervise kills it after timeout-finish. */
 export function finishTimeoutMs(policy: RestartPolicy): number {

@@ -9,6 +9,7 @@ import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
 import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
+import { clearDeathCount } from "../restart-policy.ts";
 import { runLongrun } from "./longrun.ts";
 import { runOneshot } from "./oneshot.ts";
 import { makePipes } from "./pipes.ts";
@@ -146,6 +147,7 @@ async function transitionOne(
   const timeoutMs = timeoutCapMs && (own === 0 || own > timeoutCapMs) ? timeoutCapMs : own;
   let result: TransitionResult;
   try {
+    if (direction === "up" && service.restartPolicy) clearDeathCount(live.servicedir(service.name));
     result =
       service.type === "oneshot"
         ? await runOneshot(service, direction, live, timeoutMs, abort)

@@ -1,10 +1,7 @@
 // A longrun's up or down (or its restart), carried out by its s6-supervise.
 // A longrun that will not stop within its timeout-down is killed: then it
 // is down, and the reason says how.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
-import { GAVE_UP_FILE, TALLY_FILE } from "../restart-policy.ts";
 import { awaitGoal, bring, command, restartDaemon, stayingUp } from "../../s6/supervise.ts";
 import { reason } from "../messages.ts";
 import type { Direction, TransitionResult } from "./transition.ts";
@@ -28,8 +25,6 @@ export interface LongrunOptions {
 /** dir: the live service directory. */
 export async function runLongrun(dir: string, direction: Direction, { ready, timeoutMs, abort, onStarted, anew, stayUpMs = 0 }: LongrunOptions): Promise<TransitionResult> {
   try {
-    // Asked up, it starts its restart policy's count anew.
-    if (direction === "up") for (const file of [TALLY_FILE, GAVE_UP_FILE]) rmSync(join(dir, file), { force: true });
     const options = { ready, timeoutMs, abort, onStarted: ready ? onStarted : undefined };
     const end = anew ? await restartDaemon(dir, options) : await bring(dir, direction, options);
     if (end === "reached") return direction === "up" && !ready && stayUpMs > 0 ? await stayedUp(dir, stayUpMs, abort) : { ok: true, message: "" };
