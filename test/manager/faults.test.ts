@@ -26,6 +26,21 @@ test("SIGKILL at random moments of twenty changes: status never claims a dead tr
   expect(result.notes["transitions found interrupted"]).toBeGreaterThan(0);
 });
 
+test("killed between a oneshot's stopping record and its down script's start: the oneshot is still up, and the next stop runs its down once", async () => {
+  tree.oneshot("mounted", { seconds: 0 });
+  expect((await tree.goetia("start", "mounted")).code).toBe(0);
+  // What a SIGKILL in that window leaves: the record says stopping, the exit file is empty, no script runs.
+  const state = join(tree.run, "goetia", "state");
+  writeFileSync(join(state, "mounted.json"), JSON.stringify({ phase: "stopping", since: Date.now() }));
+  writeFileSync(join(state, "mounted.exit"), "");
+  writeFileSync(join(tree.run, "goetia", "lock"), "4194304\nstop mounted\n"); // a holder's name, left by one that died
+  expect((await tree.statusRows()).find((row) => row.name === "mounted")?.state).toBe("interrupted");
+
+  expect((await tree.goetia("stop", "mounted")).code).toBe(0);
+  expect((await tree.statusRows()).find((row) => row.name === "mounted")?.state).toBe("down");
+  expect(tree.count("mounted", "down-start")).toBe(1);
+});
+
 test("a run directory that fills up: the failure names the file, nothing half-written is left, and the tree recovers", async () => {
   for (let i = 0; i < 10; i++) tree.oneshot(`s${i}`, { seconds: 0 });
   tree.service("all", { type: "bundle\n", contents: `${Array.from({ length: 10 }, (_, i) => `s${i}`).join("\n")}\n` });

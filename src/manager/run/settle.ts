@@ -7,10 +7,10 @@
 import { pollUntil } from "../../lib/poll.ts";
 import { processesNaming } from "../../lib/proc.ts";
 import * as libc from "../../sys/libc.ts";
+import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import { exitResult, recordedExit } from "./oneshot.ts";
-import { isTransitional } from "./state.ts";
-import type { TransitionResult } from "./transition.ts";
+import { isTransitional, type Phase } from "./state.ts";
 
 /** Settles every interrupted transition; the caller holds the change lock. Returns the names settled. */
 export async function settleInterrupted(live: Live): Promise<string[]> {
@@ -18,19 +18,31 @@ export async function settleInterrupted(live: Live): Promise<string[]> {
   for (const [name, service] of live.graph.atoms) {
     const record = live.states.get(name);
     if (!isTransitional(record.phase)) continue;
-    const direction = record.phase === "starting" ? "up" : "down";
-    let result: TransitionResult = { ok: false, message: `interrupted: goetia was stopped while it was ${record.phase} it` };
-    if (service.type === "oneshot") {
-      const exitFile = live.states.exitFile(name);
-      await outlive(processesNaming(exitFile), direction === "up" ? service.timeoutUp : service.timeoutDown);
-      const exit = recordedExit(exitFile);
-      if (exit !== undefined) result = exitResult(direction, exit);
-    }
-    live.states.set(name, { phase: result.ok ? direction : "failed", since: Date.now(), reason: result.message || undefined });
-    live.record.note(result.ok ? direction : "failed", [name], result.message);
+    const { phase, why } = service.type === "oneshot" ? await oneshotOutcome(live, service, record.phase) : interrupted(record.phase);
+    live.states.set(name, { phase, since: Date.now(), reason: why });
+    live.record.note(phase, [name], why);
     settled.push(name);
   }
   return settled;
+}
+
+const interrupted = (phase: Phase): { phase: Phase; why?: string } => ({ phase: "failed", why: `interrupted: goetia was stopped while it was ${phase} it` });
+
+/**
+ * Where a oneshot whose change was killed stands: its script's recorded
+ * exit, once the script has ended. With no script and no exit, goetia was
+ * killed between the record and the script's start: stopped so, it is
+ * still up.
+ */
+async function oneshotOutcome(live: Live, service: Service, phase: Phase): Promise<{ phase: Phase; why?: string }> {
+  const direction = phase === "starting" ? "up" : "down";
+  const exitFile = live.states.exitFile(service.name);
+  const script = processesNaming(exitFile);
+  await outlive(script, direction === "up" ? service.timeoutUp : service.timeoutDown);
+  const exit = recordedExit(exitFile);
+  if (exit === undefined) return script.length === 0 && direction === "down" ? { phase: "up" } : interrupted(phase);
+  const result = exitResult(direction, exit);
+  return result.ok ? { phase: direction } : { phase: "failed", why: result.message };
 }
 
 /** Waits for an orphaned script (its shell, found by the exit file it names) to end, for at most its own timeout (0: as long as it takes); then ends its group. */
