@@ -54,3 +54,13 @@ export function errorText(error: unknown): string {
 export function errnoCode(error: unknown): string | undefined {
   return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
 }
+
+/**
+ * A failed file operation's error, its message naming path where Node's
+ * does not: a failed write says "ENOSPC: no space left on device, write",
+ * and whoever reads it must know which file.
+ */
+export function namingFile(error: unknown, path: string): unknown {
+  if (error instanceof Error && !error.message.includes(path)) error.message = `${error.message} '${path}'`;
+  return error;
+}

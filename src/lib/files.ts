@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { lockFile } from "../sys/libc.ts";
-import { errnoCode } from "./errors.ts";
+import { errnoCode, namingFile } from "./errors.ts";
 
 /**
  * Writes path.new, then renames it over path: readers see the old or the
@@ -25,7 +25,7 @@ export function writeAtomically(path: string, data: string, { durable = false } 
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw error;
+    throw namingFile(error, temporary);
   }
   if (!durable) return;
   const dir = openSync(dirname(path), "r");

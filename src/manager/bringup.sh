@@ -218,7 +218,8 @@ oneshot() {
   fi
   wait $child 2>/dev/null
   code=$?
-  [ -z "$timer" ] || kill -TERM "-$timer" 2>/dev/null
+  # A timer that has not yet made its group (setsid) is ended alone, and its group then if it made one meanwhile.
+  [ -z "$timer" ] || kill -TERM "-$timer" 2>/dev/null || { kill -TERM "$timer"; kill -TERM "-$timer"; } 2>/dev/null
   if [ -e "$exitfile.timeout" ]; then
     rm -f "$exitfile.timeout"
     why_timed_out "$timeout"

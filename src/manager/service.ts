@@ -36,6 +36,8 @@ export interface Service {
   stayUpMs?: number;
   /** Longruns: goetia's restart policy, where the source sets one (compile/restart-policy.ts). */
   restartPolicy?: RestartPolicy;
+  /** Longruns: a `check` file, run while the daemon is up (health-check.ts). */
+  check?: HealthCheck;
   /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
   reload?: { signal: string } | { command: string };
   /**
@@ -66,6 +68,14 @@ export interface RestartPolicy {
   giveUp?: string;
 }
 
+/** A longrun's health check (health-check.ts makes it a loop beside the daemon). */
+export interface HealthCheck {
+  intervalMs: number;
+  /** Checks failed in a row that restart the daemon. */
+  failures: number;
+  timeoutMs: number;
+}
+
 /** Every file of a service's source that goetia reads: anything else in its folder is none of goetia's business, whatever it is. */
 export const SOURCE_FILES = new Set([
   ...SERVICEDIR_FILES,
@@ -90,6 +100,10 @@ export const SOURCE_FILES = new Set([
   "restart-limit-interval",
   "restart-delay",
   "give-up",
+  "check",
+  "check-interval",
+  "check-timeout",
+  "check-failures",
 ]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */

@@ -111,6 +111,14 @@ time.sleep(1000)
     expect(run.out).toContain("failed sleepy: timed out after 300 ms");
   });
 
+  test("a oneshot killed by its timeout-up is killed with everything it started", async () => {
+    const forks = tree.file("bin/forks", `#!/bin/sh\n(sleep 1; echo "forks orphan-alive 0" >> ${tree.events}) &\nexec sleep 60\n`);
+    tree.service("forks", { type: "oneshot\n", up: `${forks}\n`, "timeout-up": "300\n" });
+    expect((await tree.goetia("start", "forks")).out).toContain("failed forks: timed out after 300 ms");
+    await Bun.sleep(1500); // the child it left in the background would have written by now
+    expect(tree.happened("forks", "orphan-alive")).toBe(false);
+  });
+
   test("a longrun that never gets ready fails after timeout-up", async () => {
     tree.service("mute", { type: "longrun\n", "notification-fd": "3\n", "timeout-up": "500\n", run: "#!/bin/sh\nexec sleep 1000\n" });
     const run = await tree.goetia("start", "mute");

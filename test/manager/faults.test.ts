@@ -64,3 +64,16 @@ test("a run directory that fills up: the failure names the file, nothing half-wr
   expect((await tree.goetia("start", "all")).code).toBe(0);
   for (let i = 0; i < 10; i++) expect(tree.count(`s${i}`, "up-start")).toBe(1);
 });
+
+test("a run directory out of blocks, not inodes: the change is refused, naming the file it could not write", async () => {
+  tree.oneshot("s0", { seconds: 0 });
+  const own = join(tree.run, "goetia");
+  mkdirSync(own, { recursive: true });
+  expect(Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", own]).exitCode).toBe(0);
+  expect((await tree.goetia("status")).code).toBe(0);
+  Bun.spawnSync(["dd", "if=/dev/zero", `of=${join(own, "filler")}`, "bs=4k"]); // until the file system is full
+  const run = await tree.goetia("start", "s0");
+  expect(run.code).toBe(111);
+  expect(run.out).toContain(`ENOSPC: no space left on device, write '${own}/lock'`);
+  expect(tree.count("s0", "up-start")).toBe(0);
+});

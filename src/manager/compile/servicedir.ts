@@ -4,8 +4,8 @@
 // links to the templates resolve; a logger goetia makes is an s6-log line.
 // Around each run goes goetia's plumbing where the service needs it: the
 // pipeline's fifos, from a logger's input and to a logged daemon's output,
-// and a template instance's INSTANCE.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+// a template instance's INSTANCE, and the loop of its health check.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
 import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
@@ -13,6 +13,7 @@ import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
+import { CHECK_LOOP_FILE, healthCheckLoop, startHealthCheck } from "../health-check.ts";
 
 /** What a logger made by goetia keeps: the last 10 files of up to 1 MB, each line stamped TAI64N. */
 const LOG_POLICY = "n10 s1000000 t";
@@ -31,18 +32,21 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     mkdirSync(target, { recursive: true });
     return writeScript(target, "run", runScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
   }
+  const check = service.check ? [startHealthCheck(service.notificationFd)] : [];
   if (made?.from === "definition") {
     // Its data/ and env/ stay where its links point: the template reads them there, at each start.
     copyServicedir(service.dir, target, [...SUPERVISE_SCRIPTS, "data", "env"]);
+    writeHealthCheck(service, target);
     const cd = `cd ${shellQuote(service.dir)} || exit 111`;
     const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR=${shellQuote(made.logRoot)}`];
-    writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, cd, "./run"]));
+    writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, ...check, cd, "./run"]));
     const ownFinish = existsSync(join(service.dir, "finish")) ? [cd, './finish "$@"'] : [];
     if (service.restartPolicy) return writePolicyFinish(service, target, ownFinish);
     if (ownFinish.length > 0) writeScript(target, "finish", runScript(`${service.dir}/finish, run where it is`, {}, ownFinish));
     return;
   }
   copyServicedir(service.dir, target);
+  writeHealthCheck(service, target);
   if (service.restartPolicy) {
     const ownFinish = existsSync(join(target, "finish")) ? ['./finish.user "$@"'] : [];
     if (ownFinish.length > 0) renameSync(join(target, "finish"), join(target, "finish.user"));
@@ -50,17 +54,24 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   }
   if (service.sdNotify) writeFileSync(join(target, "notification-fd"), `${SD_NOTIFY_FD}\n`);
   const instance = service.instance === undefined ? [] : [`export INSTANCE=${shellQuote(service.instance)}`];
-  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify) return;
-  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance, behind the sd_notify bridge.
+  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify && !service.check) return;
+  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance, behind the sd_notify bridge, beside its check.
   renameSync(join(target, "run"), join(target, "run.user"));
   const run = service.sdNotify ? behindSdNotify("./run.user") : "./run.user";
-  writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, run]));
+  writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, ...check, run]));
 }
 
 /** The restart policy's finish, around ownFinish; and the time s6-supervise gives it, unless the source says. */
 function writePolicyFinish(service: Service, target: string, ownFinish: string[]): void {
   writeScript(target, "finish", policyFinish(service, service.restartPolicy!, ownFinish));
   if (!existsSync(join(target, "timeout-finish"))) writeFileSync(join(target, "timeout-finish"), `${finishTimeoutMs(service.restartPolicy!)}\n`);
+}
+
+/** The check, copied as s6-rc-compile copies run (0755, links followed), and the loop that runs it. */
+function writeHealthCheck(service: Service, target: string): void {
+  if (!service.check) return;
+  writeScript(target, "check", readFileSync(join(service.dir, "check"), "utf8"));
+  writeScript(target, CHECK_LOOP_FILE, healthCheckLoop(service, service.check));
 }
 
 function writeScript(dir: string, name: string, text: string): void {

@@ -10,7 +10,8 @@ import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
-import { STAY_UP_MS, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
+import { STAY_UP_MS, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
+import { CHECK_DEFAULTS } from "../health-check.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
 export interface SourceSet {
@@ -34,6 +35,9 @@ const NUMBER_LIMITS: Record<string, { max: number; why: string }> = {
   "restart-limit-count": { max: 1000, why: "deaths, as many as the policy counts" },
   "restart-limit-interval": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
   "restart-delay": { max: MAX_DELAY_MS, why: "ms, the longest a back-off waits" },
+  "check-interval": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "check-timeout": { max: MAX_TIMEOUT_MS, why: "ms, the longest a timer can wait" },
+  "check-failures": { max: 1000, why: "checks in a row" },
 };
 
 /** Longrun files that s6-supervise reads as a number: checked here, where the mistake can be named. */
@@ -242,6 +246,7 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     else if (stayUp !== undefined) files.fail("stay-up", "the daemon says when it is ready (notification-fd, sd-notify): that is when it is up");
     service.reload = readReload(files);
     service.restartPolicy = readRestartPolicy(files);
+    service.check = readHealthCheck(files);
   }
   return broken ? undefined : service;
 }
@@ -267,6 +272,26 @@ function readRestartPolicy(files: SourceFiles): RestartPolicy | undefined {
   };
 }
 
+/** A longrun's health check, where it has a check file; check-* files without one are a mistake. */
+function readHealthCheck(files: SourceFiles): HealthCheck | undefined {
+  const intervalMs = files.number("check-interval");
+  const timeoutMs = files.number("check-timeout");
+  const failures = files.number("check-failures");
+  if (!files.exists("check")) {
+    const orphan = ["check-interval", "check-timeout", "check-failures"].find((file) => files.exists(file));
+    return orphan === undefined ? undefined : void files.fail(orphan, "there is no check file to run");
+  }
+  checkScript(files, "check");
+  if (intervalMs === 0) files.fail("check-interval", "0 ms: at least 1");
+  if (timeoutMs === 0) files.fail("check-timeout", "0 ms: at least 1");
+  if (failures === 0) files.fail("check-failures", "0 failures would restart it before any check: at least 1");
+  return {
+    intervalMs: intervalMs || CHECK_DEFAULTS.intervalMs,
+    timeoutMs: timeoutMs || CHECK_DEFAULTS.timeoutMs,
+    failures: failures || CHECK_DEFAULTS.failures,
+  };
+}
+
 /** A longrun's reload file: one word that names a signal is that signal, anything else a command line. */
 function readReload(files: SourceFiles): Service["reload"] {
   const text = files.command("reload");
@@ -285,7 +310,7 @@ function readReload(files: SourceFiles): Service["reload"] {
  * not, the service fails at start, saying so). A finish that is not there,
  * or links to nothing, is no finish, as s6-supervise sees it.
  */
-export function checkScript(files: SourceFiles, file: "run" | "finish"): void {
+export function checkScript(files: SourceFiles, file: "run" | "finish" | "check"): void {
   const path = join(files.dir, file);
   let fd: number;
   try {

@@ -5,7 +5,7 @@
 // the last one died mid-change, and what it left must be settled.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { FailedError, SystemError } from "../../lib/errors.ts";
+import { FailedError, namingFile, SystemError } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { log } from "../../lib/log.ts";
 import { isAncestor } from "../../lib/proc.ts";
@@ -35,8 +35,13 @@ export async function takeLock(path: string, what: string, waitMs: number, { pre
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
     if (libc.lockFile(fd)) {
       const lastHolderDied = (readIfExists(path) ?? "") !== "";
-      ftruncateSync(fd, 0);
-      writeSync(fd, `${process.pid}\n${what}\n`);
+      try {
+        ftruncateSync(fd, 0);
+        writeSync(fd, `${process.pid}\n${what}\n`);
+      } catch (error) {
+        closeSync(fd);
+        throw namingFile(error, path); // ENOSPC: the next holder could not know this one died mid-change
+      }
       const release = ({ leftBehind = false } = {}) => {
         if (!leftBehind) ftruncateSync(fd, 0);
         closeSync(fd);

@@ -6,7 +6,8 @@ import { treePaths } from "../../lib/tree.ts";
 import { GAVE_UP_FILE } from "../restart-policy.ts";
 import { deathCount, readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
-import type { Service } from "../service.ts";
+import type { HealthCheck, Service } from "../service.ts";
+import { CHECK_RESULT_FILE, describeCheckResult } from "../health-check.ts";
 import type { Live } from "./live.ts";
 import { isLockHeld } from "./lock.ts";
 import { recordedExit } from "./oneshot.ts";
@@ -43,6 +44,10 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
     }
     const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
     if (s6?.pid) row.pid = s6.pid;
+    if (s6?.pid && record.phase === "up" && service.check) {
+      const said = lastCheck(live.servicedir(name), service.check);
+      if (said) row.detail = row.detail ? `${row.detail}; ${said}` : said;
+    }
     if (s6 && record.phase === "up" && s6.pid === 0) {
       const ended = !s6.wantUp; // endedLongrun's test, on the status read here
       row.state = ended ? "ended" : "restarting";
@@ -58,6 +63,14 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
     }
     return row;
   });
+}
+
+/** The health check's last result, as status tells it, if one has run. */
+function lastCheck(servicedir: string, check: HealthCheck): string | undefined {
+  const result = readIfExists(join(servicedir, CHECK_RESULT_FILE));
+  if (!result) return undefined;
+  const uptimeMs = Math.round(Number(readIfExists("/proc/uptime")?.split(" ")[0]) * 1000); // the clock the loop stamps with
+  return describeCheckResult(result, uptimeMs, check);
 }
 
 /** What became of an interrupted oneshot's script: the exit code its shell wrote, if it has ended. */
