@@ -68,6 +68,7 @@ check: build typecheck
 # Benchmarks (bench/): timing goals live here, never in tests. Writes bench/RESULTS.md.
 bench: build
 	$(BUN) bench/manager.ts
+	$(BUN) bench/checks.ts
 	$(BUN) bench/shutdown.ts
 	$(BUN) bench/faults.ts
 	$(BUN) bench/compile.ts
