@@ -41,6 +41,24 @@ test("a crash loop is given up after its limit: failed, with how many deaths and
   expect(await pollUntil(() => tree.count("crashy", "started") >= 4, 10_000)).toBe(true);
 });
 
+test("what needs a daemon given up on is told: still up, its status names the dependency that failed", async () => {
+  // Up once it has stayed up 300 ms, then dying at once on every restart: a marker file makes the first run a long one.
+  const first = join(tree.dir, "first-run-done");
+  tree.service("crashy", {
+    type: "longrun\n",
+    "stay-up": "300\n",
+    run: `#!/bin/sh\n[ -e ${first} ] && exit 3\n: > ${first}\nsleep 1\nexit 3\n`,
+    "restart-limit-count": "1\n",
+    "restart-delay": "100\n",
+  });
+  tree.service("client", { type: "longrun\n", "stay-up": "0\n", run: "#!/bin/sh\nexec sleep 1000\n", dependencies: "crashy\n" });
+  expect((await tree.goetia("start", "client")).code).toBe(0);
+  expect(await gaveUp("crashy")).toBe(true);
+  const client = await row("client");
+  expect(client.state).toBe("up");
+  expect(client.detail).toEndWith("; its dependency crashy failed");
+});
+
 test("the wait before each restart doubles: none of its own after the first death, then restart-delay, twice it, four times it", async () => {
   dying("slowcrash", 0.2, { "restart-limit-count": "4\n", "restart-limit-interval": "60000\n", "restart-delay": "1000\n" });
   expect((await tree.goetia("start", "slowcrash")).code).toBe(0);

@@ -27,42 +27,53 @@ export function describeServices(live: Live, names: string[]): StatusRow[] {
   // Asked once, and only if a record shows a transition.
   let changeUnderWay: boolean | undefined;
   const underWay = () => (changeUnderWay ??= isLockHeld(treePaths(live.tree).lock));
+  const rows = new Map<string, StatusRow>();
+  const rowOf = (name: string) => rows.get(name) ?? rows.set(name, describeOne(live, name, underWay)).get(name)!;
   return selected.sort().map((name) => {
-    const service = live.graph.atoms.get(name)!;
-    const record = live.states.get(name);
-    const row: StatusRow = {
-      name,
-      type: service.type,
-      state: record.phase,
-      since: record.since ? new Date(record.since).toISOString() : null,
-      pid: null,
-      detail: record.reason ?? (record.durationMs !== undefined ? `${record.phase} in ${record.durationMs} ms` : ""),
-    };
-    if (isTransitional(record.phase) && !underWay()) {
-      row.state = "interrupted";
-      row.detail = `goetia was stopped while it was ${record.phase} it${scriptSince(live, service)}; the next change settles it`;
-    }
-    const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
-    if (s6?.pid) row.pid = s6.pid;
-    if (s6?.pid && record.phase === "up" && service.check) {
-      const said = lastCheck(live.servicedir(name), service.check);
-      if (said) row.detail = row.detail ? `${row.detail}; ${said}` : said;
-    }
-    if (s6 && record.phase === "up" && s6.pid === 0) {
-      const ended = !s6.wantUp; // endedLongrun's test, on the status read here
-      row.state = ended ? "ended" : "restarting";
-      row.since = new Date(s6.since).toISOString();
-      const deaths = deathCount(live.servicedir(name));
-      const how = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}, ${deaths} ${deaths === 1 ? "death" : "deaths"} on record`;
-      row.detail = `${how}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
-      const gaveUp = ended ? readIfExists(join(live.servicedir(name), GAVE_UP_FILE))?.trim() : undefined;
-      if (gaveUp) {
-        row.state = "failed";
-        row.detail = `${gaveUp} (goetia start brings it up again)`;
-      }
-    }
+    const row = { ...rowOf(name) };
+    // A daemon given up on (or any dependency failed) under one still up: the one up is told.
+    const failed = row.state === "up" ? (live.graph.dependencies.get(name) ?? []).filter((dependency) => rowOf(dependency).state === "failed") : [];
+    if (failed.length > 0) row.detail = [row.detail, `its ${failed.length === 1 ? "dependency" : "dependencies"} ${failed.join(", ")} failed`].filter(Boolean).join("; ");
     return row;
   });
+}
+
+/** One service's row, goetia's record joined with s6's word. */
+function describeOne(live: Live, name: string, underWay: () => boolean): StatusRow {
+  const service = live.graph.atoms.get(name)!;
+  const record = live.states.get(name);
+  const row: StatusRow = {
+    name,
+    type: service.type,
+    state: record.phase,
+    since: record.since ? new Date(record.since).toISOString() : null,
+    pid: null,
+    detail: record.reason ?? (record.durationMs !== undefined ? `${record.phase} in ${record.durationMs} ms` : ""),
+  };
+  if (isTransitional(record.phase) && !underWay()) {
+    row.state = "interrupted";
+    row.detail = `goetia was stopped while it was ${record.phase} it${scriptSince(live, service)}; the next change settles it`;
+  }
+  const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
+  if (s6?.pid) row.pid = s6.pid;
+  if (s6?.pid && record.phase === "up" && service.check) {
+    const said = lastCheck(live.servicedir(name), service.check);
+    if (said) row.detail = row.detail ? `${row.detail}; ${said}` : said;
+  }
+  if (s6 && record.phase === "up" && s6.pid === 0) {
+    const ended = !s6.wantUp; // endedLongrun's test, on the status read here
+    row.state = ended ? "ended" : "restarting";
+    row.since = new Date(s6.since).toISOString();
+    const deaths = deathCount(live.servicedir(name));
+    const how = `${s6.signal !== undefined ? `killed by signal ${s6.signal}` : `exited ${s6.exitCode}`}, ${deaths} ${deaths === 1 ? "death" : "deaths"} on record`;
+    row.detail = `${how}${ended ? ", not to be restarted (goetia start brings it up again)" : ""}`;
+    const gaveUp = ended ? readIfExists(join(live.servicedir(name), GAVE_UP_FILE))?.trim() : undefined;
+    if (gaveUp) {
+      row.state = "failed";
+      row.detail = `${gaveUp} (goetia start brings it up again)`;
+    }
+  }
+  return row;
 }
 
 /** The health check's last result, as status tells it, if one has run. */
