@@ -1,9 +1,10 @@
 // goetia as the /sbin/init of a real Debian bookworm machine (a root from
 // Debian's packages, installed into with `make install DESTDIR=` and
 // nothing else), booted the way Debian boots, and used from the host as a
-// person would: ssh as a user, a cron job, syslog, an upgrade of
-// openssh-server, the power button, and a file system clean after; and the
-// distribution's own init, kept as the fallback, boots and powers off.
+// person would: ssh as a user, a cron job, syslog, a login prompt on each
+// console, an upgrade of openssh-server, the power button, and a file system
+// clean after; and the distribution's own init, kept as the fallback, boots
+// and powers off.
 import { afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,8 @@ function fsckOf(image: string): number {
 
 test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of sshd, and the power button", async () => {
   const monitorSocket = join(mkdtempSync(join(tmpdir(), "goetia-monitor-")), "monitor");
-  const machine = new DebianMachine(image, [], monitorSocket);
+  // Two consoles, as servers are often booted: the virtual terminal and the serial line, the last one /dev/console.
+  const machine = new DebianMachine(image, ["console=tty0", "console=ttyS0"], monitorSocket);
   const [summary] = await machine.guest.waitFor(/goetia: (error: )?bundle default (up|not fully up)[^\n]*\n/, 600_000); // the whole line
   expect(summary).toMatch(/^goetia: bundle default up: \d+ services up/);
   await machine.guest.waitFor(/debian login: /, 60_000);
@@ -45,6 +47,10 @@ test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of ss
   for (const name of ["udev", "networking", "ssh", "cron", "rsyslog", "dbus", "getty@console", "tmpfiles", "user-sessions", "power-button", "utmp"]) {
     expect(rows.map((row) => row.name)).toContain(name);
   }
+  // A login prompt on each console the kernel was given: tty0 is the virtual terminal in front, tty1.
+  const gettys = await machine.sshUntil("root", "pgrep -a agetty", /ttyS0[\s\S]*tty1|tty1[\s\S]*ttyS0/, 60_000);
+  expect(gettys.out).toMatch(/agetty .*--noclear tty1 linux\n/);
+  expect(gettys.out).toMatch(/agetty .* ttyS0 vt220\n/);
   // sshd lets ordinary users in only once /run/nologin is gone: the boot is done.
   expect((await machine.ssh("root", "test ! -e /run/nologin")).code).toBe(0);
   // The boot and the runlevel are in utmp, as Debian's tools (invoke-rc.d among them) ask.
