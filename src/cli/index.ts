@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   compile: () => load(import("./commands/compile.ts")),
   update: () => load(import("./commands/update.ts")),
   svcdef: () => load(import("./commands/svcdef.ts")),
+  units: () => load(import("./commands/units.ts")),
   utmp: () => load(import("./commands/utmp.ts")),
   poweroff: () => load(import("./commands/poweroff.ts")),
   reboot: () => load(import("./commands/reboot.ts")),

@@ -20,7 +20,12 @@ export interface Tree {
   definitionsDir: string;
   installedDir: string;
   enabledDir: string;
+  /** systemd's unit folders, first wins (compile/units/): the system tree's are the machine's; a user tree reads none. */
+  unitDirs: string[];
 }
+
+/** Where systemd's system manager finds units, in its order (GOETIA_UNITDIRS, colon-separated, elsewhere: for tests). */
+const SYSTEM_UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
 
 export function systemTree(env: Record<string, string | undefined> = process.env): Tree {
   return {
@@ -29,6 +34,7 @@ export function systemTree(env: Record<string, string | undefined> = process.env
     runDir: env.GOETIA_RUNDIR ?? "/run/system",
     logDir: env.GOETIA_LOGDIR ?? "/var/log/system",
     ...definitionFolders(env.GOETIA_SVDIR),
+    unitDirs: env.GOETIA_UNITDIRS === undefined ? SYSTEM_UNIT_DIRS : env.GOETIA_UNITDIRS.split(":").filter(Boolean),
   };
 }
 
@@ -50,6 +56,7 @@ export function userTree(owner: Account, usertree: string, env: Record<string, s
     definitionsDir: join(confDir, "svcdef"),
     installedDir: join(confDir, "sv"),
     enabledDir: join(confDir, "service"),
+    unitDirs: [],
   };
 }
 
@@ -95,7 +102,7 @@ export const treePaths = (tree: Tree) => ({
 
 /** Every folder whose entries make the tree's services: the sources, the installed definitions, the links that enable them. */
 export function sourceRoots(tree: Tree): string[] {
-  return [join(tree.confDir, "src"), tree.installedDir, tree.enabledDir];
+  return [join(tree.confDir, "src"), tree.installedDir, tree.enabledDir, ...tree.unitDirs];
 }
 
 /** The kernel gives init no PATH; this is the one the whole tree starts from. */

@@ -36,6 +36,8 @@ export interface Service {
   stayUpMs?: number;
   /** Longruns: goetia's restart policy, where the source sets one (compile/restart-policy.ts). */
   restartPolicy?: RestartPolicy;
+  /** The systemd units it stands for (a `systemd-units` file): a unit that names one of them names this service (compile/units/). */
+  systemdUnits?: string[];
   /** Longruns: a `check` file, run while the daemon is up (health-check.ts). */
   check?: HealthCheck;
   /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
@@ -45,9 +47,13 @@ export interface Service {
    * (or its log/), run in place, where its relative links resolve, with the
    * system-wide envdir its template loads (a log/ also told the tree's log
    * folder, as GOETIA_LOGDIR); or the logger goetia makes for a
-   * longrun, writing into a log folder.
+   * longrun, writing into a log folder; or a systemd unit's service.
    */
-  made?: { from: "definition"; sharedEnv: string; logRoot?: string } | { from: "logger"; logDir: string };
+  made?:
+    | { from: "definition"; sharedEnv: string; logRoot?: string }
+    | { from: "logger"; logDir: string }
+    /** A systemd unit (compile/units/): its run and finish scripts made from it, and the other files of its service directory. */
+    | { from: "unit"; unit: string; run: string; finish: string; files: Record<string, string> };
   /** Longruns: an instance of a template (compile/templates.ts) is told its argument, INSTANCE in its run script's environment. */
   instance?: string;
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
@@ -104,6 +110,7 @@ export const SOURCE_FILES = new Set([
   "check-interval",
   "check-timeout",
   "check-failures",
+  "systemd-units",
 ]);
 
 /** A longrun's logger: the service a definition's log/ becomes, and the name goetia gives every logger it makes. */

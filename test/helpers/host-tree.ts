@@ -82,7 +82,7 @@ export class HostTree {
   }
 
   get env(): Record<string, string> {
-    return { ...process.env, GOETIA_CONFDIR: this.conf, GOETIA_RUNDIR: this.run, GOETIA_LOGDIR: join(this.dir, "log"), GOETIA_SVDIR: this.dir, GOETIA_LIBDIR: join(ROOT, "build") } as Record<string, string>;
+    return { ...process.env, GOETIA_CONFDIR: this.conf, GOETIA_RUNDIR: this.run, GOETIA_LOGDIR: join(this.dir, "log"), GOETIA_SVDIR: this.dir, GOETIA_UNITDIRS: join(this.dir, "units"), GOETIA_LIBDIR: join(ROOT, "build") } as Record<string, string>;
   }
 
   spawn(...args: string[]) {

@@ -22,6 +22,7 @@ import { addLoggers } from "./loggers.ts";
 import { loadSources } from "./source.ts";
 import { compiledLinkOf, fingerprint, sourceStamp, upToDate } from "./stamp.ts";
 import { instantiateTemplates } from "./templates.ts";
+import { loadUnits, type UnitReport } from "./units/load.ts";
 
 /**
  * Compiles the tree's sources into a new database and switches `compiled`
@@ -56,6 +57,7 @@ function compileLocked(tree: Tree, place: Place): Database {
   const stamp = sourceStamp(tree);
   const sources = loadSources(sourceDir);
   loadDefinitions(tree, sources);
+  loadUnits(tree.unitDirs, sources);
   instantiateTemplates(sources);
   addLoggers(tree, sources);
   // A file that cannot be read (a dangling link, say) breaks its service, not the compile.
@@ -103,6 +105,13 @@ function compileLocked(tree: Tree, place: Place): Database {
     rmSync(runCompiledLink, { force: true });
   }
   return db;
+}
+
+/** What a compile makes of the machine's systemd units, each one met with what it became. */
+export function unitReport(tree: Tree): UnitReport {
+  const sources = loadSources(treePaths(tree).sourceDir);
+  loadDefinitions(tree, sources);
+  return loadUnits(tree.unitDirs, sources);
 }
 
 /** For sources found changed: compiles them, under the database lock, unless another command just did. */

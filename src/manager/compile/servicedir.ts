@@ -33,6 +33,14 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     return writeScript(target, "run", runScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
   }
   const check = service.check ? [startHealthCheck(service.notificationFd)] : [];
+  if (made?.from === "unit") {
+    mkdirSync(target, { recursive: true });
+    writeScript(target, "run", made.run);
+    for (const [file, text] of Object.entries(made.files)) writeFileSync(join(target, file), text);
+    if (!service.restartPolicy) return writeScript(target, "finish", made.finish);
+    writeScript(target, "finish.unit", made.finish);
+    return writePolicyFinish(service, target, ['./finish.unit "$@"']);
+  }
   if (made?.from === "definition") {
     // Its data/ and env/ stay where its links point: the template reads them there, at each start.
     copyServicedir(service.dir, target, [...SUPERVISE_SCRIPTS, "data", "env"]);

@@ -212,6 +212,8 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     essential: files.exists("flag-essential"),
     consumerFor: [],
   };
+  const units = files.lines("systemd-units");
+  if (units !== undefined) service.systemdUnits = units;
   if (service.type === "bundle") {
     service.origins = files.names("contents");
     service.contents = Object.keys(service.origins);

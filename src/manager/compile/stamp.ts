@@ -58,6 +58,7 @@ export function fingerprint(service: Service): string {
   hash.update(`${service.producerFor ?? ""}\0${service.stderrToo ?? false}\0`); // the plumbing goetia puts around it
   const made = service.made;
   if (made?.from === "logger") hash.update(`logger\0${made.logDir}`);
+  else if (made?.from === "unit") hash.update(JSON.stringify(service)); // all of it made from the unit's files
   else {
     for (const file of readdirSync(service.dir).sort()) {
       if (!SOURCE_FILES.has(file)) continue;

@@ -1,0 +1,259 @@
+// The systemd units a machine has enabled, made goetia services. Units are
+// found as systemd finds them (systemd.unit(5), "UNIT FILE LOAD PATH"): the
+// first of the unit folders that holds NAME wins (/etc over /run over
+// /lib), a link to /dev/null masks it, an instance falls back on its
+// template, and the drop-ins NAME.d/*.conf of every folder apply in the
+// order of their names, the first folder's winning a name they share.
+//
+// What is enabled is what the boot's target wants: from default.target,
+// each target's .wants/ and .requires/ folders and its own Wants= and
+// Requires=, down through the targets it wants. A goetia service stands
+// for a unit when it has the unit's name (ssh for ssh.service, getty@ for
+// getty@tty1.service) or names it in its systemd-units file; a target it
+// stands for is not looked into. What those services need is converted
+// too. All of them make the bundle `units`, which the boot bundle holds.
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { isFolder } from "../../../lib/files.ts";
+import { badNameReason } from "../../../lib/names.ts";
+import type { Service } from "../../service.ts";
+import type { SourceSet } from "../source.ts";
+import { convertService, type Conversion } from "./convert.ts";
+import { serviceName, unitName } from "./specifiers.ts";
+import { Unit } from "./unit.ts";
+
+/** The bundle of every enabled unit's service. */
+export const UNITS_BUNDLE = "units";
+
+/** Where the boot starts looking: the target default.target is, or leads to. */
+const DEFAULT_TARGET = "default.target";
+
+export interface UnitReport {
+  /** Each unit met, in the order met: what it became (a conversion), or which goetia service stands for it, or why it is not looked at. */
+  units: { unit: string; became: string; conversion?: Conversion }[];
+}
+
+interface Found {
+  file: string;
+  dropIns: string[];
+}
+
+/** The unit folders as one load path. */
+export class UnitPath {
+  constructor(readonly dirs: string[]) {}
+
+  /** NAME's file and drop-ins; "masked" for a link to /dev/null; undefined when no folder has it. */
+  find(name: string): Found | "masked" | undefined {
+    const { prefix, instance } = unitName(name);
+    const type = name.slice(name.lastIndexOf("."));
+    const candidates = instance === undefined ? [name] : [name, `${prefix}@${type}`];
+    for (const candidate of candidates) {
+      for (const dir of this.dirs) {
+        const path = join(dir, candidate);
+        const link = linkOf(path);
+        if (link === "/dev/null") return "masked";
+        if (!isFile(path)) continue;
+        const dropInFolders = [...new Set([name, candidate])].map((stem) => `${stem}.d`);
+        return { file: path, dropIns: this.dropIns(dropInFolders) };
+      }
+    }
+    return undefined;
+  }
+
+  /** Every NAME in the folders named `folder` (a target's .wants/), each once. */
+  entries(folder: string): string[] {
+    const names = new Set<string>();
+    for (const dir of this.dirs) for (const entry of listing(join(dir, folder))) names.add(entry);
+    return [...names].sort();
+  }
+
+  /** The real name a unit is known by: an alias is a link to the unit's own file. */
+  canonical(name: string): string {
+    for (const dir of this.dirs) {
+      const link = linkOf(join(dir, name));
+      if (link !== undefined && link !== "/dev/null") return basename(resolve(dir, link));
+      if (isFile(join(dir, name))) return name;
+    }
+    return name;
+  }
+
+  private dropIns(folders: string[]): string[] {
+    const chosen = new Map<string, string>();
+    for (const dir of this.dirs) {
+      for (const folder of folders) {
+        for (const entry of listing(join(dir, folder))) if (entry.endsWith(".conf") && !chosen.has(entry)) chosen.set(entry, join(dir, folder, entry));
+      }
+    }
+    return [...chosen.keys()].sort().map((entry) => chosen.get(entry)!);
+  }
+}
+
+/** Loads the unit whose files were found, as its name says (an instance told its instance); undefined when a file cannot be read. */
+function loadUnit(name: string, found: Found): Unit | undefined {
+  try {
+    return new Unit(unitName(name), [found.file, ...found.dropIns].map((path) => ({ path, text: readFileSync(path, "utf8") })));
+  } catch {
+    return undefined;
+  }
+}
+
+
+/**
+ * Adds the enabled units' services, and the bundle `units`, to the sources.
+ * A goetia service with the same name wins; so does one that names the
+ * unit in its systemd-units file.
+ */
+export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
+  const report: UnitReport = { units: [] };
+  const path = new UnitPath(dirs.filter((dir) => isFolder(dir)));
+  // No systemd here: nothing to read, and the bundle only where a bundle names it (the Debian set's default does).
+  if (path.dirs.length === 0) {
+    if ([...set.services.values()].some((service) => service.contents.includes(UNITS_BUNDLE))) addBundle(set, dirs[0] ?? "", []);
+    return report;
+  }
+  const standsFor = new Map<string, string>();
+  for (const service of set.services.values()) for (const unit of service.systemdUnits ?? []) standsFor.set(unit, service.name);
+  const goetiaFor = (unit: string): string | undefined => {
+    const claimed = standsFor.get(unit);
+    if (claimed !== undefined) return claimed;
+    if (!unit.endsWith(".service")) return undefined;
+    const name = serviceName(unit);
+    const { prefix, instance } = unitName(unit);
+    return set.services.has(name) || (instance !== undefined && set.services.has(`${prefix}@`)) ? name : undefined;
+  };
+
+  const met = new Map<string, string[]>(); // each unit met, and the goetia names it stands as
+  const pending: string[] = [];
+  /** The goetia service a unit is, or will be once converted (a dependency on one that is not made goes, below). */
+  const visit = (name: string): string[] => {
+    const unit = path.canonical(name);
+    const known = met.get(unit);
+    if (known !== undefined) return known;
+    const goetia = goetiaFor(unit) ?? goetiaFor(name);
+    if (goetia !== undefined) report.units.push({ unit, became: `${goetia} (goetia's own)` });
+    else pending.push(unit);
+    const names = goetia !== undefined ? [goetia] : unit.endsWith(".service") ? [serviceName(unit)] : [];
+    met.set(unit, names);
+    return names;
+  };
+
+  const enabled: string[] = [];
+  const targetsSeen = new Set<string>();
+  const walkTarget = (target: string) => {
+    const canonical = path.canonical(target);
+    if (targetsSeen.has(canonical)) return;
+    targetsSeen.add(canonical);
+    if (goetiaFor(canonical) !== undefined) return void enabled.push(canonical);
+    const found = path.find(canonical);
+    const wanted = [...path.entries(`${canonical}.wants`), ...path.entries(`${canonical}.requires`)];
+    if (found !== undefined && found !== "masked") {
+      const unit = loadUnit(canonical, found);
+      if (unit !== undefined) for (const key of ["Wants", "Requires"]) wanted.push(...unit.list("Unit", key).map(({ value }) => value));
+    }
+    for (const name of wanted) {
+      if (name.endsWith(".target")) walkTarget(name);
+      else enabled.push(name);
+    }
+  };
+  walkTarget(DEFAULT_TARGET);
+
+  // A target no goetia service stands for orders nothing: its wants were walked above. A unit the
+  // machine does not have is passed over (After= names many that may or may not be installed), as
+  // systemd passes over a Wants= of one. What a unit names is met only once the unit is made.
+  const has = (name: string) => goetiaFor(path.canonical(name)) !== undefined || goetiaFor(name) !== undefined || path.find(path.canonical(name)) !== undefined;
+  let named: string[] = [];
+  const resolveName = (name: string): string[] => {
+    if (!has(name) || (name.endsWith(".target") && goetiaFor(path.canonical(name)) === undefined)) return [];
+    named.push(name);
+    const canonical = path.canonical(name);
+    return met.get(canonical) ?? (goetiaFor(canonical) !== undefined ? [goetiaFor(canonical)!] : canonical.endsWith(".service") ? [serviceName(canonical)] : []);
+  };
+  for (const name of enabled) if (has(name)) visit(name);
+  const made: Conversion[] = [];
+  for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+    named = [];
+    const became = convert(name, path, resolveName, set);
+    report.units.push(became);
+    if (became.conversion?.service === undefined) {
+      met.set(name, []);
+      continue;
+    }
+    made.push(became.conversion);
+    for (const dependency of named) visit(dependency);
+  }
+  // A dependency on a unit that was not made cannot be had: it goes, and is told.
+  for (const conversion of made) {
+    const service = conversion.service!;
+    for (const dependency of service.dependencies.filter((name) => !set.services.has(name))) conversion.ignored.push(`dependency ${dependency}: not made (goetia units says why)`);
+    service.dependencies = service.dependencies.filter((name) => set.services.has(name));
+  }
+
+  const contents = [...new Set(enabled.flatMap((name) => met.get(path.canonical(name)) ?? []))].filter((name) => set.services.has(name)).sort();
+  addBundle(set, path.dirs[0], contents);
+  return report;
+}
+
+/** The bundle units, unless a service of that name is defined already. */
+function addBundle(set: SourceSet, dir: string, contents: string[]): void {
+  if (set.services.has(UNITS_BUNDLE)) return;
+  set.services.set(UNITS_BUNDLE, {
+    name: UNITS_BUNDLE,
+    type: "bundle",
+    dir,
+    contents,
+    origins: Object.fromEntries(contents.map((name) => [name, DEFAULT_TARGET])),
+    dependencies: [],
+    timeoutUp: 0,
+    timeoutDown: 0,
+    essential: false,
+    consumerFor: [],
+  });
+}
+
+/** One unit met: converted into the sources, or why not. */
+function convert(name: string, path: UnitPath, resolve: (unit: string) => string[], set: SourceSet): { unit: string; became: string; conversion?: Conversion } {
+  if (!name.endsWith(".service")) return { unit: name, became: `not made: a .${name.split(".").pop()} unit is not something goetia runs` };
+  const found = path.find(name);
+  if (found === undefined) return { unit: name, became: "not made: no unit file by that name" };
+  if (found === "masked") return { unit: name, became: "not made: masked (a link to /dev/null)" };
+  const unit = loadUnit(name, found);
+  if (unit === undefined) return { unit: name, became: `not made: ${found.file} or a drop-in of it cannot be read` };
+  const conversion = convertService(unit, found.file, resolve);
+  if (conversion.service === undefined) return { unit: name, became: `not made: ${conversion.leftOut}`, conversion };
+  const service: Service = conversion.service;
+  const bad = badNameReason(service.name);
+  if (bad) return { unit: name, became: `not made: ${bad}`, conversion: { ...conversion, service: undefined, leftOut: bad } };
+  if (isSystemdsOwn(service)) return { unit: name, became: "not made: part of systemd, which it needs as PID 1", conversion: { ...conversion, service: undefined } };
+  set.services.set(service.name, service);
+  return { unit: name, became: `${service.name} (${service.type})`, conversion };
+}
+
+/** systemd's own services (systemd-*, or a program of its: /lib/systemd/..., systemctl, journalctl) do systemd's work, with systemd as PID 1. */
+function isSystemdsOwn(service: Service): boolean {
+  const text = service.made?.from === "unit" ? service.made.run : (service.up ?? "");
+  return service.name.startsWith("systemd-") || /(^|[\s'"/])(lib\/systemd\/|systemctl'|journalctl')/.test(text);
+}
+
+function linkOf(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function listing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,112 @@
+// systemd units run under goetia on a real s6-svscan: a unit enabled in
+// multi-user.target.wants is compiled into the bundle units and runs as its
+// unit says: its user, its environment, its runtime directory, restarted or
+// not as Restart= says; a oneshot's ExecStop= runs when it is stopped; and a
+// goetia service of the same name wins.
+import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { readIfExists } from "../../src/lib/files.ts";
+import { pollUntil } from "../../src/lib/poll.ts";
+import { HostTree } from "../helpers/host-tree.ts";
+
+setDefaultTimeout(60_000);
+
+let tree: HostTree;
+let runtimeDir: string;
+beforeEach(async () => {
+  tree = await new HostTree().start();
+  runtimeDir = `goetia-unit-test-${process.pid}`;
+});
+afterEach(async () => {
+  rmSync(join("/run", runtimeDir), { recursive: true, force: true });
+  await tree.stop();
+});
+
+/** Writes lib/NAME into the tree's unit folder, and enables it (a wants link, as deb-systemd-helper makes). */
+function unit(name: string, text: string, { enabled = true } = {}): void {
+  const lib = join(tree.dir, "units", "lib");
+  mkdirSync(lib, { recursive: true });
+  writeFileSync(join(lib, name), text);
+  if (!enabled) return;
+  const wants = join(tree.dir, "units", "etc", "multi-user.target.wants");
+  mkdirSync(wants, { recursive: true });
+  symlinkSync(join(lib, name), join(wants, name));
+}
+
+beforeEach(() => {
+  const lib = join(tree.dir, "units", "lib");
+  mkdirSync(lib, { recursive: true });
+  symlinkSync("multi-user.target", join(lib, "default.target"));
+  writeFileSync(join(lib, "multi-user.target"), "[Unit]\nDescription=Multi-User System\n");
+});
+
+const env = () => ({ ...tree.env, GOETIA_UNITDIRS: `${join(tree.dir, "units", "etc")}:${join(tree.dir, "units", "lib")}` });
+async function goetia(...args: string[]) {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "../../src/main.ts"), ...args], { env: env(), stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { code, out: out + err, stdout: out };
+}
+const rows = async () => JSON.parse((await goetia("status", "--json")).stdout) as { name: string; state: string; pid: number | null; detail: string }[];
+const row = async (name: string) => (await rows()).find((r) => r.name === name)!;
+
+test("a simple unit runs as its User=, with its Environment=, in its RuntimeDirectory= made for it", async () => {
+  const mark = join("/run", runtimeDir, "env"); // nobody may write there, and not in the tree's folder
+  unit(
+    "web.service",
+    `[Unit]\nDescription=web\n[Service]\nUser=nobody\nGroup=nogroup\nEnvironment="GREETING=hello world"\nRuntimeDirectory=${runtimeDir}\nWorkingDirectory=/run/${runtimeDir}\nExecStart=/bin/sh -c 'echo "$GREETING %n $(pwd)" > ${mark}; exec sleep 1000'\n`,
+  );
+  const started = await goetia("start", "units");
+  expect(started.code).toBe(0);
+  const web = await row("web");
+  expect(web.state).toBe("up");
+  expect(Bun.spawnSync(["ps", "-o", "user=", "-p", String(web.pid)]).stdout.toString().trim()).toBe("nobody");
+  expect(await pollUntil(() => readIfExists(mark) === `hello world web.service /run/${runtimeDir}\n`, 10_000)).toBe(true);
+  const owner = statSync(join("/run", runtimeDir));
+  expect([owner.uid, (owner.mode & 0o777).toString(8)]).toEqual([Number(Bun.spawnSync(["id", "-u", "nobody"]).stdout.toString()), "755"]);
+});
+
+test("Restart=on-failure: a failure is restarted, a clean exit is not", async () => {
+  const flag = join(tree.dir, "fail");
+  writeFileSync(flag, "");
+  const starts = join(tree.dir, "starts");
+  unit("flaky.service", `[Service]\nExecStart=/bin/sh -c 'echo >> ${starts}; sleep 1; [ ! -e ${flag} ]'\nRestart=on-failure\nRestartSec=100ms\n`);
+  expect((await goetia("start", "flaky")).code).toBe(0);
+  const count = () => readFileSync(starts, "utf8").length;
+  expect(await pollUntil(() => count() >= 2, 20_000)).toBe(true); // failed, restarted
+  rmSync(flag);
+  // Its next exit is clean: s6 is told not to start it again.
+  let state = "";
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && state !== "ended"; await Bun.sleep(200)) state = (await row("flaky")).state;
+  expect(state).toBe("ended");
+  const settled = count();
+  await Bun.sleep(2500); // s6-supervise would have started it again by now
+  expect(count()).toBe(settled);
+});
+
+test("a oneshot unit: ExecStart= when started, ExecStop= when stopped", async () => {
+  const log = join(tree.dir, "oneshot-log");
+  unit("setup.service", `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo start >> ${log}'\nExecStop=/bin/sh -c 'echo stop >> ${log}'\n`);
+  expect((await goetia("start", "setup")).code).toBe(0);
+  expect((await goetia("stop", "setup")).code).toBe(0);
+  expect(readFileSync(log, "utf8")).toBe("start\nstop\n");
+});
+
+test("a goetia service of the same name wins; goetia units says what each unit became and what it ignored", async () => {
+  tree.service("cron", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n" });
+  unit("cron.service", "[Service]\nExecStart=/usr/sbin/cron -f\n");
+  unit("odd.service", "[Service]\nExecStart=/bin/sleep 1000\nProtectSystem=full\nFrobnicate=1\n");
+  unit("old.service", "[Service]\nType=forking\nExecStart=/usr/sbin/old\n");
+  const listing = await goetia("units");
+  expect(listing.code).toBe(0);
+  const lib = join(tree.dir, "units", "lib");
+  expect(listing.stdout.split("\n")).toEqual([
+    "cron.service  cron (goetia's own)",
+    "odd.service   odd (longrun)",
+    `  ${lib}/odd.service:3: ProtectSystem=: sandboxing and resource control need systemd's namespaces, cgroups and seccomp: the daemon runs without`,
+    `  ${lib}/odd.service:4: Frobnicate=: not something goetia does: ignored`,
+    "old.service   not made: Type=forking: goetia runs daemons in the foreground, and this one forks away",
+    "",
+  ]);
+  expect((await goetia("list", "units")).stdout).toBe("cron\nodd\n");
+});

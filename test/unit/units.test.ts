@@ -1,0 +1,239 @@
+// systemd units read and made goetia services (manager/compile/units/), on
+// units written in the shapes Debian's packages ship: the syntax as systemd
+// reads it, specifiers, command lines, drop-ins, and what each key becomes;
+// every key not done is told with its file and line.
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseCommandLines, splitWords, toShell } from "../../src/manager/compile/units/command-line.ts";
+import { convertService } from "../../src/manager/compile/units/convert.ts";
+import { loadUnits, UnitPath } from "../../src/manager/compile/units/load.ts";
+import { expandSpecifiers, unitName } from "../../src/manager/compile/units/specifiers.ts";
+import { parseUnitFile } from "../../src/manager/compile/units/syntax.ts";
+import { Unit } from "../../src/manager/compile/units/unit.ts";
+import type { Service } from "../../src/manager/service.ts";
+import type { SourceSet } from "../../src/manager/compile/source.ts";
+
+const unit = (name: string, ...texts: string[]) => new Unit(unitName(name), texts.map((text, i) => ({ path: i === 0 ? `/lib/systemd/system/${name}` : `/etc/systemd/system/${name}.d/${i}.conf`, text })));
+const convert = (name: string, ...texts: string[]) => convertService(unit(name, ...texts), `/lib/systemd/system/${name}`, (dep) => (dep.endsWith(".service") ? [dep.replace(/\.service$/, "")] : []));
+const runOf = (service: Service | undefined) => (service?.made?.from === "unit" ? service.made : undefined);
+
+test("the syntax: sections, comments, continued lines, whitespace around =; what systemd reads past is told with its line", () => {
+  const text = "# comment\n; another\n[Unit]\nDescription = A daemon \\\n  # a comment inside\n  that continues\nstray line\n[Service]\nExecStart=/bin/true\n[Broken\nKey=value\n";
+  const { assignments, warnings } = parseUnitFile(text, "/x.service");
+  expect(assignments.map(({ section, key, value, line }) => [section, key, value, line])).toEqual([
+    ["Unit", "Description", "A daemon  that continues", 4],
+    ["Service", "ExecStart", "/bin/true", 9],
+  ]);
+  expect(warnings).toEqual([
+    { file: "/x.service", line: 7, message: '"stray line" is no assignment (KEY=VALUE): ignored' },
+    { file: "/x.service", line: 10, message: '"[Broken" is not a section header: ignored, and the assignments up to the next one' },
+    { file: "/x.service", line: 11, message: "Key= is outside any section: ignored" },
+  ]);
+});
+
+test("specifiers, as the system manager resolves them", () => {
+  const said: string[] = [];
+  const name = unitName("serial-getty@ttyS0.service");
+  expect(expandSpecifiers("%n %N %p %i %I %t/%i %S %L %C %E %h %%", name, (m) => said.push(m))).toBe(
+    "serial-getty@ttyS0.service serial-getty@ttyS0 serial-getty ttyS0 ttyS0 /run/ttyS0 /var/lib /var/log /var/cache /etc /root %",
+  );
+  expect(expandSpecifiers("%I", unitName("systemd-fsck@dev-disk-by\\x2duuid-1234.service"), () => {})).toBe("dev/disk/by-uuid/1234");
+  expect(expandSpecifiers("host %H", name, (m) => said.push(m))).toBe("host %H");
+  expect(said).toEqual(["%H is known only on a running system, or not at all: kept as written"]);
+});
+
+test("command lines: quotes, escapes, prefixes, several commands; and each word said in sh", () => {
+  expect(splitWords(`/bin/echo "a b" 'c "d"' e\\ f \\x41 "\\n"`)).toEqual(["/bin/echo", "a b", 'c "d"', "e f", "A", "\n"]);
+  expect(splitWords('/bin/echo "open')).toBe("an unterminated \" quote");
+  const [first, second] = parseCommandLines("-/sbin/modprobe -q %i ; @/bin/sh sh -c true", (word) => word.replace("%i", "loop")) as ReturnType<typeof parseCommandLines> & unknown[];
+  expect(first).toEqual({ argv: ["/sbin/modprobe", "-q", "loop"], ignoreFailure: true, literal: false, privileged: false });
+  expect(second).toEqual({ argv: ["/bin/sh", "-c", "true"], argv0: "sh", ignoreFailure: false, literal: false, privileged: false });
+  const [daemon] = parseCommandLines("+/usr/sbin/sshd -D $SSHD_OPTS --log=${LOG}.txt $$HOME", (w) => w) as unknown as Parameters<typeof toShell>[0][];
+  expect(daemon.privileged).toBe(true);
+  expect(toShell(daemon)).toBe(`'/usr/sbin/sshd' '-D' $SSHD_OPTS '--log='"\${LOG}"'.txt' '$''HOME'`);
+});
+
+test("a drop-in is read after its unit: a key takes its last value, a list grows, an empty assignment empties it; time spans", () => {
+  const u = unit("web.service", "[Service]\nExecStart=/bin/web\nEnvironment=A=1\nTimeoutStopSec=1min 30s\n", "[Service]\nEnvironment=\nEnvironment=B=2\nTimeoutStopSec=500ms\nRestartSec=3\n");
+  expect(u.list("Service", "Environment").map(({ value }) => value)).toEqual(["B=2"]);
+  expect(u.timeMs("Service", "TimeoutStopSec")).toBe(500);
+  expect(u.timeMs("Service", "RestartSec")).toBe(3000);
+  expect(unit("x.service", "[Service]\nTimeoutSec=infinity\nRestartSec=soon\n").timeMs("Service", "TimeoutSec")).toBe(Number.POSITIVE_INFINITY);
+});
+
+test("Type=simple with a user, an environment, directories and limits: the run script does it all, then execs the daemon", () => {
+  const { service, ignored } = convert(
+    "web.service",
+    [
+      "[Unit]",
+      "Description=A web server",
+      "After=network-online.target db.service",
+      "Requires=db.service",
+      "[Service]",
+      'Environment="GREETING=hello world" PORT=8080',
+      "EnvironmentFile=-/etc/default/web",
+      "User=www-data",
+      "Group=www-data",
+      "WorkingDirectory=/srv/web",
+      "UMask=0027",
+      "LimitNOFILE=1024:4096",
+      "RuntimeDirectory=web",
+      "StateDirectory=web",
+      "StateDirectoryMode=0700",
+      "ExecStartPre=/usr/bin/web --check",
+      "ExecStart=/usr/bin/web --port $PORT",
+      "ExecReload=/bin/kill -HUP $MAINPID",
+      "Restart=on-failure",
+      "RestartSec=2",
+      "KillSignal=SIGINT",
+      "TimeoutStopSec=20",
+      "PrivateTmp=yes",
+      "Frobnicate=yes",
+      "",
+    ].join("\n"),
+  );
+  expect(service).toMatchObject({ name: "web", type: "longrun", dependencies: ["db"], stayUpMs: 100, restartPolicy: { limit: 5, intervalMs: 10_000, delayMs: 2000 } });
+  const made = runOf(service)!;
+  expect(made.run.split("\n")).toEqual([
+    "#!/bin/sh",
+    "# Generated by goetia from /lib/systemd/system/web.service: Type=simple (manager/compile/units/convert.ts).",
+    "echo $$ >main-pid",
+    "user='www-data'",
+    "group='www-data'",
+    "set -f",
+    "trap '' PIPE",
+    "export GREETING='hello world'",
+    "export PORT='8080'",
+    "[ ! -r '/etc/default/web' ] || { set -a; . '/etc/default/web'; set +a; }",
+    "umask 0027",
+    "ulimit -Hn 4096 && ulimit -Sn 1024 || exit 111",
+    `mkdir -p '/run/web' && chown "$user:$group" '/run/web' && chmod 0755 '/run/web' || exit 111`,
+    `mkdir -p '/var/lib/web' && chown "$user:$group" '/var/lib/web' && chmod 0700 '/var/lib/web' || exit 111`,
+    "cd '/srv/web' || exit 111",
+    `setpriv --reuid="$user" --regid="$group" --init-groups -- '/usr/bin/web' '--check' || exit $?`,
+    `exec setpriv --reuid="$user" --regid="$group" --init-groups -- '/usr/bin/web' '--port' $PORT`,
+    "",
+  ]);
+  expect(made.files).toEqual({ "timeout-kill": "20000\n", "down-signal": "SIGINT\n" });
+  expect(made.finish).toContain('{ [ "$1" = 0 ] || { [ "$1" = 256 ] && case $2 in 1|2|13|15) true ;; *) false ;; esac; }; } && exit 125');
+  expect(service!.reload).toEqual({ command: expect.stringContaining("'/bin/kill' '-HUP' $MAINPID") });
+  expect(ignored).toEqual([
+    "/lib/systemd/system/web.service:23: PrivateTmp=: sandboxing and resource control need systemd's namespaces, cgroups and seccomp: the daemon runs without",
+    "/lib/systemd/system/web.service:24: Frobnicate=: not something goetia does: ignored",
+  ]);
+});
+
+test("Type=notify runs behind the readiness bridge; Type=oneshot is a oneshot with its pre, start and post in turn, and its stops", () => {
+  const notify = convert("sd.service", "[Service]\nType=notify\nExecStart=/usr/sbin/daemon -n\n").service!;
+  expect(notify).toMatchObject({ sdNotify: true, notificationFd: 3 });
+  expect(runOf(notify)!.run).toMatch(/\nexec \S+\/sd-notify 3 '\/usr\/sbin\/daemon' '-n'\n$/);
+  expect(runOf(notify)!.files["notification-fd"]).toBe("3\n");
+
+  const oneshot = convert("setup.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStartPre=-/bin/false\nExecStart=/bin/echo one ; /bin/echo two\nExecStop=/bin/echo down\n").service!;
+  expect(oneshot.type).toBe("oneshot");
+  expect(oneshot.dependencies).toEqual([]);
+  expect(oneshot.up).toBe(`/bin/sh -c "set -f\ntrap '' PIPE\ncd / || exit 111\n'/bin/false' || :\n'/bin/echo' 'one' || exit $?\n'/bin/echo' 'two' || exit $?"`);
+  expect(oneshot.down).toContain("'/bin/echo' 'down' || exit $?");
+});
+
+test("what goetia cannot run is left out, saying why; a bad line is told and passed over", () => {
+  expect(convert("old.service", "[Service]\nType=forking\nPIDFile=/run/old.pid\nExecStart=/usr/sbin/old\n").leftOut).toBe("Type=forking: goetia runs daemons in the foreground, and this one forks away");
+  expect(convert("none.service", "[Unit]\nDescription=nothing\n").leftOut).toBe("no ExecStart=: nothing to run");
+  const quoted = convert("q.service", '[Service]\nExecStart=/bin/echo "open\n');
+  expect(quoted.leftOut).toBe("ExecStart= holds no command goetia can read");
+  expect(quoted.ignored).toContain("/lib/systemd/system/q.service:2: ExecStart=: an unterminated \" quote: ignored");
+});
+
+test("Restart=no: the finish stops it for good; Restart=always: no policy limit unless the start limits say", () => {
+  const no = convert("once.service", "[Service]\nExecStart=/bin/sleep 1\n").service!;
+  expect(no.restartPolicy).toBeUndefined();
+  expect(runOf(no)!.finish).toContain("\nexit 125\n");
+  const always = convert("always.service", "[Unit]\nStartLimitBurst=3\nStartLimitIntervalSec=30s\n[Service]\nExecStart=/bin/sleep 1\nRestart=always\nKillMode=process\n").service!;
+  expect(always.restartPolicy).toEqual({ limit: 3, intervalMs: 30_000, delayMs: 100 });
+  expect(runOf(always)!.run).not.toContain("main-pid");
+});
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "goetia-units-"));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function place(path: string, text: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+function link(path: string, target: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  symlinkSync(target, join(root, path));
+}
+const emptySet = (): SourceSet => ({ services: new Map(), broken: new Set(), problems: [] });
+
+test("the load path: /etc over /lib, drop-ins from both (the same name: /etc's), a mask, an instance from its template, an alias", () => {
+  const [etc, lib] = [join(root, "etc"), join(root, "lib")];
+  place("lib/a.service", "[Service]\nExecStart=/lib/a\n");
+  place("etc/a.service", "[Service]\nExecStart=/etc/a\n");
+  place("lib/a.service.d/10-x.conf", "[Service]\nUser=lib\n");
+  place("etc/a.service.d/10-x.conf", "[Service]\nUser=etc\n");
+  place("lib/a.service.d/20-y.conf", "[Service]\nGroup=y\n");
+  link("etc/b.service", "/dev/null");
+  place("lib/b.service", "[Service]\nExecStart=/lib/b\n");
+  place("lib/getty@.service", "[Service]\nExecStart=/sbin/agetty %I\n");
+  link("etc/sshd.service", join(lib, "ssh.service"));
+  place("lib/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd -D\n");
+  const path = new UnitPath([etc, lib]);
+  expect(path.find("a.service")).toEqual({ file: join(etc, "a.service"), dropIns: [join(etc, "a.service.d/10-x.conf"), join(lib, "a.service.d/20-y.conf")] });
+  expect(path.find("b.service")).toBe("masked");
+  expect(path.find("getty@tty3.service")).toEqual({ file: join(lib, "getty@.service"), dropIns: [] });
+  expect(path.canonical("sshd.service")).toBe("ssh.service");
+  expect(path.find("missing.service")).toBeUndefined();
+});
+
+test("what default.target wants becomes the bundle units; goetia's own services stand for theirs; what a unit needs comes along", () => {
+  const [etc, lib] = [join(root, "etc"), join(root, "lib")];
+  link("lib/default.target", "multi-user.target");
+  place("lib/multi-user.target", "[Unit]\nRequires=basic.target\nWants=extra.service\n");
+  place("lib/basic.target", "[Unit]\nWants=base-thing.service timers.target\n");
+  place("lib/apt-daily.timer", "[Timer]\nOnCalendar=daily\n");
+  link("etc/multi-user.target.wants/web.service", join(lib, "web.service"));
+  link("etc/multi-user.target.wants/cron.service", join(lib, "cron.service"));
+  link("etc/multi-user.target.wants/gone.service", join(lib, "gone.service"));
+  link("etc/timers.target.wants/apt-daily.timer", join(lib, "apt-daily.timer"));
+  place("lib/web.service", "[Unit]\nRequires=db.service\nAfter=db.service network-online.target not-installed.service\n[Service]\nExecStart=/usr/bin/web\n");
+  place("lib/db.service", "[Service]\nType=notify\nExecStart=/usr/bin/db\n");
+  place("lib/extra.service", "[Service]\nType=forking\nExecStart=/usr/bin/extra\n");
+  place("lib/cron.service", "[Service]\nExecStart=/usr/sbin/cron -f\n");
+  place("lib/base-thing.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n");
+  place("lib/orphan.service", "[Service]\nExecStart=/bin/orphan\n");
+
+  const set = emptySet();
+  const own = (name: string, units: string[] = []): Service => ({ name, type: "longrun", dir: `/src/${name}`, contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], systemdUnits: units });
+  set.services.set("cron", own("cron"));
+  set.services.set("networking", own("networking", ["network-online.target"]));
+  const report = loadUnits([etc, lib], set);
+
+  expect(set.services.get("units")?.contents).toEqual(["base-thing", "cron", "web"]);
+  expect(set.services.get("web")?.dependencies).toEqual(["db", "networking"]);
+  expect(set.services.get("db")?.sdNotify).toBe(true);
+  expect(set.services.has("orphan")).toBe(false); // not enabled, and nothing needs it
+  expect(Object.fromEntries(report.units.map(({ unit, became }) => [unit, became]))).toEqual({
+    "cron.service": "cron (goetia's own)",
+    "web.service": "web (longrun)",
+    "base-thing.service": "base-thing (oneshot)",
+    "extra.service": "not made: Type=forking: goetia runs daemons in the foreground, and this one forks away",
+    "apt-daily.timer": "not made: a .timer unit is not something goetia runs",
+    "db.service": "db (longrun)",
+    "network-online.target": "networking (goetia's own)",
+  });
+});
+
+test("no unit folder at all: nothing read, and the bundle units only where a bundle names it", () => {
+  const set = emptySet();
+  loadUnits([join(root, "none")], set);
+  expect(set.services.has("units")).toBe(false);
+  set.services.set("default", { name: "default", type: "bundle", dir: "/src/default", contents: ["units"], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [] });
+  loadUnits([join(root, "none")], set);
+  expect(set.services.get("units")?.contents).toEqual([]);
+});
