@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher.
-HELPERS := build/init-shim build/sd-notify build/power-button
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking
 
 build: setup build/goetia $(HELPERS)
 
@@ -25,6 +25,8 @@ build/init-shim: initramfs/shim/init.c
 build/sd-notify: initramfs/shim/sd-notify.c
 # /usr/lib/goetia/power-button: a press of the power button into goetia poweroff.
 build/power-button: initramfs/shim/power-button.c
+# /usr/lib/goetia/forking: a daemon that forks away (systemd's Type=forking), kept under s6.
+build/forking: initramfs/shim/forking.c
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

@@ -9,9 +9,9 @@
 # (Bun cannot start without /proc, and the kernel mounts nothing); goetia's
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
-# /usr/lib/goetia (with the sd_notify bridge and the power button's
-# watcher). Needs build/goetia, build/init-shim, build/sd-notify and
-# build/power-button (make build).
+# /usr/lib/goetia (with the sd_notify bridge, the power button's watcher
+# and the forking daemons' keeper). Needs build/goetia, build/init-shim,
+# build/sd-notify, build/power-button and build/forking (make build).
 #
 # On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
 # reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
@@ -23,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim build/sd-notify build/power-button; do
+for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -70,7 +70,7 @@ install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
-install -m 755 build/sd-notify build/power-button "$dest/usr/lib/goetia/"
+install -m 755 build/sd-notify build/power-button build/forking "$dest/usr/lib/goetia/"
 
 # Configuration is the machine's own once there: kept as it is.
 for conf in etc/goetia/system etc/svcdef; do

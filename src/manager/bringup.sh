@@ -312,10 +312,10 @@ longruns() {
 # for ready a second at a time, its exits looked at in between.
 svwait() {
   set --
-  stayers=
+  stayers= waited=
   for i in $members; do
     # Those that must stay up are waited for by stay_check: s6-svwait -u never sees one that dies at once up.
-    if eval "[ \"\${y$i:-0}\" -gt 0 ]"; then stayers="$stayers $i"; else eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; fi
+    if eval "[ \"\${y$i:-0}\" -gt 0 ]"; then stayers="$stayers $i"; else waited="$waited $i" && eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""; fi
   done
   if [ -n "$stayers" ]; then
     stay_check $stayers || return
@@ -325,10 +325,12 @@ svwait() {
   s6_wait u "$rest" "$@"
   code=$?
   if [ $code = 99 ]; then
+    gave_up $waited && return 1
     for dir; do [ "$(s6-svstat -o pid "$dir" 2>/dev/null)" != -1 ] || return 98; done
     wait_at_most 0 || return 99
     s6_wait u "$rest" "$@" || return
   elif [ $code != 0 ]; then
+    gave_up $waited
     return $code
   fi
   [ -n "$ready" ] || return 0
@@ -340,6 +342,20 @@ svwait() {
     [ $code = 99 ] || return $code
     case $(s6-svstat -o exitcode "$1" 2>/dev/null) in 126 | 127) return 98 ;; esac
   done
+}
+
+# gave_up I...: whether one of them went up, died, and was told by its
+# finish not to start again (down, no longer wanted up: the engine's "gave
+# up"); each such one is on record as having gone up, as the engine has it.
+gave_up() {
+  found=1
+  for i; do
+    eval "dir=\$servicedirs/\$n$i"
+    [ "$(s6-svstat -o pid,wantedup "$dir" 2>/dev/null)" = "-1 false" ] || continue
+    note "$ev_up" "$i"
+    found=0
+  done
+  return $found
 }
 
 # stay_check I...: longruns without readiness that must stay up y$i ms,
@@ -483,7 +499,8 @@ awaiting() {
         fi
         case $(s6-svstat -o exitcode "$dir" 2>/dev/null) in 126 | 127) exit 98 ;; esac
         ;;
-      x) exit 1 ;;
+      # Its supervisor died, or its finish said not to start it again (125): nothing more will come.
+      x | O) exit 1 ;;
     esac
   done
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 export const SD_NOTIFY_FD = 3;
 
 /** Where goetia's helper programs are installed (GOETIA_LIBDIR: elsewhere, for tests). */
-const LIB_DIR = process.env.GOETIA_LIBDIR ?? "/usr/lib/goetia";
+export const LIB_DIR = process.env.GOETIA_LIBDIR ?? "/usr/lib/goetia";
 
 /** The command line that runs command (sh, already quoted) behind the bridge. */
 export const behindSdNotify = (command: string) => `${join(LIB_DIR, "sd-notify")} ${SD_NOTIFY_FD} ${command}`;

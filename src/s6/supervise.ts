@@ -12,7 +12,7 @@ import { readStatus, type SuperviseStatus } from "./status.ts";
 export type Goal = "up" | "down";
 
 /** How a wait ended: the goal reached, cut short, or (up) s6-supervise could not spawn the run script. */
-export type WaitEnd = "reached" | "unspawnable" | Cutoff;
+export type WaitEnd = "reached" | "unspawnable" | "gave up" | Cutoff;
 
 export interface WaitOptions {
   /** Up means ready too (the service has a notification-fd). */
@@ -73,6 +73,15 @@ function spawnFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
  */
 function execFailed(before: SuperviseStatus, now: SuperviseStatus): boolean {
   return now.pid === 0 && now.stamp !== before.stamp && (now.exitCode === 126 || now.exitCode === 127);
+}
+
+/**
+ * A daemon that died on its way up, whose finish told s6-supervise not to
+ * start it again (exit 125: a restart policy, a unit's Restart=): it no
+ * longer wants up, and nothing will come.
+ */
+function gaveUp(before: SuperviseStatus, now: SuperviseStatus): boolean {
+  return now.pid === 0 && !now.finishing && !now.wantUp && now.stamp !== before.stamp;
 }
 
 function isThere(goal: Goal, ready: boolean, status: SuperviseStatus): boolean {
@@ -158,6 +167,7 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort,
       }
       if (now && reached(goal, ready, before, now, anew)) finish("reached");
       else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
+      else if (now && goal === "up" && gaveUp(before, now)) finish("gave up");
     };
     const checkSpawned = () => {
       const now = readStatus(dir);

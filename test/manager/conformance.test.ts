@@ -86,6 +86,15 @@ const SCENARIOS: Record<string, Scenario> = {
       bundle(tree, "default", ["needs-ready", "needs-mute"]);
     },
   },
+  "readiness: a daemon that dies before it is ready, whose finish says not to start it again, fails at once": {
+    bundle: "default",
+    build(tree) {
+      longrun(tree, "ready", READY);
+      longrun(tree, "doomed", { "notification-fd": "3\n", "timeout-up": "60000\n", run: "#!/bin/sh\nexit 3\n", finish: "#!/bin/sh\nexit 125\n" });
+      oneshot(tree, "needs-doomed", "true", {}, ["doomed"]);
+      bundle(tree, "default", ["ready", "needs-doomed"]);
+    },
+  },
   "longruns without readiness, each with the logger goetia makes": {
     bundle: "default",
     build(tree) {

@@ -4,7 +4,7 @@
 // not as Restart= says; a oneshot's ExecStop= runs when it is stopped; and a
 // goetia service of the same name wins.
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readIfExists } from "../../src/lib/files.ts";
 import { pollUntil } from "../../src/lib/poll.ts";
@@ -84,6 +84,26 @@ test("Restart=on-failure: a failure is restarted, a clean exit is not", async ()
   expect(count()).toBe(settled);
 });
 
+test("a forking daemon: up once its launcher has exited, its pid the PID file's; stopped through its keeper, which ends with it", async () => {
+  const pidFile = join(tree.dir, "forky.pid");
+  const launcher = tree.file("bin/forky", `#!/bin/sh\nsetsid sleep 1000 </dev/null >/dev/null 2>&1 &\necho $! > ${pidFile}\n`);
+  unit("forky.service", `[Service]\nType=forking\nPIDFile=${pidFile}\nExecStart=${launcher}\n`);
+  expect((await goetia("start", "forky")).code).toBe(0);
+  const daemon = Number(readFileSync(pidFile, "utf8"));
+  const keeper = (await row("forky")).pid!;
+  expect(readFileSync(`/proc/${daemon}/stat`, "utf8").split(" ")[3]).toBe(String(keeper)); // the daemon is the keeper's child
+  expect((await goetia("stop", "forky")).code).toBe(0);
+  expect(await pollUntil(() => !existsSync(`/proc/${daemon}`), 10_000)).toBe(true);
+  expect((await row("forky")).state).toBe("down");
+});
+
+test("a forking daemon whose launcher fails, with Restart=no: the start fails at once, as s6 will not start it again", async () => {
+  unit("broken.service", "[Service]\nType=forking\nExecStart=/bin/sh -c 'exit 4'\nTimeoutStartSec=60\n");
+  const run = await goetia("start", "broken");
+  expect(run.code).toBe(1);
+  expect(run.out).toContain("failed broken: s6-supervise reports it failed for good");
+});
+
 test("a oneshot unit: ExecStart= when started, ExecStop= when stopped", async () => {
   const log = join(tree.dir, "oneshot-log");
   unit("setup.service", `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo start >> ${log}'\nExecStop=/bin/sh -c 'echo stop >> ${log}'\n`);
@@ -96,7 +116,7 @@ test("a goetia service of the same name wins; goetia units says what each unit b
   tree.service("cron", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n" });
   unit("cron.service", "[Service]\nExecStart=/usr/sbin/cron -f\n");
   unit("odd.service", "[Service]\nExecStart=/bin/sleep 1000\nProtectSystem=full\nFrobnicate=1\n");
-  unit("old.service", "[Service]\nType=forking\nExecStart=/usr/sbin/old\n");
+  unit("old.service", "[Service]\nType=dbus\nExecStart=/usr/sbin/old\n");
   const listing = await goetia("units");
   expect(listing.code).toBe(0);
   const lib = join(tree.dir, "units", "lib");
@@ -105,7 +125,7 @@ test("a goetia service of the same name wins; goetia units says what each unit b
     "odd.service   odd (longrun)",
     `  ${lib}/odd.service:3: ProtectSystem=: sandboxing and resource control need systemd's namespaces, cgroups and seccomp: the daemon runs without`,
     `  ${lib}/odd.service:4: Frobnicate=: not something goetia does: ignored`,
-    "old.service   not made: Type=forking: goetia runs daemons in the foreground, and this one forks away",
+    "old.service   not made: Type=dbus: not a kind goetia runs (simple, exec, notify, forking, oneshot)",
     "",
   ]);
   expect((await goetia("list", "units")).stdout).toBe("cron\nodd\n");

@@ -138,8 +138,17 @@ test("Type=notify runs behind the readiness bridge; Type=oneshot is a oneshot wi
   expect(oneshot.down).toContain("'/bin/echo' 'down' || exit $?");
 });
 
+test("Type=forking runs under its keeper, ready once the launcher has exited: the PID file names the daemon, or the one child left", async () => {
+  const withFile = convert("old.service", "[Service]\nType=forking\nPIDFile=/run/old.pid\nExecStart=/usr/sbin/old -d\n").service!;
+  expect(withFile).toMatchObject({ notificationFd: 3 });
+  expect(withFile.stayUpMs).toBeUndefined();
+  expect(runOf(withFile)!.run).toMatch(/\nexec \S+\/forking 3 '\/run\/old.pid' '\/usr\/sbin\/old' '-d'\n$/);
+  expect(runOf(withFile)!.files["notification-fd"]).toBe("3\n");
+  expect(runOf(convert("guess.service", "[Service]\nType=forking\nExecStart=/usr/sbin/guess\n").service)!.run).toContain("/forking 3 '-' '/usr/sbin/guess'");
+});
+
 test("what goetia cannot run is left out, saying why; a bad line is told and passed over", () => {
-  expect(convert("old.service", "[Service]\nType=forking\nPIDFile=/run/old.pid\nExecStart=/usr/sbin/old\n").leftOut).toBe("Type=forking: goetia runs daemons in the foreground, and this one forks away");
+  expect(convert("bus.service", "[Service]\nType=dbus\nBusName=org.example\nExecStart=/usr/sbin/bus\n").leftOut).toBe("Type=dbus: not a kind goetia runs (simple, exec, notify, forking, oneshot)");
   expect(convert("none.service", "[Unit]\nDescription=nothing\n").leftOut).toBe("no ExecStart=: nothing to run");
   const quoted = convert("q.service", '[Service]\nExecStart=/bin/echo "open\n');
   expect(quoted.leftOut).toBe("ExecStart= holds no command goetia can read");
@@ -203,7 +212,7 @@ test("what default.target wants becomes the bundle units; goetia's own services 
   link("etc/timers.target.wants/apt-daily.timer", join(lib, "apt-daily.timer"));
   place("lib/web.service", "[Unit]\nRequires=db.service\nAfter=db.service network-online.target not-installed.service\n[Service]\nExecStart=/usr/bin/web\n");
   place("lib/db.service", "[Service]\nType=notify\nExecStart=/usr/bin/db\n");
-  place("lib/extra.service", "[Service]\nType=forking\nExecStart=/usr/bin/extra\n");
+  place("lib/extra.service", "[Service]\nType=dbus\nExecStart=/usr/bin/extra\n");
   place("lib/cron.service", "[Service]\nExecStart=/usr/sbin/cron -f\n");
   place("lib/base-thing.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n");
   place("lib/orphan.service", "[Service]\nExecStart=/bin/orphan\n");
@@ -222,7 +231,7 @@ test("what default.target wants becomes the bundle units; goetia's own services 
     "cron.service": "cron (goetia's own)",
     "web.service": "web (longrun)",
     "base-thing.service": "base-thing (oneshot)",
-    "extra.service": "not made: Type=forking: goetia runs daemons in the foreground, and this one forks away",
+    "extra.service": "not made: Type=dbus: not a kind goetia runs (simple, exec, notify, forking, oneshot)",
     "apt-daily.timer": "not made: a .timer unit is not something goetia runs",
     "db.service": "db (longrun)",
     "network-online.target": "networking (goetia's own)",

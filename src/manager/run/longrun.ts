@@ -29,6 +29,7 @@ export async function runLongrun(dir: string, direction: Direction, { ready, tim
     const end = anew ? await restartDaemon(dir, options) : await bring(dir, direction, options);
     if (end === "reached") return direction === "up" && !ready && stayUpMs > 0 ? await stayedUp(dir, stayUpMs, abort) : { ok: true, message: "" };
     if (end === "abort") return { ok: false, message: reason.interrupted };
+    if (end === "gave up") return { ok: false, message: reason.diedBeforeUp };
     if (end === "unspawnable") {
       command(dir, "d"); // s6-supervise would retry every 10 s for ever
       return { ok: false, message: reason.unspawnable };

@@ -1,12 +1,13 @@
 // A systemd service unit made a goetia service: Type= chooses what it is
-// (simple, exec and notify a longrun, notify behind the readiness bridge;
-// oneshot a oneshot), the Exec*= lines and what surrounds them (the
+// (simple, exec, notify and forking a longrun, notify behind the readiness
+// bridge, forking under its keeper; oneshot a oneshot), the Exec*= lines and what surrounds them (the
 // environment, the user, the directories, the limits) become the sh of its
 // run script or its up and down, and the rest becomes goetia's own files:
 // Restart= and the start limits the restart policy, KillSignal= and
 // TimeoutStopSec= s6's down-signal and timeout-kill. Every key goetia does
 // not do is told, with its file and line: run without it, or the unit left
 // out, with the reason.
+import { keptForking } from "../../../s6/forking.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
 import { shellQuote } from "../../../s6/run-script.ts";
 import { signalName } from "../../../s6/signals.ts";
@@ -32,7 +33,7 @@ export type Resolve = (unit: string) => string[];
 const SANDBOXING = /^(Private|Protect|Restrict|ReadWrite|ReadOnly|Inaccessible|Exec(Paths|Search)|NoExec|Temporary|Bind|Lock|Memory|CPU|IO|Tasks|Device|IP|SystemCall|Capability|AmbientCapabilities|NoNewPrivileges|DynamicUser|RemoveIPC|KeyringMode|ProcSubset|Mount|Root|SecureBits|Delegate|Slice|ManagedOOM|Namespace|Personality|CoredumpFilter|LoadCredential|SetCredential)/;
 
 /** Keys read as information only: they change nothing goetia does. */
-const INFORMATION = new Set(["Unit.Description", "Unit.Documentation", "Install.WantedBy", "Install.RequiredBy", "Install.Alias", "Install.Also", "Install.DefaultInstance", "Service.SyslogIdentifier", "Service.SyslogFacility", "Service.SyslogLevel", "Service.NotifyAccess", "Service.GuessMainPID", "Unit.PartOf", "Unit.ReloadPropagatedFrom", "Unit.PropagatesReloadTo", "Unit.IgnoreOnIsolate", "Unit.AllowIsolate", "Unit.StopWhenUnneeded", "Unit.RefuseManualStart", "Unit.RefuseManualStop", "Unit.JoinsNamespaceOf", "Unit.SourcePath"]);
+const INFORMATION = new Set(["Unit.Description", "Unit.Documentation", "Install.WantedBy", "Install.RequiredBy", "Install.Alias", "Install.Also", "Install.DefaultInstance", "Service.SyslogIdentifier", "Service.SyslogFacility", "Service.SyslogLevel", "Service.NotifyAccess", "Service.GuessMainPID", "Service.PIDFile", "Unit.PartOf", "Unit.ReloadPropagatedFrom", "Unit.PropagatesReloadTo", "Unit.IgnoreOnIsolate", "Unit.AllowIsolate", "Unit.StopWhenUnneeded", "Unit.RefuseManualStart", "Unit.RefuseManualStop", "Unit.JoinsNamespaceOf", "Unit.SourcePath"]);
 
 /** ulimit's letter for each Limit*= key that sh can set. */
 const LIMITS: Record<string, string> = { LimitNOFILE: "n", LimitCORE: "c", LimitDATA: "d", LimitFSIZE: "f", LimitMEMLOCK: "l", LimitNPROC: "p", LimitSTACK: "s", LimitCPU: "t", LimitAS: "v", LimitRSS: "m" };
@@ -61,9 +62,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   const leaveOut = (why: string) => ({ ...withIgnored(unit, conversion, { unusedToo: false }), leftOut: why });
   if (!unit.has("Service", "ExecStart") && unit.value("Service", "Type") !== "oneshot") return leaveOut("no ExecStart=: nothing to run");
   const type = unit.value("Service", "Type") ?? (unit.has("Service", "ExecStart") ? "simple" : "oneshot");
-  if (!["simple", "exec", "notify", "notify-reload", "oneshot", "idle"].includes(type)) {
-    return leaveOut(type === "forking" ? "Type=forking: goetia runs daemons in the foreground, and this one forks away" : `Type=${type}: not a kind goetia runs (simple, exec, notify, oneshot)`);
-  }
+  if (!["simple", "exec", "notify", "notify-reload", "forking", "oneshot", "idle"].includes(type)) return leaveOut(`Type=${type}: not a kind goetia runs (simple, exec, notify, forking, oneshot)`);
 
   const commands = (key: string): Command[] => {
     const all: Command[] = [];
@@ -106,12 +105,13 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     return withIgnored(unit, { ...conversion, service });
   }
 
+  // Readiness: a notify daemon says so, a forking one is ready once its launcher has exited; any other must stay up.
   const notify = type === "notify" || type === "notify-reload";
-  if (notify) {
-    service.sdNotify = true;
-    service.notificationFd = SD_NOTIFY_FD;
-  } else service.stayUpMs = STAY_UP_MS;
-  const main = `${start[0].privileged ? "" : privileges.drop}${notify ? behindSdNotify(toShell(start[0])) : toShell(start[0])}`;
+  if (notify) service.sdNotify = true;
+  if (notify || type === "forking") service.notificationFd = SD_NOTIFY_FD;
+  else service.stayUpMs = STAY_UP_MS;
+  const daemon = `${start[0].privileged ? "" : privileges.drop}${toShell(start[0])}`;
+  const main = notify ? behindSdNotify(daemon) : type === "forking" ? keptForking(unit.value("Service", "PIDFile") ?? "-", daemon) : daemon;
   const post = commands("ExecStartPost");
   // After the daemon is up (ready, for one that says so), as systemd runs them; detached, as a health check's loop is.
   const afterStart = post.length === 0 ? [] : [`( ( s6-svwait -${notify ? "U" : "u"} . && { ${sequence(post).join("; ")}; } ) </dev/null & )`];
@@ -132,7 +132,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     `exec ${main}`,
   ];
   service.restartPolicy = restartPolicy(unit);
-  const files: Record<string, string> = { ...(notify ? { "notification-fd": `${SD_NOTIFY_FD}\n` } : {}), "timeout-kill": `${finiteMs(unit.timeMs("Service", "TimeoutStopSec") ?? unit.timeMs("Service", "TimeoutSec")) ?? 90_000}\n` };
+  const files: Record<string, string> = { ...(service.notificationFd === undefined ? {} : { "notification-fd": `${service.notificationFd}\n` }), "timeout-kill": `${finiteMs(unit.timeMs("Service", "TimeoutStopSec") ?? unit.timeMs("Service", "TimeoutSec")) ?? 90_000}\n` };
   const killSignal = unit.value("Service", "KillSignal");
   if (killSignal !== undefined) {
     const signal = signalName(killSignal);

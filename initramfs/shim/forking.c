@@ -1,0 +1,147 @@
+/*
+ * forking FD PIDFILE PROG...: supervises a daemon that forks away (systemd's
+ * Type=forking) under s6, which supervises this process. PROG is started
+ * and waited for; when it exits 0, the daemon it left is the main process:
+ * the pid in PIDFILE, or, for PIDFILE "-", the one child left. This process
+ * is their subreaper, so the daemon becomes its child: a newline on FD says
+ * it is ready, the signals s6 sends are passed on to it, and when it dies
+ * this process exits as it did (the same code, or killed by the same
+ * signal), after ending whatever it left behind.
+ *
+ * Exit codes, as s6's: 100 usage, 111 system; PROG's own when it fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(int code, char const *what)
+{
+  char const *reason = strerror(errno);
+  (void)!write(2, "forking: ", 9);
+  (void)!write(2, what, strlen(what));
+  (void)!write(2, ": ", 2);
+  (void)!write(2, reason, strlen(reason));
+  (void)!write(2, "\n", 1);
+  _exit(code);
+}
+
+static void say(char const *what)
+{
+  (void)!write(2, "forking: ", 9);
+  (void)!write(2, what, strlen(what));
+  (void)!write(2, "\n", 1);
+}
+
+/* The signals s6-svc sends, passed on to the daemon. */
+static int const passed[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH, SIGTSTP };
+#define PASSED (sizeof passed / sizeof passed[0])
+
+/* The pid in path, once the file holds one; 0 after waiting ten seconds for it. */
+static pid_t pid_from_file(char const *path)
+{
+  for (int tries = 0; tries < 1000; tries++) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      char text[32] = { 0 };
+      ssize_t got = read(fd, text, sizeof text - 1);
+      close(fd);
+      long pid = got > 0 ? strtol(text, 0, 10) : 0;
+      if (pid > 1) return (pid_t)pid;
+    }
+    struct timespec nap = { 0, 10 * 1000 * 1000 };
+    nanosleep(&nap, 0);
+  }
+  return 0;
+}
+
+/* The one child left once the launcher has gone (/proc's children list, the kernel's CONFIG_PROC_CHILDREN). */
+static pid_t only_child(void)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char text[256] = { 0 };
+  ssize_t got = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (got <= 0) return 0;
+  char *end;
+  long pid = strtol(text, &end, 10);
+  return pid > 1 && (*end == ' ' || *end == '\n' || *end == 0) && strchr(end + 1, ' ') == 0 ? (pid_t)pid : 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 4) {
+    say("usage: forking FD PIDFILE PROG...");
+    return 100;
+  }
+  char *end;
+  long fd = strtol(argv[1], &end, 10);
+  if (*end || end == argv[1] || fd < 0 || fd > 1023) {
+    say("FD must be a file descriptor number");
+    return 100;
+  }
+  int notification_fd = (int)fd;
+  if (fcntl(notification_fd, F_SETFD, FD_CLOEXEC) == -1) die(111, "the notification fd");
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) die(111, "prctl PR_SET_CHILD_SUBREAPER");
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (size_t i = 0; i < PASSED; i++) sigaddset(&signals, passed[i]);
+  sigaddset(&signals, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &signals, 0) == -1) die(111, "sigprocmask");
+
+  pid_t launcher = fork();
+  if (launcher == -1) die(111, "fork");
+  if (launcher == 0) {
+    sigprocmask(SIG_UNBLOCK, &signals, 0);
+    execvp(argv[3], argv + 3);
+    die(127, argv[3]);
+  }
+  int status;
+  while (waitpid(launcher, &status, 0) == -1)
+    if (errno != EINTR) die(111, "waitpid");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    say("the daemon's launcher failed");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  pid_t daemon = strcmp(argv[2], "-") == 0 ? only_child() : pid_from_file(argv[2]);
+  if (daemon <= 0) {
+    say(strcmp(argv[2], "-") == 0 ? "no single daemon was left running" : "no pid in the PID file after 10 s");
+    return 1;
+  }
+  if (write(notification_fd, "\n", 1) != 1) die(111, "write to the notification fd");
+  close(notification_fd);
+
+  for (;;) {
+    siginfo_t info;
+    if (sigwaitinfo(&signals, &info) == -1) {
+      if (errno == EINTR) continue;
+      die(111, "sigwaitinfo");
+    }
+    if (info.si_signo != SIGCHLD) {
+      kill(daemon, info.si_signo);
+      continue;
+    }
+    for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+      if (pid != daemon) continue;
+      kill(-daemon, SIGKILL); /* what it left in its group */
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      signal(WTERMSIG(status), SIG_DFL);
+      sigset_t own;
+      sigemptyset(&own);
+      sigaddset(&own, WTERMSIG(status));
+      sigprocmask(SIG_UNBLOCK, &own, 0);
+      raise(WTERMSIG(status));
+      return 128 + WTERMSIG(status);
+    }
+  }
+}
