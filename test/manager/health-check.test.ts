@@ -61,7 +61,7 @@ test("a check failing check-failures times in a row restarts the daemon, saying 
 
 test("the restarts a check makes count toward the restart policy: given up after its limit", async () => {
   writeFileSync(join(tree.dir, "sick"), "");
-  checked("web", { "check-interval": "100\n", "check-failures": "1\n", "restart-limit-count": "2\n", "restart-delay": "100\n" });
+  checked("web", { "check-interval": "300\n", "check-failures": "1\n", "restart-limit-count": "2\n", "restart-delay": "100\n" });
   expect((await tree.goetia("start", "web")).code).toBe(0);
   expect(await pollUntil(() => existsSync(join(tree.run, "service", "web", "gave-up")), 30_000)).toBe(true);
   expect((await row("web")).state).toBe("failed");
