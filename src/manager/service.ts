@@ -38,6 +38,8 @@ export interface Service {
   restartPolicy?: RestartPolicy;
   /** The systemd units it stands for (a `systemd-units` file): a unit that names one of them names this service (compile/units/). */
   systemdUnits?: string[];
+  /** Longruns: a `stop` file, a command line run (with the daemon's pid in MAINPID) before the daemon is sent its down-signal. */
+  stop?: string;
   /** Longruns: a `check` file, run while the daemon is up (health-check.ts). */
   check?: HealthCheck;
   /** Longruns: a `reload` file: the signal that has the daemon read its configuration again (SIGHUP without one), or a command line that does it. */
@@ -101,6 +103,7 @@ export const SOURCE_FILES = new Set([
   "no-log",
   "sd-notify",
   "reload",
+  "stop",
   "stay-up",
   "restart-limit-count",
   "restart-limit-interval",

@@ -137,6 +137,20 @@ describe("reload", () => {
     expect(failed.out).toContain("broken: its reload command exited 3");
   });
 
+  test("a stop command runs with the daemon's pid before its down-signal; one that fails is told, and the daemon stops anyway", async () => {
+    const out = tree.file("stopped", "");
+    daemon("tidy", { stop: `sh -c "echo $MAINPID > ${out}"\n` });
+    daemon("stubborn", { stop: "sh -c \"exit 3\"\n" });
+    expect((await tree.goetia("start", "tidy", "stubborn")).code).toBe(0);
+    const tidy = await pidOf("tidy");
+    expect((await tree.goetia("stop", "tidy")).code).toBe(0);
+    expect(Number(readFileSync(out, "utf8"))).toBe(tidy!);
+    const stubborn = await tree.goetia("stop", "stubborn");
+    expect(stubborn.code).toBe(0);
+    expect(stubborn.out).toContain("stubborn: its stop command exited 3; its down-signal stops it");
+    expect((await tree.statusRows()).filter((row) => ["tidy", "stubborn"].includes(row.name)).map((row) => row.state)).toEqual(["down", "down"]);
+  });
+
   test("a reload file naming a signal s6-supervise cannot send is refused at compile, naming the file", async () => {
     daemon("bad", { reload: "SIGSEGV\n" });
     const run = await tree.goetia("compile");

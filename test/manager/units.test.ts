@@ -104,6 +104,15 @@ test("a forking daemon whose launcher fails, with Restart=no: the start fails at
   expect(run.out).toContain("failed broken: s6-supervise reports it failed for good");
 });
 
+test("a daemon's ExecStop= runs, with its MAINPID, before it is sent its KillSignal=; ExecStopPost= after it died", async () => {
+  const log = join(tree.dir, "stop-log");
+  unit("stoppable.service", `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sh -c 'echo "stop $MAINPID" >> ${log}'\nExecStopPost=/bin/sh -c 'echo post >> ${log}'\n`);
+  expect((await goetia("start", "stoppable")).code).toBe(0);
+  const pid = (await row("stoppable")).pid;
+  expect((await goetia("stop", "stoppable")).code).toBe(0);
+  expect(await pollUntil(() => readIfExists(log) === `stop ${pid}\npost\n`, 10_000)).toBe(true);
+});
+
 test("a oneshot unit: ExecStart= when started, ExecStop= when stopped", async () => {
   const log = join(tree.dir, "oneshot-log");
   unit("setup.service", `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo start >> ${log}'\nExecStop=/bin/sh -c 'echo stop >> ${log}'\n`);

@@ -247,6 +247,9 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     if (service.notificationFd === undefined) service.stayUpMs = stayUp ?? STAY_UP_MS;
     else if (stayUp !== undefined) files.fail("stay-up", "the daemon says when it is ready (notification-fd, sd-notify): that is when it is up");
     service.reload = readReload(files);
+    const stop = files.command("stop");
+    if (stop === "") files.fail("stop", "empty: a command line, or no file");
+    else service.stop = stop;
     service.restartPolicy = readRestartPolicy(files);
     service.check = readHealthCheck(files);
   }

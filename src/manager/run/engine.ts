@@ -10,6 +10,7 @@ import { supervise } from "../../s6/scandir.ts";
 import type { Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import { clearDeathCount } from "../restart-policy.ts";
+import { runStopCommand } from "./signal.ts";
 import { runLongrun } from "./longrun.ts";
 import { runOneshot } from "./oneshot.ts";
 import { makePipes } from "./pipes.ts";
@@ -148,6 +149,7 @@ async function transitionOne(
   let result: TransitionResult;
   try {
     if (direction === "up" && service.restartPolicy) clearDeathCount(live.servicedir(service.name));
+    if (direction === "down" && service.stop !== undefined) await runStopCommand(live, service);
     result =
       service.type === "oneshot"
         ? await runOneshot(service, direction, live, timeoutMs, abort)

@@ -1,6 +1,6 @@
-// Telling a running daemon something without stopping it: a signal through
-// its s6-supervise (goetia signal), or what has it read its configuration
-// again (goetia reload). Only a longrun that is up has a process to tell;
+// Telling a running daemon something: a signal through its s6-supervise
+// (goetia signal), what has it read its configuration again (goetia
+// reload), or, before it is stopped, its stop command. Only a longrun that is up has a process to tell;
 // a bundle stands for its longruns.
 import { EXIT, UsageError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
@@ -65,7 +65,7 @@ export async function reloadServices(live: Live, names: string[]): Promise<numbe
       log.info(`${service.name} reloaded: SIG${reload.signal} sent (pid ${pid})`);
       continue;
     }
-    const failure = await runReloadCommand(live, service, reload.command, pid);
+    const failure = await runDaemonCommand(live, "reload", reload.command, pid, service.timeoutUp);
     if (failure === undefined) log.info(`${service.name} reloaded`);
     else {
       log.error(`${service.name}: ${failure}`);
@@ -75,14 +75,28 @@ export async function reloadServices(live: Live, names: string[]): Promise<numbe
   return code;
 }
 
-/** Runs a reload command line; why it failed, if it did. */
-async function runReloadCommand(live: Live, service: Service, script: string, pid: number): Promise<string | undefined> {
+/**
+ * Before a daemon that has a stop command is sent its down-signal: the
+ * command, with its pid in MAINPID (as systemd's ExecStop has it), within
+ * the service's timeout-down. A stop command that fails is told, and the
+ * signal goes anyway.
+ */
+export async function runStopCommand(live: Live, service: Service): Promise<void> {
+  const pid = readStatus(live.servicedir(service.name))?.pid ?? 0;
+  if (pid === 0 || service.stop === undefined) return;
+  const failure = await runDaemonCommand(live, "stop", service.stop, pid, service.timeoutDown);
+  if (failure !== undefined) log.warn(`${service.name}: ${failure}; its down-signal stops it`);
+}
+
+/** Runs a daemon's reload or stop command line, killed after timeoutMs (0: none); why it failed, if it did. */
+async function runDaemonCommand(live: Live, what: "reload" | "stop", script: string, pid: number, timeoutMs: number): Promise<string | undefined> {
   const child = Bun.spawn(oneshotArgv(script), { cwd: "/", env: { ...live.env, MAINPID: String(pid) }, stdio: ["ignore", "inherit", "inherit"] });
-  const timer = service.timeoutUp > 0 ? setTimeout(() => child.kill("SIGKILL"), service.timeoutUp) : undefined;
+  const timer = timeoutMs > 0 ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;
   const code = await child.exited;
   clearTimeout(timer);
-  if (child.signalCode) return `its reload command was killed by ${child.signalCode}${timer && child.signalCode === "SIGKILL" ? ` (timeout-up, ${service.timeoutUp} ms)` : ""}`;
-  return code === 0 ? undefined : `its reload command exited ${code}`;
+  const limit = what === "reload" ? "timeout-up" : "timeout-down";
+  if (child.signalCode) return `its ${what} command was killed by ${child.signalCode}${timer && child.signalCode === "SIGKILL" ? ` (${limit}, ${timeoutMs} ms)` : ""}`;
+  return code === 0 ? undefined : `its ${what} command exited ${code}`;
 }
 
 function sayNotUp(names: string[]): number {
