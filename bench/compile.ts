@@ -4,8 +4,10 @@
 // folder when S6RC_COMPILE names one (s6-rc is not in Debian: build it from
 // skarnet's sources yourself to compare; the figure below is kept
 // otherwise), and the floors: `goetia --version` and an empty Bun
-// executable. Then a chain of 5,000: compile and plan. Writes bench/RESULTS.md.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// executable. Then a chain of 5,000: compile and plan. Then the systemd
+// units the Debian test machine enables (its root, build/debian/root.tar),
+// against a chain of as many goetia sources. Writes bench/RESULTS.md.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../test/helpers/guest.ts";
 import { HostTree } from "../test/helpers/host-tree.ts";
@@ -70,6 +72,30 @@ try {
   rows.push(`| goetia change -n s4999 (the whole chain planned, 5,000 steps) | ${best([GOETIA, "change", "-n", "s4999"], env, 3).toFixed(0)} |`);
 } finally {
   await large.stop();
+}
+// Debian's units: what the cached Debian root (build-debian.sh) enables, read and made services, against as many goetia sources.
+const debian = new HostTree();
+try {
+  const root = join(debian.dir, "root");
+  if (!existsSync(join(ROOT, "build/debian/root.tar"))) {
+    const built = Bun.spawnSync(["scripts/build-debian.sh", "-s", "-o", join(debian.dir, "disk.img")], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+    if (built.exitCode !== 0) throw new Error(`build-debian.sh failed: ${built.stderr}`);
+  }
+  mkdirSync(root);
+  Bun.spawnSync(["tar", "-C", root, "-xf", join(ROOT, "build/debian/root.tar"), "./etc/systemd", "./lib/systemd/system", "./usr/lib/systemd/system"], { stderr: "ignore" });
+  const env = { ...debian.env, GOETIA_UNITDIRS: ["etc/systemd/system", "lib/systemd/system", "usr/lib/systemd/system"].map((dir) => join(root, dir)).join(":") };
+  const report = JSON.parse(Bun.spawnSync([GOETIA, "units", "--json"], { env }).stdout.toString()) as { became: string }[];
+  const made = report.filter(({ became }) => !became.startsWith("not made")).length;
+  const unitsMs = best([GOETIA, "compile"], env);
+  chain(debian, report.length);
+  const sourcesMs = best([GOETIA, "compile"], { ...debian.env, GOETIA_UNITDIRS: "" });
+  rows.push(
+    `| goetia compile, Debian's enabled units (${report.length} met, ${made} made services) | ${unitsMs.toFixed(1)} |`,
+    `| goetia compile, ${report.length} goetia sources | ${sourcesMs.toFixed(1)} |`,
+    `| ratio | ${(unitsMs / sourcesMs).toFixed(2)} |`,
+  );
+} finally {
+  await debian.stop();
 }
 for (const row of rows) console.log(row);
 
