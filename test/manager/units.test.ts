@@ -24,11 +24,10 @@ afterEach(async () => {
 });
 
 /** Writes lib/NAME into the tree's unit folder, and enables it (a wants link, as deb-systemd-helper makes). */
-function unit(name: string, text: string, { enabled = true } = {}): void {
+function unit(name: string, text: string): void {
   const lib = join(tree.dir, "units", "lib");
   mkdirSync(lib, { recursive: true });
   writeFileSync(join(lib, name), text);
-  if (!enabled) return;
   const wants = join(tree.dir, "units", "etc", "multi-user.target.wants");
   mkdirSync(wants, { recursive: true });
   symlinkSync(join(lib, name), join(wants, name));
@@ -111,6 +110,31 @@ test("a daemon's ExecStop= runs, with its MAINPID, before it is sent its KillSig
   const pid = (await row("stoppable")).pid;
   expect((await goetia("stop", "stoppable")).code).toBe(0);
   expect(await pollUntil(() => readIfExists(log) === `stop ${pid}\npost\n`, 10_000)).toBe(true);
+});
+
+test("conditions: a daemon whose conditions do not hold is not started, and says why, and what needs it goes on; a oneshot skips", async () => {
+  const flag = join(tree.dir, "flag");
+  writeFileSync(flag, "");
+  unit("gated.service", `[Unit]\nConditionPathExists=!${flag}\nConditionKernelCommandLine=!goetia.no.such.word\n[Service]\nExecStart=/bin/sleep 1000\n`);
+  unit("after-gated.service", `[Unit]\nRequires=gated.service\nAfter=gated.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n`);
+  unit("either.service", `[Unit]\nConditionPathExists=|/no/such/path\nConditionPathIsDirectory=|${tree.dir}\n[Service]\nExecStart=/bin/sleep 1000\n`);
+  unit("skipping.service", `[Unit]\nConditionFileNotEmpty=${flag}\n[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo ran > ${flag}.ran'\n`);
+  expect((await goetia("start", "units")).code).toBe(0);
+  const gated = await row("gated");
+  expect(gated.state).toBe("up");
+  expect(gated.detail).toBe(`not started, its conditions do not all hold: ConditionPathExists=!${flag}, ConditionKernelCommandLine=!goetia.no.such.word`);
+  expect((await row("after-gated")).state).toBe("up");
+  expect((await row("either")).detail).toMatch(/^up in \d+ ms$/); // one of its triggering conditions holds
+  expect((await row("skipping")).state).toBe("up");
+  expect(existsSync(`${flag}.ran`)).toBe(false);
+});
+
+test("an assert that does not hold fails the start: the run script says which and exits 1", async () => {
+  unit("asserted.service", `[Unit]\nAssertPathExists=/no/such/path\n[Service]\nExecStart=/bin/sleep 1000\n`);
+  const asserted = await goetia("start", "asserted");
+  expect(asserted.code).toBe(1);
+  expect(asserted.out).toContain("failed asserted: died within 100 ms of its start (exited 1)");
+  expect(readFileSync(join(tree.run, "service", "asserted", "run"), "utf8")).toContain("goetia: asserted: not all of these hold: AssertPathExists=/no/such/path");
 });
 
 test("a oneshot unit: ExecStart= when started, ExecStop= when stopped", async () => {

@@ -150,6 +150,11 @@ test("Type=forking runs under its keeper, ready once the launcher has exited: th
 test("what goetia cannot run is left out, saying why; a bad line is told and passed over", () => {
   expect(convert("bus.service", "[Service]\nType=dbus\nBusName=org.example\nExecStart=/usr/sbin/bus\n").leftOut).toBe("Type=dbus: not a kind goetia runs (simple, exec, notify, forking, oneshot)");
   expect(convert("none.service", "[Unit]\nDescription=nothing\n").leftOut).toBe("no ExecStart=: nothing to run");
+  const systemds = "part of systemd, which it needs as PID 1";
+  expect(convert("systemd-logind.service", "[Service]\nExecStart=/usr/bin/logind\n").leftOut).toBe(systemds);
+  expect(convert("getty-static.service", "[Service]\nType=oneshot\nExecStart=/bin/systemctl --no-block start getty@tty2.service\n").leftOut).toBe(systemds);
+  expect(convert("flush.service", "[Service]\nType=oneshot\nExecStart=/lib/systemd/systemd-journal-flush\n").leftOut).toBe(systemds);
+  expect(convert("chrony.service", "[Service]\nType=forking\nExecStart=!/usr/sbin/chronyd $DAEMON_OPTS\n").leftOut).toBeUndefined(); // its file is in /lib/systemd/system: no matter
   const quoted = convert("q.service", '[Service]\nExecStart=/bin/echo "open\n');
   expect(quoted.leftOut).toBe("ExecStart= holds no command goetia can read");
   expect(quoted.ignored).toContain("/lib/systemd/system/q.service:2: ExecStart=: an unterminated \" quote: ignored");

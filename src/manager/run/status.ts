@@ -8,6 +8,7 @@ import { deathCount, readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
 import type { HealthCheck, Service } from "../service.ts";
 import { CHECK_RESULT_FILE, describeCheckResult } from "../health-check.ts";
+import { CONDITION_FILE } from "../compile/units/conditions.ts";
 import type { Live } from "./live.ts";
 import { isLockHeld } from "./lock.ts";
 import { recordedExit } from "./oneshot.ts";
@@ -56,6 +57,8 @@ function describeOne(live: Live, name: string, underWay: () => boolean): StatusR
   }
   const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
   if (s6?.pid) row.pid = s6.pid;
+  const unmet = s6?.pid && record.phase === "up" && service.made?.from === "unit" ? readIfExists(join(live.servicedir(name), CONDITION_FILE))?.trim() : undefined;
+  if (unmet) row.detail = `not started, its conditions do not all hold: ${unmet}`;
   if (s6?.pid && record.phase === "up" && service.check) {
     const said = lastCheck(live.servicedir(name), service.check);
     if (said) row.detail = row.detail ? `${row.detail}; ${said}` : said;

@@ -223,15 +223,8 @@ function convert(name: string, path: UnitPath, resolve: (unit: string) => string
   const service: Service = conversion.service;
   const bad = badNameReason(service.name);
   if (bad) return { unit: name, became: `not made: ${bad}`, conversion: { ...conversion, service: undefined, leftOut: bad } };
-  if (isSystemdsOwn(service)) return { unit: name, became: "not made: part of systemd, which it needs as PID 1", conversion: { ...conversion, service: undefined } };
   set.services.set(service.name, service);
   return { unit: name, became: `${service.name} (${service.type})`, conversion };
-}
-
-/** systemd's own services (systemd-*, or a program of its: /lib/systemd/..., systemctl, journalctl) do systemd's work, with systemd as PID 1. */
-function isSystemdsOwn(service: Service): boolean {
-  const text = service.made?.from === "unit" ? service.made.run : (service.up ?? "");
-  return service.name.startsWith("systemd-") || /(^|[\s'"/])(lib\/systemd\/|systemctl'|journalctl')/.test(text);
 }
 
 function linkOf(path: string): string | undefined {
