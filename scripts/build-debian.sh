@@ -6,8 +6,9 @@
 # The machine, as Debian installs one: mmdebstrap's root from Debian's
 # packages (its kernel with initramfs-tools' initrd, systemd, udev, sshd,
 # cron, rsyslog, dbus, ifupdown with DHCP on the network card, s6 and
-# execline), a host name, fstab by UUID, a user who logs in with an ssh key,
-# a cron job. It is cached in build/debian/root.tar and made again only when
+# execline; and chrony, a daemon that forks, which goetia runs from its
+# unit), a host name, fstab by UUID, a user who logs in with an ssh key, a
+# cron job. It is cached in build/debian/root.tar and made again only when
 # the packages or the machine's settings below change. Then goetia is installed into it as the README says
 # (install.sh: make install DESTDIR=...), and nothing else, unless -s
 # (systemd: the machine as Debian left it); OVERLAY_DIR is copied over it
@@ -30,7 +31,7 @@ done
 shift $((OPTIND - 1))
 overlay=${1:-}
 UUID=0f6b3a4e-7c1d-4e55-9a1b-6d2c8e9f1a20
-PACKAGES=linux-image-amd64,systemd-sysv,udev,openssh-server,cron,rsyslog,dbus,ifupdown,isc-dhcp-client,procps,iproute2,kmod,s6,execline
+PACKAGES=linux-image-amd64,systemd-sysv,udev,openssh-server,cron,rsyslog,dbus,ifupdown,isc-dhcp-client,procps,iproute2,kmod,s6,execline,chrony
 mkdir -p "$out"
 
 # The user's key, made once.

@@ -7,6 +7,8 @@ import { Guest, ROOT } from "./guest.ts";
 
 const UUID = "0f6b3a4e-7c1d-4e55-9a1b-6d2c8e9f1a20";
 const KEY = join(ROOT, "build/debian/ssh-key");
+/** A machine made anew each time: its host key is not worth remembering, nor worth a warning. */
+const SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"];
 
 /** Builds a Debian disk image; systemd: the machine as Debian left it, without goetia. */
 export function buildDebian(name: string, { systemd = false } = {}): string {
@@ -41,13 +43,18 @@ export class DebianMachine {
   /** Runs command as user on the machine, over ssh. */
   async ssh(user: string, command: string, timeoutMs = 120_000): Promise<SshRun> {
     const ssh = Bun.spawn(
-      ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=60", "-p", String(this.port), "-i", KEY, `${user}@127.0.0.1`, command],
+      ["ssh", ...SSH_OPTIONS, "-o", "BatchMode=yes", "-o", "ConnectTimeout=60", "-p", String(this.port), "-i", KEY, `${user}@127.0.0.1`, command],
       { stdout: "pipe", stderr: "pipe", stdin: "ignore" },
     );
     const timer = setTimeout(() => ssh.kill(), timeoutMs);
     const [out, err, code] = await Promise.all([new Response(ssh.stdout).text(), new Response(ssh.stderr).text(), ssh.exited]);
     clearTimeout(timer);
     return { code, out: out + err };
+  }
+
+  /** Copies a file from the host to the machine as root (scp), returning its exit code. */
+  scp(file: string, to: string): number {
+    return Bun.spawnSync(["scp", ...SSH_OPTIONS, "-P", String(this.port), "-i", KEY, file, `root@127.0.0.1:${to}`]).exitCode;
   }
 
   /** Runs command over ssh until it succeeds and prints what wanted matches, for up to timeoutMs; returns the last run. */

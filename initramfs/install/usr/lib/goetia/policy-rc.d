@@ -5,15 +5,25 @@
 # goetia, a daemon goetia supervises is started, stopped, restarted or
 # reloaded here, by goetia and s6, and its init script is refused (101): it
 # would kill the supervised daemon, or start a second one nobody
-# supervises. Anything else is left to invoke-rc.d (104), an action in
-# parentheses (the service is not enabled) refused, as sysvinit would.
+# supervises. A daemon a package has just installed, whose systemd unit it
+# has enabled, goetia runs from its unit. Anything else is left to
+# invoke-rc.d (104), an action in parentheses (the service is not enabled)
+# refused, as sysvinit would.
 #
 #   policy-rc.d [--quiet] NAME ACTION [RUNLEVEL]
 [ "$1" != --quiet ] || shift
 name=$1 action=$2
 service=/run/system/service/$name
-if [ "$(cat /proc/1/comm 2>/dev/null)" != s6-svscan ] || [ ! -d /run/system/goetia ] || [ ! -e "$service/supervise" ]; then
-  case $action in "("*")") exit 101 ;; *) exit 104 ;; esac
+leave() { case $action in "("*")") exit 101 ;; *) exit 104 ;; esac; }
+[ "$(cat /proc/1/comm 2>/dev/null)" = s6-svscan ] && [ -d /run/system/goetia ] || leave
+if [ ! -e "$service/supervise" ]; then
+  # A daemon goetia does not know yet: a package just installed it, and
+  # enabled its systemd unit before starting it. goetia update compiles the
+  # unit in; then goetia runs it, as it will at every boot.
+  case $action in start | restart | force-reload) ;; *) leave ;; esac
+  ! goetia status "$name" >/dev/null 2>&1 || leave
+  goetia update >/dev/null 2>&1
+  goetia status "$name" 2>/dev/null | grep -q " longrun " || leave
 fi
 action=${action#(}
 action=${action%)}
