@@ -2,7 +2,7 @@
 // fingerprint of one service's source. Kept apart from the compiler: the
 // commands that only look (status, list) check the stamp and load the
 // compiler only when it must run.
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { errnoCode, FailedError } from "../../lib/errors.ts";
 import { isMissing } from "../../lib/files.ts";
@@ -37,8 +37,18 @@ export function sourceStamp(tree: Tree): string {
       else hash.update(`${stat.size}\0${stat.mtimeMs}\0`);
     }
   };
-  for (const root of sourceRoots(tree)) walk(root);
+  // Each folder once: on a merged /usr, /lib/systemd/system is /usr/lib/systemd/system.
+  for (const root of new Set(sourceRoots(tree).map(realPath))) walk(root);
   return hash.digest("hex");
+}
+
+/** Where path leads, links followed; path itself where nothing is there. */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**

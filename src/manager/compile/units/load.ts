@@ -15,6 +15,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { isFolder } from "../../../lib/files.ts";
+import { realPath } from "../stamp.ts";
 import { badNameReason } from "../../../lib/names.ts";
 import type { Service } from "../../service.ts";
 import type { SourceSet } from "../source.ts";
@@ -105,7 +106,9 @@ function loadUnit(name: string, found: Found): Unit | undefined {
  */
 export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
   const report: UnitReport = { units: [] };
-  const path = new UnitPath(dirs.filter((dir) => isFolder(dir)));
+  // Each folder once, by the first name given (on a merged /usr, /lib/systemd/system is /usr/lib/systemd/system).
+  const seen = new Set<string>();
+  const path = new UnitPath(dirs.filter((dir) => isFolder(dir) && !seen.has(realPath(dir)) && seen.add(realPath(dir))));
   // No systemd here: nothing to read, and the bundle only where a bundle names it (the Debian set's default does).
   if (path.dirs.length === 0) {
     if ([...set.services.values()].some((service) => service.contents.includes(UNITS_BUNDLE))) addBundle(set, dirs[0] ?? "", []);
