@@ -14,7 +14,7 @@ setup:
 # The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper.
 HELPERS := build/init-shim build/sd-notify build/power-button build/forking
 
-build: setup build/goetia $(HELPERS)
+build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
 build/goetia: $(SOURCES)
 	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
@@ -29,6 +29,11 @@ build/power-button: initramfs/shim/power-button.c
 build/forking: initramfs/shim/forking.c
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
+	strip $@
+
+# pam_goetia.so: a login's session (the runtime directory, the user's tree), in PAM's session stack.
+build/pam_goetia.so: initramfs/shim/pam_goetia.c
+	gcc -shared -fPIC -Os -Wall -Wextra -Werror -o $@ $< -lpam
 	strip $@
 
 # DESTDIR=ROOT: goetia into that root file system (its configuration kept if there);

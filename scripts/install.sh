@@ -10,8 +10,9 @@
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
 # /usr/lib/goetia (with the sd_notify bridge, the power button's watcher
-# and the forking daemons' keeper). Needs build/goetia, build/init-shim,
-# build/sd-notify, build/power-button and build/forking (make build).
+# and the forking daemons' keeper), and on a PAM machine pam_goetia, a
+# login's session. Needs build/goetia, build/init-shim, build/sd-notify,
+# build/power-button, build/forking and build/pam_goetia.so (make build).
 #
 # On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
 # reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking; do
+for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/pam_goetia.so; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -63,6 +64,8 @@ for name in init poweroff reboot halt shutdown; do
   if ((dpkg)); then divert "$name"; fi
 done
 for name in poweroff reboot halt shutdown user-init user-shutdown; do ln -sfn goetia "$dest/sbin/$name"; done
+# Users act on their own trees: goetia where their PATH finds it (Debian's has no /sbin).
+mkdir -p "$dest/usr/bin" && ln -sfn /sbin/goetia "$dest/usr/bin/goetia"
 # invoke-rc.d asks policy-rc.d before it runs an init script: goetia's runs a daemon's
 # start, stop or restart through goetia (an admin's own policy-rc.d is kept).
 if ((dpkg)) && [ ! -e "$dest/usr/sbin/policy-rc.d" ] && [ ! -L "$dest/usr/sbin/policy-rc.d" ]; then ln -s /usr/lib/goetia/policy-rc.d "$dest/usr/sbin/policy-rc.d"; fi
@@ -71,6 +74,15 @@ ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
 install -m 755 build/sd-notify build/power-button build/forking "$dest/usr/lib/goetia/"
+# A login's session on a PAM machine: pam_goetia where PAM's modules are, its
+# profile, and pam-auth-update (in the root, with /proc) to add it to common-session.
+security=$(find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_unix.so' 2>/dev/null | head -n 1 || true)
+if ((dpkg)) && [ -n "$security" ] && in_root /usr/sbin/pam-auth-update; then
+  install -m 644 build/pam_goetia.so "${security%/*}/"
+  install -D -m 644 initramfs/install/usr/share/pam-configs/goetia "$dest/usr/share/pam-configs/goetia"
+  unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" pam-auth-update --package' sh "$dest" >/dev/null ||
+    echo "install: warning: pam-auth-update failed in $dest: logins start no user tree" >&2
+fi
 
 # Configuration is the machine's own once there: kept as it is.
 for conf in etc/goetia/system etc/svcdef; do

@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 # (rsvg-convert) renders the boot chart, libxml2-utils (xmllint) parses it,
 # graphviz (dot) draws the dependency graph. mmdebstrap makes the real
 # Debian machine the Debian tests boot (scripts/build-debian.sh), openssl
-# hashes its root password, openssh-client logs into it.
-packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev e2fsprogs librsvg2-bin libxml2-utils graphviz mmdebstrap openssl openssh-client)
+# hashes its root password, openssh-client logs into it. libpam0g-dev's
+# headers build pam_goetia, the session module.
+packages=(s6 execline busybox-static qemu-system-x86 cpio gcc libc6-dev libpam0g-dev e2fsprogs librsvg2-bin libxml2-utils graphviz mmdebstrap openssl openssh-client)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -17,7 +17,15 @@ for name in poweroff reboot halt shutdown user-init user-shutdown system-init; d
 done
 if [ -f "$dest/sbin/init" ] && [ ! -L "$dest/sbin/init" ] && grep -q /sbin/goetia "$dest/sbin/init"; then rm "$dest/sbin/init"; fi
 [ "$(readlink "$dest/usr/sbin/policy-rc.d" || true)" != /usr/lib/goetia/policy-rc.d ] || rm "$dest/usr/sbin/policy-rc.d"
+[ "$(readlink "$dest/usr/bin/goetia" || true)" != /sbin/goetia ] || rm "$dest/usr/bin/goetia"
 rm -rf "$dest/sbin/goetia" "$dest/usr/lib/goetia"
+# pam_goetia out of PAM's session stack, then out of the root.
+if [ -e "$dest/usr/share/pam-configs/goetia" ]; then
+  unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" pam-auth-update --package --remove goetia' sh "$dest" >/dev/null ||
+    echo "uninstall: warning: pam-auth-update failed in $dest: remove pam_goetia.so from /etc/pam.d/common-session by hand" >&2
+  rm -f "$dest/usr/share/pam-configs/goetia"
+fi
+find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_goetia.so' -delete 2>/dev/null || true
 
 restored=0
 if [ -d "$dest/var/lib/dpkg/info" ]; then

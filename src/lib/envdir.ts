@@ -3,7 +3,7 @@
 // Read through libc, not node:fs: stage 1 reads it, and loads no more than
 // it must.
 import * as libc from "../sys/libc.ts";
-import { DEFAULT_PATH, treePaths, type Tree } from "./tree.ts";
+import { DEFAULT_PATH, treePaths, xdgRuntimeDir, type Tree } from "./tree.ts";
 
 export function readEnvdir(dir: string): Record<string, string | null> {
   const vars: Record<string, string | null> = {};
@@ -41,7 +41,7 @@ export function applyEnvdir(base: Record<string, string>, dir: string): Record<s
 export function treeEnvironment(tree: Tree): Record<string, string> {
   const owner = tree.owner;
   const base: Record<string, string> = owner
-    ? { PATH: `${owner.home}/.local/bin:${DEFAULT_PATH}`, HOME: owner.home, USER: owner.name, LOGNAME: owner.name, USERTREE: tree.name }
+    ? { PATH: `${owner.home}/.local/bin:${DEFAULT_PATH}`, HOME: owner.home, USER: owner.name, LOGNAME: owner.name, USERTREE: tree.name, XDG_RUNTIME_DIR: xdgRuntimeDir(tree)! }
     : { PATH: DEFAULT_PATH };
   return applyEnvdir(base, treePaths(tree).envDir);
 }

@@ -2,7 +2,7 @@
 // tree have the same shape; only the roots differ. Tests point a tree at
 // temporary directories with GOETIA_CONFDIR, GOETIA_RUNDIR, GOETIA_LOGDIR and
 // GOETIA_SVDIR (the supervision-scripts folders' root: svcdef/, sv/, service/).
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Account } from "./accounts.ts";
 
 export interface Tree {
@@ -58,6 +58,11 @@ export function userTree(owner: Account, usertree: string, env: Record<string, s
     enabledDir: join(confDir, "service"),
     unitDirs: [],
   };
+}
+
+/** A user tree's XDG_RUNTIME_DIR: /run/user/UID, beside the folder of the owner's trees (/run/user/NAME). */
+export function xdgRuntimeDir(tree: Tree): string | undefined {
+  return tree.owner && join(dirname(dirname(tree.runDir)), String(tree.owner.uid));
 }
 
 /** The supervision-scripts layout: /etc/svcdef, /etc/sv and /service; under root, svcdef/, sv/ and service/. */

@@ -2,17 +2,18 @@
 // runs as root, and nothing in it is left owned by root.
 import { chmodSync, chownSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Tree } from "../lib/tree.ts";
+import { xdgRuntimeDir, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
 
-/** The user runtime directory, /run/user/USER, made the owner's and theirs alone (0700). */
+/** The user runtime directories, /run/user/USER (its trees) and /run/user/UID (XDG_RUNTIME_DIR), made the owner's and theirs alone (0700). */
 export function makeRuntimeDirectory(tree: Tree): void {
   const owner = tree.owner!;
-  const runtime = dirname(tree.runDir);
-  mkdirSync(dirname(runtime), { recursive: true, mode: 0o755 }); // /run/user: everyone passes through
-  mkdirSync(runtime, { recursive: true });
-  chownSync(runtime, owner.uid, owner.gid);
-  chmodSync(runtime, 0o700);
+  mkdirSync(dirname(dirname(tree.runDir)), { recursive: true, mode: 0o755 }); // /run/user: everyone passes through
+  for (const runtime of [dirname(tree.runDir), xdgRuntimeDir(tree)!]) {
+    mkdirSync(runtime, { recursive: true });
+    chownSync(runtime, owner.uid, owner.gid);
+    chmodSync(runtime, 0o700);
+  }
 }
 
 /**

@@ -186,6 +186,61 @@ test("daemons from their own units: chrony forks and is kept; with goetia's sshd
   expect(fsckOf(image)).toBe(0);
 });
 
+test("a login starts the user's tree: /run/user/UID and XDG_RUNTIME_DIR, one tree for every login, down at the last logout; nobody else's to touch", async () => {
+  const machine = new DebianMachine(image);
+  await machine.guest.waitFor(/goetia: (error: )?bundle default (up|not fully up)[^\n]*\n/, 600_000);
+  // tester's tree main has a daemon that shows its environment; bob is a second user; tester has a password for the console.
+  const home = "/home/tester/.config/goetia/main/src";
+  const setup = [
+    `mkdir -p ${home}/envd ${home}/default`,
+    `printf 'longrun\\n' >${home}/envd/type`,
+    `printf '#!/bin/sh\\nenv >"$HOME/tree-env"\\nexec sleep 100000\\n' >${home}/envd/run && chmod 755 ${home}/envd/run`,
+    `printf 'bundle\\n' >${home}/default/type && printf 'envd\\n' >${home}/default/contents`,
+    "chown -R tester:tester /home/tester/.config",
+    "useradd --create-home bob && install -d -m 700 -o bob -g bob /home/bob/.ssh && install -m 600 -o bob -g bob /root/.ssh/authorized_keys /home/bob/.ssh/",
+    "echo tester:sessions | chpasswd",
+  ];
+  expect((await machine.sshUntil("root", setup.join(" && "), /^$/, 120_000)).code).toBe(0);
+  const uid = (await machine.ssh("root", "id -u tester")).out.trim();
+
+  // Two logins over ssh and one on the serial console: one tree, XDG_RUNTIME_DIR in each session and in the tree's daemon.
+  const first = Bun.spawn(["ssh", ...machine.sshArgs("tester"), "echo $XDG_RUNTIME_DIR; sleep 600"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+  const runtime = await machine.sshUntil("root", `stat -c '%U %a' /run/user/${uid} && grep XDG_RUNTIME_DIR /home/tester/tree-env`, /XDG_RUNTIME_DIR/, 120_000);
+  expect(runtime.out).toBe(`tester 700\nXDG_RUNTIME_DIR=/run/user/${uid}\n`);
+  const second = await machine.ssh("tester", "echo $XDG_RUNTIME_DIR; pgrep -u tester -x s6-svscan | wc -l; ps -o user= -p $(pgrep -u tester -fx 'sleep 100000')");
+  expect(second.out).toBe(`/run/user/${uid}\n1\ntester\n`);
+  await machine.guest.waitFor(/debian login: /, 60_000);
+  machine.guest.type("tester");
+  await machine.guest.waitFor(/Password: /, 60_000, machine.guest.output.lastIndexOf("login: "));
+  machine.guest.type("sessions");
+  await machine.guest.waitFor(/tester@debian:~\$ /, 60_000, machine.guest.output.lastIndexOf("Password: "));
+  machine.guest.type("echo CONSOLE=$XDG_RUNTIME_DIR TREES=$(pgrep -u tester -x s6-svscan | wc -l)");
+  await machine.guest.waitFor(new RegExp(`CONSOLE=/run/user/${uid} TREES=1`), 60_000);
+
+  // bob can neither act on tester's tree nor look into it.
+  const bob = await machine.ssh("bob", `USER=tester USERTREE=main goetia stop envd; ls /run/user/${uid} /run/user/tester 2>&1`);
+  expect(bob.out).toContain("only tester or root may act on tester's trees");
+  expect(bob.out.match(/Permission denied/g)?.length).toBe(2);
+
+  // Every session ends: the tree goes down in order, and /run/user/UID goes.
+  first.kill();
+  await first.exited;
+  machine.guest.type("exit");
+  const gone = await machine.sshUntil("root", `pgrep -u tester -x s6-svscan | wc -l; test -e /run/user/${uid} && echo there || echo gone`, /^0\ngone\n$/, 120_000);
+  expect(gone.out).toBe("0\ngone\n");
+
+  // A poweroff with a session open takes the tree down before what it needs.
+  const last = Bun.spawn(["ssh", ...machine.sshArgs("tester"), "sleep 600"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+  await machine.sshUntil("root", "pgrep -u tester -x s6-svscan | wc -l", /^1\n$/, 120_000);
+  await machine.ssh("root", "goetia poweroff");
+  expect(await machine.guest.exited).toBe(0);
+  last.kill();
+  const out = machine.guest.output;
+  expect(out.indexOf("goetia: down sessions")).toBeGreaterThan(0);
+  expect(out.indexOf("goetia: down sessions")).toBeLessThan(out.lastIndexOf("goetia: down mount-fstab"));
+  expect(fsckOf(image)).toBe(0);
+});
+
 test("the distribution's init, kept as the fallback, boots and powers off with its own tools", async () => {
   const machine = new DebianMachine(image, ["init=/sbin/init.distrib"]);
   const login = await machine.sshUntil("root", "cat /proc/1/comm", /^systemd\n/, 600_000);

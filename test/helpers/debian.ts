@@ -40,12 +40,14 @@ export class DebianMachine {
     this.guest = new Guest(join(ROOT, "build/debian/initrd.img"), ["-k", "build/debian", "-d", image, "-n", String(this.port), "-M", "768", `root=UUID=${UUID}`, "ro", ...kernelArgs], 900, monitor);
   }
 
+  /** ssh's arguments, up to the command, to log in as user. */
+  sshArgs(user: string): string[] {
+    return [...SSH_OPTIONS, "-o", "BatchMode=yes", "-o", "ConnectTimeout=60", "-p", String(this.port), "-i", KEY, `${user}@127.0.0.1`];
+  }
+
   /** Runs command as user on the machine, over ssh. */
   async ssh(user: string, command: string, timeoutMs = 120_000): Promise<SshRun> {
-    const ssh = Bun.spawn(
-      ["ssh", ...SSH_OPTIONS, "-o", "BatchMode=yes", "-o", "ConnectTimeout=60", "-p", String(this.port), "-i", KEY, `${user}@127.0.0.1`, command],
-      { stdout: "pipe", stderr: "pipe", stdin: "ignore" },
-    );
+    const ssh = Bun.spawn(["ssh", ...this.sshArgs(user), command], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     const timer = setTimeout(() => ssh.kill(), timeoutMs);
     const [out, err, code] = await Promise.all([new Response(ssh.stdout).text(), new Response(ssh.stderr).text(), ssh.exited]);
     clearTimeout(timer);

@@ -86,6 +86,7 @@ test("on a root dpkg manages: the distribution's init and power commands diverte
   const diversions = () => Bun.spawnSync(["dpkg-divert", "--root", dest, "--list"]).stdout.toString();
   expect(diversions()).toContain("local diversion of /sbin/init to /sbin/init.distrib");
   expect(readlinkSync(join(dest, "usr/sbin/policy-rc.d"))).toBe("/usr/lib/goetia/policy-rc.d");
+  expect(readlinkSync(join(dest, "usr/bin/goetia"))).toBe("/sbin/goetia"); // where a user's PATH finds it
   const contents = readFileSync(join(dest, "etc/goetia/system/src/base/default/contents"), "utf8").split("\n");
   expect(contents).toContain("ssh");
   expect(contents).toContain("networking");
@@ -105,6 +106,7 @@ test("on a root dpkg manages: the distribution's init and power commands diverte
   expect(diversions()).toBe("");
   expect(existsSync(join(dest, "usr/sbin/policy-rc.d"))).toBe(false);
   expect(existsSync(join(dest, "sbin/goetia"))).toBe(false);
+  expect(existsSync(join(dest, "usr/bin/goetia"))).toBe(false);
   expect(existsSync(join(dest, "usr/lib/goetia"))).toBe(false);
   expect(existsSync(join(dest, "etc/goetia/system/src/base/default/contents"))).toBe(true);
 });
