@@ -62,6 +62,9 @@ export interface Service {
   stderrToo?: boolean;
 }
 
+/** In a unit's live service directory: why its conditions kept the daemon from starting (its run script writes it; status reads it). */
+export const CONDITION_FILE = "condition-unmet";
+
 /** How long a daemon without readiness must stay up to count as up, unless its source says (stay-up). */
 export const STAY_UP_MS = 100;
 

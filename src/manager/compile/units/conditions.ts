@@ -5,13 +5,10 @@
 // skips the start, which is no failure: a oneshot is up having done
 // nothing, a daemon is replaced by a process that waits (`sleep
 // infinity`), so that what needs it goes on, as under systemd, and status
-// says why (CONDITION_FILE). An assert that does not hold fails the start.
+// says why (service.ts CONDITION_FILE). An assert that does not hold fails the start.
 // A condition of a kind goetia cannot check is taken as met, and told.
 import { shellQuote } from "../../../s6/run-script.ts";
 import type { Unit } from "./unit.ts";
-
-/** Where a daemon's run script leaves why it was not started; status reads it. */
-export const CONDITION_FILE = "condition-unmet";
 
 /** Each kind goetia checks, as a sh test of its value. */
 const TESTS: Record<string, (value: string) => string> = {

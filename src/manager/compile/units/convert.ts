@@ -11,9 +11,9 @@ import { keptForking } from "../../../s6/forking.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
 import { shellQuote } from "../../../s6/run-script.ts";
 import { signalName } from "../../../s6/signals.ts";
-import { STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
+import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
-import { CONDITION_FILE, conditionLines } from "./conditions.ts";
+import { conditionLines } from "./conditions.ts";
 import { serviceName, SYSTEM_DIRS } from "./specifiers.ts";
 import type { Unit } from "./unit.ts";
 
