@@ -84,7 +84,7 @@ const sshRatio = figure("goetia", "sshMs") / figure("systemd", "sshMs");
 writeResults(
   "Debian: goetia against systemd on the same machine",
   [
-    `QEMU TCG, 768 MB, ${RUNS} boots of each, alternately, medians. A Debian bookworm root made by mmdebstrap (its kernel and initramfs-tools initrd, udev, openssh-server, cron, rsyslog, dbus, ifupdown with DHCP), goetia installed into it with \`make install DESTDIR=\`; systemd: the same root as Debian left it. PSS after the boot settled (10 s after the prompt), over the processes with memory of their own (not the kernel's threads), the measuring ssh session included in both.`,
+    `QEMU TCG, 768 MB, ${RUNS} boots of each, alternately, medians. A Debian bookworm root made by mmdebstrap (its kernel and initramfs-tools initrd, udev, openssh-server, cron, rsyslog, dbus, ifupdown with DHCP, chrony), goetia installed into it with \`make install DESTDIR=\`; systemd: the same root as Debian left it. PSS after the boot settled (10 s after the prompt), over the processes with memory of their own (not the kernel's threads), the measuring ssh session included in both.`,
     "",
     "| | goetia | systemd | ratio |",
     "| --- | ---: | ---: | ---: |",
