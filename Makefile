@@ -22,11 +22,11 @@ build/goetia: $(SOURCES)
 # /sbin/init: mounts /proc (Bun cannot start without it) and execs goetia.
 build/init-shim: initramfs/shim/init.c
 # /usr/lib/goetia/sd-notify: a daemon's READY=1 on $NOTIFY_SOCKET into s6's notification fd.
-build/sd-notify: initramfs/shim/sd-notify.c
+build/sd-notify: initramfs/shim/sd-notify.c initramfs/shim/fail.h
 # /usr/lib/goetia/power-button: a press of the power button into goetia poweroff.
-build/power-button: initramfs/shim/power-button.c
+build/power-button: initramfs/shim/power-button.c initramfs/shim/fail.h
 # /usr/lib/goetia/forking: a daemon that forks away (systemd's Type=forking), kept under s6.
-build/forking: initramfs/shim/forking.c
+build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

@@ -21,23 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(int code, char const *what)
-{
-  char const *reason = strerror(errno);
-  (void)!write(2, "forking: ", 9);
-  (void)!write(2, what, strlen(what));
-  (void)!write(2, ": ", 2);
-  (void)!write(2, reason, strlen(reason));
-  (void)!write(2, "\n", 1);
-  _exit(code);
-}
-
-static void say(char const *what)
-{
-  (void)!write(2, "forking: ", 9);
-  (void)!write(2, what, strlen(what));
-  (void)!write(2, "\n", 1);
-}
+#define PROGRAM "forking"
+#include "fail.h"
 
 /* The signals s6-svc sends, passed on to the daemon. */
 static int const passed[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH, SIGTSTP };

@@ -20,18 +20,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define MAX_BUTTONS 8
+#define PROGRAM "power-button"
+#include "fail.h"
 
-static void die(int code, char const *what)
-{
-  char const *reason = strerror(errno);
-  (void)!write(2, "power-button: ", 14);
-  (void)!write(2, what, strlen(what));
-  (void)!write(2, ": ", 2);
-  (void)!write(2, reason, strlen(reason));
-  (void)!write(2, "\n", 1);
-  _exit(code);
-}
+#define MAX_BUTTONS 8
 
 /* The event devices named "Power Button", opened, into buttons; how many. */
 static nfds_t open_buttons(struct pollfd *buttons)

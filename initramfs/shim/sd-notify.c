@@ -25,16 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void die(int code, char const *what)
-{
-  char const *reason = strerror(errno);
-  (void)!write(2, "sd-notify: ", 11);
-  (void)!write(2, what, strlen(what));
-  (void)!write(2, ": ", 2);
-  (void)!write(2, reason, strlen(reason));
-  (void)!write(2, "\n", 1);
-  _exit(code);
-}
+#define PROGRAM "sd-notify"
+#include "fail.h"
 
 /* Whether a datagram holds the line READY=1. */
 static int says_ready(char const *message, size_t length)
@@ -79,7 +71,7 @@ int main(int argc, char **argv)
   char *end;
   long fd = strtol(argv[1], &end, 10);
   if (*end || end == argv[1] || fd < 0 || fd > 1023) {
-    (void)!write(2, "sd-notify: FD must be a file descriptor number\n", 47);
+    say("FD must be a file descriptor number");
     return 100;
   }
   int notification_fd = (int)fd;
