@@ -37,18 +37,26 @@ export function sourceStamp(tree: Tree): string {
       else hash.update(`${stat.size}\0${stat.mtimeMs}\0`);
     }
   };
-  // Each folder once: on a merged /usr, /lib/systemd/system is /usr/lib/systemd/system.
-  for (const root of new Set(sourceRoots(tree).map(realPath))) walk(root);
+  for (const root of distinctFolders(sourceRoots(tree))) walk(root);
   return hash.digest("hex");
 }
 
-/** Where path leads, links followed; path itself where nothing is there. */
-export function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
+/**
+ * Each folder once, by the first of its names (on a merged /usr,
+ * /lib/systemd/system is /usr/lib/systemd/system); a path that leads
+ * nowhere stands for itself.
+ */
+export function distinctFolders(paths: string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // Nothing there: it is only itself.
+    }
+    return !seen.has(real) && Boolean(seen.add(real));
+  });
 }
 
 /**

@@ -149,7 +149,7 @@ async function transitionOne(
   let result: TransitionResult;
   try {
     if (direction === "up" && service.restartPolicy) clearDeathCount(live.servicedir(service.name));
-    if (direction === "down" && service.stop !== undefined) await runStopCommand(live, service);
+    if (direction === "down") await runStopCommand(live, service);
     result =
       service.type === "oneshot"
         ? await runOneshot(service, direction, live, timeoutMs, abort)

@@ -1,7 +1,7 @@
 // Telling a running daemon something: a signal through its s6-supervise
 // (goetia signal), what has it read its configuration again (goetia
-// reload), or, before it is stopped, its stop command. Only a longrun that is up has a process to tell;
-// a bundle stands for its longruns.
+// reload), or, before it is stopped, its stop command. Only a longrun that
+// is up has a process to tell; a bundle stands for its longruns.
 import { EXIT, UsageError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
 import { oneshotArgv } from "../../s6/execline.ts";
@@ -82,8 +82,9 @@ export async function reloadServices(live: Live, names: string[]): Promise<numbe
  * signal goes anyway.
  */
 export async function runStopCommand(live: Live, service: Service): Promise<void> {
+  if (service.stop === undefined) return;
   const pid = readStatus(live.servicedir(service.name))?.pid ?? 0;
-  if (pid === 0 || service.stop === undefined) return;
+  if (pid === 0) return;
   const failure = await runDaemonCommand(live, "stop", service.stop, pid, service.timeoutDown);
   if (failure !== undefined) log.warn(`${service.name}: ${failure}; its down-signal stops it`);
 }

@@ -25,6 +25,9 @@ const TESTS: Record<string, (value: string) => string> = {
   KernelCommandLine: (word) => `tr ' ' '\\n' </proc/cmdline | ${word.includes("=") ? "" : "sed 's/=.*//' | "}grep -qxF -e ${shellQuote(word)}`,
 };
 
+/** What a start says when its conditions (or asserts), why, do not all hold. */
+export const notAllHold = (name: string, why: string) => `goetia: ${name}: not all of these hold: ${why}`;
+
 /**
  * The sh that checks the unit's conditions and asserts; skip: what a
  * condition that does not hold does (a line of sh that ends the start).
@@ -32,8 +35,8 @@ const TESTS: Record<string, (value: string) => string> = {
 export function conditionLines(unit: Unit, name: string, skip: (why: string) => string[]): string[] {
   const lines: string[] = [];
   for (const [prefix, onFail] of [
-    ["Condition", (why: string) => skip(why)],
-    ["Assert", (why: string) => [`echo ${shellQuote(`goetia: ${name}: not all of these hold: ${why}`)} >&2`, "exit 1"]],
+    ["Condition", skip],
+    ["Assert", (why: string) => [`echo ${shellQuote(notAllHold(name, why))} >&2`, "exit 1"]],
   ] as const) {
     const plain: string[] = [];
     const triggers: string[] = [];

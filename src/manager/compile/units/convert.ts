@@ -13,7 +13,7 @@ import { shellQuote } from "../../../s6/run-script.ts";
 import { signalName } from "../../../s6/signals.ts";
 import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
-import { conditionLines } from "./conditions.ts";
+import { conditionLines, notAllHold } from "./conditions.ts";
 import { serviceName, SYSTEM_DIRS } from "./specifiers.ts";
 import type { Unit } from "./unit.ts";
 
@@ -85,7 +85,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     dir: file.slice(0, file.lastIndexOf("/")),
     contents: [],
     dependencies: dependencies(unit, resolve, name),
-    timeoutUp: finiteMs(unit.timeMs("Service", "TimeoutStartSec") ?? unit.timeMs("Service", "TimeoutSec")) ?? 90_000,
+    timeoutUp: timeoutMs(unit, "TimeoutStartSec"),
     timeoutDown: 0,
     essential: false,
     consumerFor: [],
@@ -97,12 +97,14 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   outputs(unit);
   const run = (command: Command) => `${command.privileged ? "" : privileges.drop}${toShell(command)}`;
   const sequence = (list: Command[]) => list.map((command) => (command.ignoreFailure ? `${run(command)} || :` : `${run(command)} || exit $?`));
+  /** Lines that run outside the run script (reload, stop, the finish): the user and the environment first. */
+  const asTheDaemon = (lines: string[]) => [...privileges.prelude, ...environment, ...lines];
 
   if (service.type === "oneshot") {
     const up = [...sequence(commands("ExecStartPre")), ...sequence(start), ...sequence(commands("ExecStartPost"))];
     const down = [...sequence(commands("ExecStop")), ...sequence(commands("ExecStopPost"))];
     unit.markUsed("Service", "RemainAfterExit"); // a oneshot stays up once it has run, as s6-rc has it
-    const skip = (why: string) => [`echo ${shellQuote(`goetia: ${name}: not all of these hold: ${why}: skipped`)}`, "exit 0"];
+    const skip = (why: string) => [`echo ${shellQuote(`${notAllHold(name, why)}: skipped`)}`, "exit 0"];
     service.up = shellCommand([...conditionLines(unit, name, skip), ...privileges.prelude, ...prelude, ...up]);
     if (down.length > 0) service.down = shellCommand([...privileges.prelude, ...prelude, ...down]);
     return withIgnored(unit, { ...conversion, service });
@@ -113,21 +115,21 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   if (notify) service.sdNotify = true;
   if (notify || type === "forking") service.notificationFd = SD_NOTIFY_FD;
   else service.stayUpMs = STAY_UP_MS;
-  const daemon = `${start[0].privileged ? "" : privileges.drop}${toShell(start[0])}`;
+  const daemon = run(start[0]);
   const main = notify ? behindSdNotify(daemon) : type === "forking" ? keptForking(unit.value("Service", "PIDFile") ?? "-", daemon) : daemon;
   const post = commands("ExecStartPost");
   // After the daemon is up (ready, for one that says so), as systemd runs them; detached, as a health check's loop is.
   const afterStart = post.length === 0 ? [] : [`( ( s6-svwait -${notify ? "U" : "u"} . && { ${sequence(post).join("; ")}; } ) </dev/null & )`];
   const reload = commands("ExecReload");
-  if (reload.length > 0) service.reload = { command: shellCommand([...privileges.prelude, ...environment, ...sequence(reload)]) };
+  if (reload.length > 0) service.reload = { command: shellCommand(asTheDaemon(sequence(reload))) };
   else if (type === "notify-reload") service.reload = { signal: "SIGHUP" };
   const stop = commands("ExecStop");
-  if (stop.length > 0) service.stop = shellCommand([...privileges.prelude, ...environment, ...sequence(stop)]);
+  if (stop.length > 0) service.stop = shellCommand(asTheDaemon(sequence(stop)));
 
   // A daemon whose conditions do not hold is not started: a process that waits stands in, ready, and status says why.
   const skip = (why: string) => [
     `echo ${shellQuote(why)} >${CONDITION_FILE}`,
-    `echo ${shellQuote(`goetia: ${name}: not all of these hold: ${why}: not started`)} >&2`,
+    `echo ${shellQuote(`${notAllHold(name, why)}: not started`)} >&2`,
     ...(service.notificationFd === undefined ? [] : [`echo >&${service.notificationFd}`]),
     "exec sleep infinity",
   ];
@@ -145,7 +147,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     `exec ${main}`,
   ];
   service.restartPolicy = restartPolicy(unit);
-  const files: Record<string, string> = { ...(service.notificationFd === undefined ? {} : { "notification-fd": `${service.notificationFd}\n` }), "timeout-kill": `${finiteMs(unit.timeMs("Service", "TimeoutStopSec") ?? unit.timeMs("Service", "TimeoutSec")) ?? 90_000}\n` };
+  const files: Record<string, string> = { ...(service.notificationFd === undefined ? {} : { "notification-fd": `${service.notificationFd}\n` }), "timeout-kill": `${timeoutMs(unit, "TimeoutStopSec")}\n` };
   const killSignal = unit.value("Service", "KillSignal");
   if (killSignal !== undefined) {
     const signal = signalName(killSignal);
@@ -154,7 +156,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   }
   // ExecStopPost= after every death, as systemd runs it whenever the service ends.
   const stopPost = commands("ExecStopPost").map((command) => `${run(command)} || :`);
-  const afterDeath = stopPost.length === 0 ? [] : [...privileges.prelude, ...environment, ...stopPost];
+  const afterDeath = stopPost.length === 0 ? [] : asTheDaemon(stopPost);
   service.made = { from: "unit", unit: unit.name.full, run: `${lines.join("\n")}\n`, finish: finishScript(unit, afterDeath), files };
   return withIgnored(unit, { ...conversion, service });
 }
@@ -344,9 +346,9 @@ function finishScript(unit: Unit, afterDeath: string[]): string {
   return ["#!/bin/sh", `# Generated by goetia: KillMode=, ExecStopPost= and Restart=${restart}.`, ...leftovers, ...afterDeath, decision[restart] ?? decision.no, "exit 0", ""].join("\n");
 }
 
-/** A ms figure where it is finite; 0 (wait for ever) for infinity. */
-function finiteMs(ms: number | undefined): number | undefined {
-  if (ms === undefined) return undefined;
+/** TimeoutStartSec= or TimeoutStopSec= (TimeoutSec= sets both), ms: 90 s unless set, as systemd's default; 0 (wait for ever) for infinity. */
+function timeoutMs(unit: Unit, key: "TimeoutStartSec" | "TimeoutStopSec"): number {
+  const ms = unit.timeMs("Service", key) ?? unit.timeMs("Service", "TimeoutSec") ?? 90_000;
   return Number.isFinite(ms) ? ms : 0;
 }
 

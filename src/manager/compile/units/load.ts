@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { isFolder } from "../../../lib/files.ts";
-import { realPath } from "../stamp.ts";
+import { distinctFolders } from "../stamp.ts";
 import { badNameReason } from "../../../lib/names.ts";
 import type { Service } from "../../service.ts";
 import type { SourceSet } from "../source.ts";
@@ -98,7 +98,6 @@ function loadUnit(name: string, found: Found): Unit | undefined {
   }
 }
 
-
 /**
  * Adds the enabled units' services, and the bundle `units`, to the sources.
  * A goetia service with the same name wins; so does one that names the
@@ -106,9 +105,7 @@ function loadUnit(name: string, found: Found): Unit | undefined {
  */
 export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
   const report: UnitReport = { units: [] };
-  // Each folder once, by the first name given (on a merged /usr, /lib/systemd/system is /usr/lib/systemd/system).
-  const seen = new Set<string>();
-  const path = new UnitPath(dirs.filter((dir) => isFolder(dir) && !seen.has(realPath(dir)) && seen.add(realPath(dir))));
+  const path = new UnitPath(distinctFolders(dirs.filter(isFolder)));
   // No systemd here: nothing to read, and the bundle only where a bundle names it (the Debian set's default does).
   if (path.dirs.length === 0) {
     if ([...set.services.values()].some((service) => service.contents.includes(UNITS_BUNDLE))) addBundle(set, dirs[0] ?? "", []);
@@ -127,15 +124,19 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
 
   const met = new Map<string, string[]>(); // each unit met, and the goetia names it stands as
   const pending: string[] = [];
-  /** The goetia service a unit is, or will be once converted (a dependency on one that is not made goes, below). */
-  const visit = (name: string): string[] => {
+  /** A unit as named (an alias, maybe): its own name, the goetia service that stands for it if any, and the names it stands as (a service unit not stood for: the one it will be made). */
+  const standing = (name: string) => {
     const unit = path.canonical(name);
+    const goetia = goetiaFor(unit) ?? goetiaFor(name);
+    return { unit, goetia, names: goetia !== undefined ? [goetia] : unit.endsWith(".service") ? [serviceName(unit)] : [] };
+  };
+  /** Meets a unit: stood for, or to be converted (a dependency on one that is not made goes, below). */
+  const visit = (name: string): string[] => {
+    const { unit, goetia, names } = standing(name);
     const known = met.get(unit);
     if (known !== undefined) return known;
-    const goetia = goetiaFor(unit) ?? goetiaFor(name);
     if (goetia !== undefined) report.units.push({ unit, became: `${goetia} (goetia's own)` });
     else pending.push(unit);
-    const names = goetia !== undefined ? [goetia] : unit.endsWith(".service") ? [serviceName(unit)] : [];
     met.set(unit, names);
     return names;
   };
@@ -163,13 +164,16 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
   // A target no goetia service stands for orders nothing: its wants were walked above. A unit the
   // machine does not have is passed over (After= names many that may or may not be installed), as
   // systemd passes over a Wants= of one. What a unit names is met only once the unit is made.
-  const has = (name: string) => goetiaFor(path.canonical(name)) !== undefined || goetiaFor(name) !== undefined || path.find(path.canonical(name)) !== undefined;
+  const has = (name: string) => {
+    const { unit, goetia } = standing(name);
+    return goetia !== undefined || path.find(unit) !== undefined;
+  };
   let named: string[] = [];
   const resolveName = (name: string): string[] => {
-    if (!has(name) || (name.endsWith(".target") && goetiaFor(path.canonical(name)) === undefined)) return [];
+    const { unit, goetia, names } = standing(name);
+    if (goetia === undefined && (name.endsWith(".target") || path.find(unit) === undefined)) return [];
     named.push(name);
-    const canonical = path.canonical(name);
-    return met.get(canonical) ?? (goetiaFor(canonical) !== undefined ? [goetiaFor(canonical)!] : canonical.endsWith(".service") ? [serviceName(canonical)] : []);
+    return met.get(unit) ?? names;
   };
   for (const name of enabled) if (has(name)) visit(name);
   const made: Conversion[] = [];
