@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper.
-HELPERS := build/init-shim build/sd-notify build/power-button build/forking
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
@@ -27,6 +27,8 @@ build/sd-notify: initramfs/shim/sd-notify.c initramfs/shim/fail.h
 build/power-button: initramfs/shim/power-button.c initramfs/shim/fail.h
 # /usr/lib/goetia/forking: a daemon that forks away (systemd's Type=forking), kept under s6.
 build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
+# /usr/lib/goetia/sockets: the sockets of a socket-activated daemon (systemd's .socket units), passed as systemd passes them.
+build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

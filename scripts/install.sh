@@ -9,10 +9,11 @@
 # (Bun cannot start without /proc, and the kernel mounts nothing); goetia's
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
-# /usr/lib/goetia (with the sd_notify bridge, the power button's watcher
-# and the forking daemons' keeper), and on a PAM machine pam_goetia, a
-# login's session. Needs build/goetia, build/init-shim, build/sd-notify,
-# build/power-button, build/forking and build/pam_goetia.so (make build).
+# /usr/lib/goetia (with the sd_notify bridge, the power button's watcher,
+# the forking daemons' keeper and the socket maker), and on a PAM machine
+# pam_goetia, a login's session. Needs build/goetia, build/init-shim,
+# build/sd-notify, build/power-button, build/forking, build/sockets and
+# build/pam_goetia.so (make build).
 #
 # On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
 # reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
@@ -24,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/pam_goetia.so; do
+for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/sockets build/pam_goetia.so; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -69,11 +70,13 @@ mkdir -p "$dest/usr/bin" && ln -sfn /sbin/goetia "$dest/usr/bin/goetia"
 # invoke-rc.d asks policy-rc.d before it runs an init script: goetia's runs a daemon's
 # start, stop or restart through goetia (an admin's own policy-rc.d is kept).
 if ((dpkg)) && [ ! -e "$dest/usr/sbin/policy-rc.d" ] && [ ! -L "$dest/usr/sbin/policy-rc.d" ]; then ln -s /usr/lib/goetia/policy-rc.d "$dest/usr/sbin/policy-rc.d"; fi
+# After each dpkg run, what packages enabled, changed or removed in their units reaches the running machine.
+if ((dpkg)); then install -D -m 644 initramfs/install/etc/dpkg/dpkg.cfg.d/goetia "$dest/etc/dpkg/dpkg.cfg.d/goetia"; fi
 install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
-install -m 755 build/sd-notify build/power-button build/forking "$dest/usr/lib/goetia/"
+install -m 755 build/sd-notify build/power-button build/forking build/sockets "$dest/usr/lib/goetia/"
 # A login's session on a PAM machine: pam_goetia where PAM's modules are, its
 # profile, and pam-auth-update (in the root, with /proc) to add it to common-session.
 security=$(find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_unix.so' 2>/dev/null | head -n 1 || true)

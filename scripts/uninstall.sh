@@ -18,6 +18,7 @@ done
 if [ -f "$dest/sbin/init" ] && [ ! -L "$dest/sbin/init" ] && grep -q /sbin/goetia "$dest/sbin/init"; then rm "$dest/sbin/init"; fi
 [ "$(readlink "$dest/usr/sbin/policy-rc.d" || true)" != /usr/lib/goetia/policy-rc.d ] || rm "$dest/usr/sbin/policy-rc.d"
 [ "$(readlink "$dest/usr/bin/goetia" || true)" != /sbin/goetia ] || rm "$dest/usr/bin/goetia"
+rm -f "$dest/etc/dpkg/dpkg.cfg.d/goetia"
 rm -rf "$dest/sbin/goetia" "$dest/usr/lib/goetia"
 # pam_goetia out of PAM's session stack, then out of the root.
 if [ -e "$dest/usr/share/pam-configs/goetia" ]; then

@@ -54,8 +54,8 @@ export interface Service {
   made?:
     | { from: "definition"; sharedEnv: string; logRoot?: string }
     | { from: "logger"; logDir: string }
-    /** A systemd unit (compile/units/): its run and finish scripts made from it, and the other files of its service directory. */
-    | { from: "unit"; unit: string; run: string; finish: string; files: Record<string, string> };
+    /** A systemd unit (compile/units/), read from sources (its files, its drop-ins, its sockets'); a daemon's run and finish scripts made from it, and the other files of its service directory. */
+    | { from: "unit"; unit: string; sources: string[]; daemon?: { run: string; finish: string; files: Record<string, string> } };
   /** Longruns: an instance of a template (compile/templates.ts) is told its argument, INSTANCE in its run script's environment. */
   instance?: string;
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */

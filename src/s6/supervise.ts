@@ -159,15 +159,23 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort,
       resolve(end);
     };
     let started = onStarted === undefined;
+    let newProcess = false;
+    let askedAgain: SuperviseStatus | undefined; // the status when it was
     const check = () => {
       const now = readStatus(dir);
+      if (now && now.pid !== 0 && now.stamp !== before.stamp) newProcess = true;
       if (now && !started && now.stamp !== before.stamp && (!anew || now.pid !== 0)) {
         started = true;
         onStarted!();
       }
       if (now && reached(goal, ready, before, now, anew)) finish("reached");
       else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
-      else if (now && goal === "up" && gaveUp(before, now)) finish("gave up");
+      else if (now && goal === "up" && gaveUp(askedAgain ?? before, now)) {
+        // A restart's own kill, which a finish that ends the daemon for good (exit 125: a unit's Restart=no) took for its end: asked up again, once.
+        if (!anew || newProcess || askedAgain) return finish("gave up");
+        askedAgain = now;
+        command(dir, "u");
+      }
     };
     const checkSpawned = () => {
       const now = readStatus(dir);

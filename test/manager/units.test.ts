@@ -163,3 +163,42 @@ test("a goetia service of the same name wins; goetia units says what each unit b
   ]);
   expect((await goetia("list", "units")).stdout).toBe("cron\nodd\n");
 });
+
+test("a socket-activated daemon (the real dbus-daemon, told --address=systemd:) is given its socket as systemd gives it, again when it is restarted", async () => {
+  const bus = join("/run", runtimeDir, "bus");
+  const lib = join(tree.dir, "units", "lib");
+  writeFileSync(join(lib, "bus.socket"), `[Unit]\nDescription=a message bus's socket\n[Socket]\nListenStream=${bus}\nSocketMode=0660\nSocketUser=nobody\n`);
+  mkdirSync(join(tree.dir, "units", "etc", "sockets.target.wants"), { recursive: true });
+  symlinkSync(join(lib, "bus.socket"), join(tree.dir, "units", "etc", "sockets.target.wants", "bus.socket"));
+  writeFileSync(join(lib, "bus.service"), "[Unit]\nRequires=bus.socket\n[Service]\nType=notify\nExecStart=/usr/bin/dbus-daemon --session --address=systemd: --nofork --nopidfile --nosyslog\n");
+  expect((await goetia("list", "units")).stdout).toBe("bus\n");
+  expect((await goetia("start", "units")).code).toBe(0); // up: dbus-daemon said READY=1 through the bridge
+  const listNames = () => Bun.spawnSync(["dbus-send", `--bus=unix:path=${bus}`, "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"], { stdout: "pipe", stderr: "pipe" });
+  expect(listNames().stdout.toString()).toContain('string "org.freedesktop.DBus"');
+  const socket = statSync(bus);
+  expect([socket.isSocket(), socket.uid, (socket.mode & 0o777).toString(8)]).toEqual([true, Number(Bun.spawnSync(["id", "-u", "nobody"]).stdout.toString()), "660"]);
+  const first = (await row("bus")).pid!;
+  expect(readFileSync(`/proc/${first}/comm`, "utf8")).toBe("dbus-daemon\n"); // the process s6 supervises is the daemon itself
+  // Restart=no (the default) has the finish end the daemon for good; a restart asked for still brings it back, its socket made anew.
+  const restarted = await goetia("restart", "bus");
+  expect(restarted.out).not.toContain("have changed"); // nothing was edited since the start
+  expect(restarted.code).toBe(0);
+  expect((await row("bus")).pid).not.toBe(first);
+  expect(listNames().stdout.toString()).toContain('string "org.freedesktop.DBus"');
+  expect((await goetia("units")).stdout).toBe("bus.service  bus (longrun)\nbus.socket   bus's sockets, made as it starts\n");
+});
+
+test("update --start-added, as dpkg's hook runs it: a unit a package has just enabled starts; a new service the boot would not bring up stays down, and so does one stopped by hand", async () => {
+  tree.service("default", { type: "bundle\n", contents: "units\n" });
+  unit("first.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  unit("second.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  expect((await goetia("start", "units")).code).toBe(0);
+  expect((await goetia("stop", "second")).code).toBe(0);
+  unit("fresh.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+  tree.service("spare", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 1000\n" });
+  const updated = await goetia("update", "--start-added");
+  expect(updated.code).toBe(0);
+  expect(updated.out).toContain("added: fresh spare spare-log\n");
+  const states = Object.fromEntries((await rows()).map((r) => [r.name, r.state]));
+  expect([states.first, states.second, states.fresh, states.spare]).toEqual(["up", "down", "up", "down"]);
+});

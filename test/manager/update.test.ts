@@ -65,3 +65,19 @@ test("a change names the services it acts on whose sources were edited since the
   expect(run.out).toContain("the sources of edited have changed since they were applied: `goetia update` applies them");
   expect(run.out).not.toContain("untouched have changed");
 });
+
+test("a removed oneshot whose down fails (its package took the program away) is removed all the same; a changed one that cannot stop keeps the old definitions", async () => {
+  tree.service("swap", { type: "oneshot\n", up: "true\n", down: "/nonexistent/zramswap stop\n" });
+  tree.service("kept", { type: "oneshot\n", up: "true\n", down: "false\n" });
+  expect((await tree.goetia("start", "swap", "kept")).code).toBe(0);
+  rmSync(join(tree.conf, "src/test/swap"), { recursive: true });
+  const removed = await tree.goetia("update");
+  expect(removed.out).toContain("update: swap did not stop cleanly; it is removed all the same");
+  expect(removed.code).toBe(0);
+  expect("swap" in (await pids())).toBe(false);
+
+  tree.service("kept", { up: "echo changed\n" });
+  const changed = await tree.goetia("update");
+  expect(changed.out).toContain("update: could not stop kept; the old definitions stay live");
+  expect(changed.code).toBe(1);
+});

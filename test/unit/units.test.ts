@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseCommandLines, splitWords, toShell } from "../../src/manager/compile/units/command-line.ts";
+import { fingerprint } from "../../src/manager/compile/stamp.ts";
 import { convertService } from "../../src/manager/compile/units/convert.ts";
 import { loadUnits, UnitPath } from "../../src/manager/compile/units/load.ts";
 import { expandSpecifiers, unitName } from "../../src/manager/compile/units/specifiers.ts";
@@ -17,7 +18,7 @@ import type { SourceSet } from "../../src/manager/compile/source.ts";
 
 const unit = (name: string, ...texts: string[]) => new Unit(unitName(name), texts.map((text, i) => ({ path: i === 0 ? `/lib/systemd/system/${name}` : `/etc/systemd/system/${name}.d/${i}.conf`, text })));
 const convert = (name: string, ...texts: string[]) => convertService(unit(name, ...texts), `/lib/systemd/system/${name}`, (dep) => (dep.endsWith(".service") ? [dep.replace(/\.service$/, "")] : []));
-const runOf = (service: Service | undefined) => (service?.made?.from === "unit" ? service.made : undefined);
+const runOf = (service: Service | undefined) => (service?.made?.from === "unit" ? service.made.daemon : undefined);
 
 test("the syntax: sections, comments, continued lines, whitespace around =; what systemd reads past is told with its line", () => {
   const text = "# comment\n; another\n[Unit]\nDescription = A daemon \\\n  # a comment inside\n  that continues\nstray line\n[Service]\nExecStart=/bin/true\n[Broken\nKey=value\n";
@@ -160,6 +161,47 @@ test("what goetia cannot run is left out, saying why; a bad line is told and pas
   expect(quoted.ignored).toContain("/lib/systemd/system/q.service:2: ExecStart=: an unterminated \" quote: ignored");
 });
 
+// Debian bookworm's dbus.service and dbus.socket (dbus 1.14), and sockets in the shapes of gpsd's and ssh's.
+const DBUS_SERVICE = "[Unit]\nDescription=D-Bus System Message Bus\nDocumentation=man:dbus-daemon(1)\nRequires=dbus.socket\n\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=/usr/bin/dbus-daemon --system --address=systemd: --nofork --nopidfile --systemd-activation --syslog-only\nExecReload=/usr/bin/dbus-send --print-reply --system --type=method_call --dest=org.freedesktop.DBus / org.freedesktop.DBus.ReloadConfig\nOOMScoreAdjust=-900\n";
+const DBUS_SOCKET = "[Unit]\nDescription=D-Bus System Message Bus Socket\n\n[Socket]\nListenStream=/run/dbus/system_bus_socket\n";
+const socketUnit = (name: string, text: string) => new Unit(unitName(name), [{ path: `/lib/systemd/system/${name}`, text }]);
+const withSocket = (service: string, serviceText: string, ...sockets: [string, string][]) =>
+  convertService(unit(service, serviceText), `/lib/systemd/system/${service}`, () => [], sockets.map(([name, text]) => socketUnit(name, text)));
+
+test("a socket unit's sockets are made as its service starts and passed as systemd passes them: Debian's dbus, behind the bridge", () => {
+  const dbus = withSocket("dbus.service", DBUS_SERVICE, ["dbus.socket", DBUS_SOCKET]);
+  const run = runOf(dbus.service)!.run;
+  expect(dbus.sockets).toEqual(["dbus.socket"]);
+  expect(run).toContain("mkdir -p -m 0755 '/run/dbus' || exit 111\n");
+  // The bridge execs the helper, which execs the daemon: one process, whose pid LISTEN_PID names.
+  expect(run).toContain(
+    "exec /usr/lib/goetia/sd-notify 3 /usr/lib/goetia/sockets -m 0666 -n 'dbus.socket' -t stream '/run/dbus/system_bus_socket' -- '/usr/bin/dbus-daemon' '--system' '--address=systemd:'",
+  );
+  expect(dbus.ignored).toEqual([]);
+});
+
+test("a socket unit's kinds, addresses, mode, owner, backlog and names; what cannot be made leaves its service out, saying why", () => {
+  const gps = withSocket(
+    "gpsd.service",
+    "[Service]\nType=forking\nExecStart=/usr/sbin/gpsd\n",
+    ["gpsd.socket", "[Socket]\nListenStream=/run/gpsd.sock\nListenStream=[::1]:2947\nListenStream=127.0.0.1:2947\nSocketMode=0600\nBindIPv6Only=ipv6-only\nBacklog=16\nPassCredentials=yes\n"],
+    ["gpsd-dgram.socket", "[Socket]\nListenDatagram=@gpsd\nFileDescriptorName=events\nSocketUser=gpsd\nSocketGroup=dialout\nDirectoryMode=0700\n"],
+  );
+  const run = runOf(gps.service)!.run;
+  expect(run).toContain(`socket_owner_1=$(id -u 'gpsd'):$(getent group 'dialout' | cut -d: -f3)\n`);
+  expect(run).toContain(
+    `/usr/lib/goetia/sockets -m 0600 -n 'gpsd.socket' -b 16 -6 -t stream '/run/gpsd.sock' -t stream '[::1]:2947' -t stream '127.0.0.1:2947' -m 0666 -n 'events' -o "$socket_owner_1" -t dgram '@gpsd' -- '/usr/sbin/gpsd'`,
+  );
+  expect(gps.ignored).toEqual(["/lib/systemd/system/gpsd.socket:8: PassCredentials=: not something goetia does: ignored"]);
+
+  const leftOut = (socket: string) => withSocket("s.service", "[Service]\nExecStart=/usr/sbin/s\n", ["s.socket", socket]).leftOut;
+  expect(leftOut("[Socket]\nListenStream=22\nAccept=yes\n")).toBe("s.socket has Accept=yes: a service per connection is not something goetia does");
+  expect(leftOut("[Socket]\nListenFIFO=/run/s.fifo\n")).toBe("s.socket has ListenFIFO=: goetia makes stream, datagram and sequential-packet sockets only");
+  expect(leftOut("[Socket]\nListenStream=vsock:2:1234\n")).toBe("s.socket has ListenStream=vsock:2:1234: goetia reads a path, @NAME, PORT, IPV4:PORT or [IPV6]:PORT");
+  expect(leftOut("[Socket]\nSocketMode=0600\n")).toBe("s.socket listens on nothing (no ListenStream=, ListenDatagram= or ListenSequentialPacket=)");
+  expect(withSocket("o.service", "[Service]\nType=oneshot\nExecStart=/bin/o\n", ["o.socket", "[Socket]\nListenStream=/run/o\n"]).leftOut).toBe("a oneshot started by o.socket: goetia passes sockets to daemons only");
+});
+
 test("Restart=no: the finish stops it for good; Restart=always: no policy limit unless the start limits say", () => {
   const no = convert("once.service", "[Service]\nExecStart=/bin/sleep 1\n").service!;
   expect(no.restartPolicy).toBeUndefined();
@@ -241,6 +283,64 @@ test("what default.target wants becomes the bundle units; goetia's own services 
     "db.service": "db (longrun)",
     "network-online.target": "networking (goetia's own)",
   });
+});
+
+test("an enabled socket makes its service enabled, and given its sockets; so does a socket the service's unit requires; Accept=yes is told", () => {
+  const [etc, lib] = [join(root, "etc"), join(root, "lib")];
+  link("lib/default.target", "multi-user.target");
+  place("lib/multi-user.target", "[Unit]\nDescription=Multi-User System\n");
+  place("lib/dbus.service", DBUS_SERVICE);
+  place("lib/dbus.socket", DBUS_SOCKET);
+  link("lib/sockets.target.wants/dbus.socket", "../dbus.socket");
+  link("etc/sockets.target.wants/ssh.socket", join(lib, "ssh.socket"));
+  place("lib/ssh.socket", "[Socket]\nListenStream=22\nAccept=yes\n");
+  place("lib/ssh@.service", "[Service]\nExecStart=-/usr/sbin/sshd -i\nStandardInput=socket\n");
+  place("lib/pcscd.service", "[Unit]\nRequires=pcscd.socket\n[Service]\nExecStart=/usr/sbin/pcscd --foreground --auto-exit\n");
+  place("lib/pcscd.socket", "[Socket]\nListenStream=/run/pcscd/pcscd.comm\nSocketMode=0666\n");
+  link("etc/multi-user.target.wants/pcscd.service", join(lib, "pcscd.service"));
+  link("etc/multi-user.target.wants/web.service", join(lib, "web.service"));
+  place("lib/web.service", "[Unit]\nAfter=dbus.socket\n[Service]\nExecStart=/usr/bin/web\n");
+
+  const set = emptySet();
+  const report = loadUnits([etc, lib], set);
+  expect(set.services.get("units")?.contents).toEqual(["dbus", "pcscd", "web"]);
+  expect(set.services.get("web")?.dependencies).toEqual(["dbus"]);
+  expect(runOf(set.services.get("pcscd"))?.run).toContain("/usr/lib/goetia/sockets -m 0666 -n 'pcscd.socket' -t stream '/run/pcscd/pcscd.comm' -- '/usr/sbin/pcscd'");
+  expect(runOf(set.services.get("dbus"))?.run).toContain("-n 'dbus.socket' -t stream '/run/dbus/system_bus_socket' --");
+  const became = Object.fromEntries(report.units.map(({ unit, became }) => [unit, became]));
+  expect(became["dbus.socket"]).toBe("dbus's sockets, made as it starts");
+  expect(became["pcscd.socket"]).toBe("pcscd's sockets, made as it starts");
+  expect(became["ssh.socket"]).toBe("not made: Accept=yes: a service per connection is not something goetia does");
+
+  // Claimed by a goetia service: the socket is that service's business.
+  const claimed = emptySet();
+  claimed.services.set("dbus", { name: "dbus", type: "longrun", dir: "/src/dbus", contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], systemdUnits: ["dbus.socket"] });
+  const claimedReport = loadUnits([etc, lib], claimed);
+  expect(claimedReport.units.find(({ unit }) => unit === "dbus.socket")?.became).toBe("dbus (goetia's own)");
+  expect(claimed.services.get("web")?.dependencies).toEqual(["dbus"]);
+});
+
+test("a unit's service is known edited when its files are (its unit, a drop-in, its socket), and not after a trip through the database", () => {
+  const [etc, lib] = [join(root, "etc"), join(root, "lib")];
+  link("lib/default.target", "multi-user.target");
+  place("lib/multi-user.target", "[Unit]\nWants=web.service\n");
+  place("lib/web.service", "[Service]\nExecStart=/usr/bin/web\n");
+  place("lib/web.socket", "[Socket]\nListenStream=/run/web.sock\n");
+  link("lib/sockets.target.wants/web.socket", "../web.socket");
+  const web = () => {
+    const set = emptySet();
+    loadUnits([etc, lib], set);
+    return set.services.get("web")!;
+  };
+  const compiled = JSON.parse(JSON.stringify({ ...web(), fingerprint: "stored" }));
+  const first = fingerprint(web());
+  expect(fingerprint(compiled)).toBe(first);
+  place("etc/web.service.d/user.conf", "[Service]\nUser=nobody\n");
+  const second = fingerprint(web());
+  expect(second).not.toBe(first);
+  place("lib/web.socket", "[Socket]\nListenStream=/run/web2.sock\n");
+  expect(fingerprint(web())).not.toBe(second);
+  expect(fingerprint(compiled)).not.toBe(first); // the stored service reads its files anew
 });
 
 test("no unit folder at all: nothing read, and the bundle units only where a bundle names it", () => {

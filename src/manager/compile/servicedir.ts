@@ -33,12 +33,13 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     return writeScript(target, "run", runScript(`the logger of ${service.consumerFor[0]}`, redirect, commands));
   }
   const check = service.check ? [startHealthCheck(service.notificationFd)] : [];
-  if (made?.from === "unit") {
+  if (made?.from === "unit" && made.daemon !== undefined) {
+    const { run, finish, files } = made.daemon;
     mkdirSync(target, { recursive: true });
-    writeScript(target, "run", made.run);
-    for (const [file, text] of Object.entries(made.files)) writeFileSync(join(target, file), text);
-    if (!service.restartPolicy) return writeScript(target, "finish", made.finish);
-    writeScript(target, "finish.unit", made.finish);
+    writeScript(target, "run", run);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(target, file), text);
+    if (!service.restartPolicy) return writeScript(target, "finish", finish);
+    writeScript(target, "finish.unit", finish);
     return writePolicyFinish(service, target, ['./finish.unit "$@"']);
   }
   if (made?.from === "definition") {

@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { errnoCode, FailedError } from "../../lib/errors.ts";
-import { isMissing } from "../../lib/files.ts";
+import { isMissing, readIfExists } from "../../lib/files.ts";
 import { sourceRoots, treePaths, type Tree } from "../../lib/tree.ts";
 import { readDatabase, type Database } from "../database.ts";
 import { SOURCE_FILES, type Service } from "../service.ts";
@@ -76,7 +76,11 @@ export function fingerprint(service: Service): string {
   hash.update(`${service.producerFor ?? ""}\0${service.stderrToo ?? false}\0`); // the plumbing goetia puts around it
   const made = service.made;
   if (made?.from === "logger") hash.update(`logger\0${made.logDir}`);
-  else if (made?.from === "unit") hash.update(JSON.stringify(service)); // all of it made from the unit's files
+  else if (made?.from === "unit") {
+    // What it was made from, and what was made: a unit's files, and how goetia converts them.
+    for (const source of made.sources) hash.update(`${source}\0${readIfExists(source) ?? "\0missing"}\0`);
+    hash.update(JSON.stringify(made));
+  }
   else {
     for (const file of readdirSync(service.dir).sort()) {
       if (!SOURCE_FILES.has(file)) continue;

@@ -1,14 +1,15 @@
 // Live update, s6-rc-update's job: the sources were edited on a running
 // system; recompile, then make the running tree match. Services whose
 // definition changed are restarted (with what depends on them), removed ones
-// are stopped and unsupervised, new ones become available.
+// are stopped and unsupervised, new ones become available (or start, those
+// the caller says the boot would bring up: what a package has enabled).
 import { rmSync } from "node:fs";
 import { EXIT } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { unsupervise } from "../../s6/scandir.ts";
 import type { Database } from "../database.ts";
-import { closure } from "../graph.ts";
+import { closure, type Graph } from "../graph.ts";
 import { applyChange } from "./engine.ts";
 import { liveFrom, openLive, stageLive, switchLive } from "./live.ts";
 import { takeLock } from "./lock.ts";
@@ -29,7 +30,13 @@ export function diffDatabases(before: Database, after: Database): { added: strin
   };
 }
 
-export async function update(tree: Tree, reporter: Reporter, { dryRun = false } = {}): Promise<number> {
+export interface UpdateOptions {
+  dryRun?: boolean;
+  /** Of the services added, those to start: the ones in the set this gives for the new graph. */
+  startAdded?: (graph: Graph) => Set<string>;
+}
+
+export async function update(tree: Tree, reporter: Reporter, { dryRun = false, startAdded }: UpdateOptions = {}): Promise<number> {
   // The live side as it is (no source check: that is this command's own job), then the sources compiled
   // once, into the copy that will go live: a compile meanwhile cannot change what this update applies.
   const before = openLive(tree, { checkSources: false });
@@ -53,7 +60,10 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     const stopping = planChange(before.graph, before.states.phase, "down", touched, { includeEssential: true });
     const wasUp = [...closure(touched, before.graph.dependents)].filter((name) => before.states.phase(name) === "up");
     const down = await applyChange(before, "down", stopping, reporter);
-    const stuck = down.filter((o) => !o.ok).map((o) => o.name);
+    // A removed service goes even when its down failed: its package may have taken the program away first.
+    const unstopped = down.filter((o) => !o.ok).map((o) => o.name);
+    for (const name of unstopped.filter((name) => removed.includes(name))) log.warn(`update: ${name} did not stop cleanly; it is removed all the same`);
+    const stuck = unstopped.filter((name) => !removed.includes(name));
     if (stuck.length > 0) {
       rmSync(staged.dir, { recursive: true, force: true });
       log.error(`update: could not stop ${stuck.join(", ")}; the old definitions stay live`);
@@ -66,7 +76,9 @@ export async function update(tree: Tree, reporter: Reporter, { dryRun = false } 
     switchLive(tree, staged.dir);
     const live = liveFrom(tree, after);
     const restart = wasUp.filter((name) => live.graph.atoms.has(name));
-    const up = await applyChange(live, "up", planChange(live.graph, live.states.phase, "up", restart), reporter);
+    const wanted = startAdded?.(live.graph) ?? new Set<string>();
+    const start = added.filter((name) => wanted.has(name));
+    const up = await applyChange(live, "up", planChange(live.graph, live.states.phase, "up", [...restart, ...start]), reporter);
     const failed = up.filter((o) => !o.ok).map((o) => o.name);
     if (failed.length > 0) log.error(`update: applied, but these did not come back up: ${failed.join(", ")}`);
     else log.info("update: applied");

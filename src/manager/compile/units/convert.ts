@@ -4,16 +4,19 @@
 // environment, the user, the directories, the limits) become the sh of its
 // run script or its up and down, and the rest becomes goetia's own files:
 // Restart= and the start limits the restart policy, KillSignal= and
-// TimeoutStopSec= s6's down-signal and timeout-kill. Every key goetia does
+// TimeoutStopSec= s6's down-signal and timeout-kill, the socket units that
+// start it the sockets it is given (sockets.ts). Every key goetia does
 // not do is told, with its file and line: run without it, or the unit left
 // out, with the reason.
 import { keptForking } from "../../../s6/forking.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
 import { shellQuote } from "../../../s6/run-script.ts";
 import { signalName } from "../../../s6/signals.ts";
+import { withSockets } from "../../../s6/sockets.ts";
 import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
 import { conditionLines, notAllHold } from "./conditions.ts";
+import { socketLines } from "./sockets.ts";
 import { serviceName, SYSTEM_DIRS } from "./specifiers.ts";
 import type { Unit } from "./unit.ts";
 
@@ -25,6 +28,8 @@ export interface Conversion {
   leftOut?: string;
   /** Keys goetia read past, each once: "KEY= (file:line): why". */
   ignored: string[];
+  /** The socket units whose sockets it is given. */
+  sockets?: string[];
 }
 
 /** Where the unit's names lead: a unit it names (ssh.service, network-online.target) as the goetia service that stands for it, if any. */
@@ -57,10 +62,11 @@ const LOGGED_OUTPUT = /^(journal|syslog|kmsg|inherit|null)(\+console)?$/;
 /** systemd's exits that count as success whatever Restart= says of failures: 0, and death by these signals. */
 const CLEAN_SIGNALS = ["1", "2", "13", "15"];
 
-export function convertService(unit: Unit, file: string, resolve: Resolve): Conversion {
+/** Converts unit (read from file), given sockets, the socket units that start it. */
+export function convertService(unit: Unit, file: string, resolve: Resolve, sockets: Unit[] = []): Conversion {
   const name = serviceName(unit.name.full);
-  const conversion: Conversion = { unit: unit.name.full, file, ignored: [] };
-  const leaveOut = (why: string) => ({ ...withIgnored(unit, conversion, { unusedToo: false }), leftOut: why });
+  const conversion: Conversion = { unit: unit.name.full, file, ignored: [], ...(sockets.length > 0 ? { sockets: sockets.map((socket) => socket.name.full) } : {}) };
+  const leaveOut = (why: string) => ({ ...withIgnored([unit, ...sockets], conversion, { unusedToo: false }), leftOut: why });
   if (!unit.has("Service", "ExecStart") && unit.value("Service", "Type") !== "oneshot") return leaveOut("no ExecStart=: nothing to run");
   const type = unit.value("Service", "Type") ?? (unit.has("Service", "ExecStart") ? "simple" : "oneshot");
   if (!["simple", "exec", "notify", "notify-reload", "forking", "oneshot", "idle"].includes(type)) return leaveOut(`Type=${type}: not a kind goetia runs (simple, exec, notify, forking, oneshot)`);
@@ -78,13 +84,18 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   if (start.length === 0) return leaveOut("ExecStart= holds no command goetia can read");
   if (type !== "oneshot" && start.length > 1) return leaveOut(`Type=${type} with ${start.length} ExecStart= commands: only a oneshot runs several`);
   if (isSystemdsOwn(unit, start)) return leaveOut("part of systemd, which it needs as PID 1");
+  const listening = socketLines(sockets);
+  if ("leftOut" in listening) return leaveOut(listening.leftOut);
+  if (sockets.length > 0 && type === "oneshot") return leaveOut(`a oneshot started by ${sockets[0].name.full}: goetia passes sockets to daemons only`);
 
+  const sources = [unit, ...sockets].flatMap((read) => read.files);
   const service: Service = {
     name,
     type: type === "oneshot" ? "oneshot" : "longrun",
     dir: file.slice(0, file.lastIndexOf("/")),
     contents: [],
     dependencies: dependencies(unit, resolve, name),
+    made: { from: "unit", unit: unit.name.full, sources },
     timeoutUp: timeoutMs(unit, "TimeoutStartSec"),
     timeoutDown: 0,
     essential: false,
@@ -107,7 +118,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     const skip = (why: string) => [`echo ${shellQuote(`${notAllHold(name, why)}: skipped`)}`, "exit 0"];
     service.up = shellCommand([...conditionLines(unit, name, skip), ...privileges.prelude, ...prelude, ...up]);
     if (down.length > 0) service.down = shellCommand([...privileges.prelude, ...prelude, ...down]);
-    return withIgnored(unit, { ...conversion, service });
+    return withIgnored([unit], { ...conversion, service });
   }
 
   // Readiness: a notify daemon says so, a forking one is ready once its launcher has exited; any other must stay up.
@@ -115,7 +126,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   if (notify) service.sdNotify = true;
   if (notify || type === "forking") service.notificationFd = SD_NOTIFY_FD;
   else service.stayUpMs = STAY_UP_MS;
-  const daemon = run(start[0]);
+  const daemon = sockets.length > 0 ? withSockets(listening.args, run(start[0])) : run(start[0]);
   const main = notify ? behindSdNotify(daemon) : type === "forking" ? keptForking(unit.value("Service", "PIDFile") ?? "-", daemon) : daemon;
   const post = commands("ExecStartPost");
   // After the daemon is up (ready, for one that says so), as systemd runs them; detached, as a health check's loop is.
@@ -143,6 +154,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
     ...privileges.prelude,
     ...prelude,
     ...sequence(commands("ExecStartPre")),
+    ...listening.lines,
     ...afterStart,
     `exec ${main}`,
   ];
@@ -157,8 +169,8 @@ export function convertService(unit: Unit, file: string, resolve: Resolve): Conv
   // ExecStopPost= after every death, as systemd runs it whenever the service ends.
   const stopPost = commands("ExecStopPost").map((command) => `${run(command)} || :`);
   const afterDeath = stopPost.length === 0 ? [] : asTheDaemon(stopPost);
-  service.made = { from: "unit", unit: unit.name.full, run: `${lines.join("\n")}\n`, finish: finishScript(unit, afterDeath), files };
-  return withIgnored(unit, { ...conversion, service });
+  service.made = { from: "unit", unit: unit.name.full, sources, daemon: { run: `${lines.join("\n")}\n`, finish: finishScript(unit, afterDeath), files } };
+  return withIgnored([unit, ...sockets], { ...conversion, service });
 }
 
 /** systemd's own services (systemd-*, or a program of its: one in /lib/systemd, systemctl, journalctl) do its work, with systemd as PID 1. */
@@ -166,19 +178,22 @@ function isSystemdsOwn(unit: Unit, start: Command[]): boolean {
   return unit.name.prefix.startsWith("systemd-") || start.some(({ argv: [program] }) => /(^|\/)lib\/systemd\/|(^|\/)(systemctl|journalctl)$/.test(program));
 }
 
-/** Records what the unit warned of and (for a unit made a service) what no reader took, as the conversion's ignored keys. */
-function withIgnored(unit: Unit, conversion: Conversion, { unusedToo = true } = {}): Conversion {
+/** Records what the units (the service's, its sockets') warned of and (for a unit made a service) what no reader took, as the conversion's ignored keys. */
+function withIgnored(units: Unit[], conversion: Conversion, { unusedToo = true } = {}): Conversion {
   const ignored = conversion.ignored;
-  for (const warning of unit.warnings) ignored.push(`${warning.file}:${warning.line}: ${warning.message}`);
-  for (const at of unusedToo ? unit.unused() : []) {
-    const id = `${at.section}.${at.key}`;
-    if (INFORMATION.has(id) || at.section.startsWith("X-")) continue;
-    const why = SANDBOXING.test(at.key)
-      ? "sandboxing and resource control need systemd's namespaces, cgroups and seccomp: the daemon runs without"
-      : at.section === "Service" || at.section === "Unit" || at.section === "Install"
+  for (const unit of units) {
+    const sections = unit.name.full.endsWith(".socket") ? ["Socket", "Unit", "Install"] : ["Service", "Unit", "Install"];
+    for (const warning of unit.warnings) ignored.push(`${warning.file}:${warning.line}: ${warning.message}`);
+    for (const at of unusedToo ? unit.unused() : []) {
+      const id = `${at.section}.${at.key}`;
+      if (INFORMATION.has(id) || at.section.startsWith("X-")) continue;
+      const why = SANDBOXING.test(at.key)
+        ? "sandboxing and resource control need systemd's namespaces, cgroups and seccomp: the daemon runs without"
+        : sections.includes(at.section)
           ? "not something goetia does: ignored"
-          : `[${at.section}] is no section of a service: ignored`;
-    ignored.push(`${at.file}:${at.line}: ${at.key}=: ${why}`);
+          : `[${at.section}] is no section of a ${sections[0].toLowerCase()} unit: ignored`;
+      ignored.push(`${at.file}:${at.line}: ${at.key}=: ${why}`);
+    }
   }
   return conversion;
 }

@@ -12,6 +12,8 @@
 // getty@tty1.service) or names it in its systemd-units file; a target it
 // stands for is not looked into. What those services need is converted
 // too. All of them make the bundle `units`, which the boot bundle holds.
+// A socket unit met (enabled in sockets.target, or named) is passed to the
+// service it starts, which it makes enabled (manager/compile/units/sockets.ts).
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { isFolder } from "../../../lib/files.ts";
@@ -20,6 +22,7 @@ import { badNameReason } from "../../../lib/names.ts";
 import type { Service } from "../../service.ts";
 import type { SourceSet } from "../source.ts";
 import { convertService, type Conversion } from "./convert.ts";
+import { activatedService } from "./sockets.ts";
 import { serviceName, unitName } from "./specifiers.ts";
 import { Unit } from "./unit.ts";
 
@@ -28,6 +31,9 @@ export const UNITS_BUNDLE = "units";
 
 /** Where the boot starts looking: the target default.target is, or leads to. */
 const DEFAULT_TARGET = "default.target";
+
+/** The target that wants the enabled sockets. */
+const SOCKETS_TARGET = "sockets.target";
 
 export interface UnitReport {
   /** Each unit met, in the order met: what it became (a conversion), or which goetia service stands for it, or why it is not looked at. */
@@ -124,10 +130,13 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
 
   const met = new Map<string, string[]>(); // each unit met, and the goetia names it stands as
   const pending: string[] = [];
-  /** A unit as named (an alias, maybe): its own name, the goetia service that stands for it if any, and the names it stands as (a service unit not stood for: the one it will be made). */
-  const standing = (name: string) => {
+  const sockets = new SocketUnits(path);
+  /** A unit as named (an alias, maybe): its own name, the goetia service that stands for it if any, and the names it stands as (a service unit not stood for: the one it will be made). A socket unit no goetia service stands for stands as the service it starts. */
+  const standing = (name: string): { unit: string; goetia?: string; names: string[] } => {
     const unit = path.canonical(name);
     const goetia = goetiaFor(unit) ?? goetiaFor(name);
+    const activated = goetia === undefined && unit.endsWith(".socket") ? sockets.activates(unit) : undefined;
+    if (activated !== undefined) return standing(activated);
     return { unit, goetia, names: goetia !== undefined ? [goetia] : unit.endsWith(".service") ? [serviceName(unit)] : [] };
   };
   /** Meets a unit: stood for, or to be converted (a dependency on one that is not made goes, below). */
@@ -160,6 +169,8 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
     }
   };
   walkTarget(DEFAULT_TARGET);
+  // Enabled sockets, wherever the boot's targets lead: goetia cannot start a service at its socket's first connection, so it starts it with the boot.
+  walkTarget(SOCKETS_TARGET);
 
   // A target no goetia service stands for orders nothing: its wants were walked above. A unit the
   // machine does not have is passed over (After= names many that may or may not be installed), as
@@ -179,13 +190,14 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
   const made: Conversion[] = [];
   for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
     named = [];
-    const became = convert(name, path, resolveName, set);
+    const became = convert(name, path, resolveName, set, sockets);
     report.units.push(became);
     if (became.conversion?.service === undefined) {
       met.set(name, []);
       continue;
     }
     made.push(became.conversion);
+    for (const socket of became.conversion.sockets ?? []) report.units.push({ unit: socket, became: `${became.conversion.service.name}'s sockets, made as it starts` });
     for (const dependency of named) visit(dependency);
   }
   // A dependency on a unit that was not made cannot be had: it goes, and is told.
@@ -195,7 +207,7 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
     service.dependencies = service.dependencies.filter((name) => set.services.has(name));
   }
 
-  const contents = [...new Set(enabled.flatMap((name) => met.get(path.canonical(name)) ?? []))].filter((name) => set.services.has(name)).sort();
+  const contents = [...new Set(enabled.flatMap((name) => met.get(standing(name).unit) ?? []))].filter((name) => set.services.has(name)).sort();
   addBundle(set, path.dirs[0], contents);
   return report;
 }
@@ -217,15 +229,57 @@ function addBundle(set: SourceSet, dir: string, contents: string[]): void {
   });
 }
 
+/**
+ * The socket units met, each loaded once: the service each starts, and the
+ * sockets each service is given (those that start it, among the units met
+ * and the ones its own unit names).
+ */
+class SocketUnits {
+  private readonly services = new Map<string, string | undefined>();
+  private readonly given = new Map<string, Set<string>>();
+
+  constructor(private readonly path: UnitPath) {}
+
+  /** The service unit socket starts; undefined when it has none goetia can run (no file, masked, Accept=yes). */
+  activates(socket: string): string | undefined {
+    if (!this.services.has(socket)) {
+      const unit = this.load(socket);
+      const service = unit === undefined || unit.boolean("Socket", "Accept") === true ? undefined : this.path.canonical(activatedService(unit));
+      this.services.set(socket, service);
+      if (service !== undefined) this.given.set(service, (this.given.get(service) ?? new Set()).add(socket));
+    }
+    return this.services.get(socket);
+  }
+
+  /** The socket units of service (whose unit is unit), loaded anew for its conversion. */
+  forService(service: string, unit: Unit): Unit[] {
+    for (const key of ["Sockets", "Requires", "Wants", "BindsTo"]) for (const { value } of unit.list(key === "Sockets" ? "Service" : "Unit", key)) if (value.endsWith(".socket")) this.activates(this.path.canonical(value));
+    return [...(this.given.get(service) ?? [])].sort().flatMap((socket) => this.load(socket) ?? []);
+  }
+
+  /** Why a socket unit met is not made (its service is). */
+  whyNot(socket: string): string {
+    const unit = this.load(socket);
+    if (unit === undefined) return this.path.find(socket) === "masked" ? "masked (a link to /dev/null)" : "no unit file by that name, or one that cannot be read";
+    return unit.boolean("Socket", "Accept") === true ? "Accept=yes: a service per connection is not something goetia does" : `its service ${activatedService(unit)} is not made`;
+  }
+
+  private load(socket: string): Unit | undefined {
+    const found = this.path.find(socket);
+    return found === undefined || found === "masked" ? undefined : loadUnit(socket, found);
+  }
+}
+
 /** One unit met: converted into the sources, or why not. */
-function convert(name: string, path: UnitPath, resolve: (unit: string) => string[], set: SourceSet): { unit: string; became: string; conversion?: Conversion } {
+function convert(name: string, path: UnitPath, resolve: (unit: string) => string[], set: SourceSet, sockets: SocketUnits): { unit: string; became: string; conversion?: Conversion } {
+  if (name.endsWith(".socket")) return { unit: name, became: `not made: ${sockets.whyNot(name)}` };
   if (!name.endsWith(".service")) return { unit: name, became: `not made: a .${name.split(".").pop()} unit is not something goetia runs` };
   const found = path.find(name);
   if (found === undefined) return { unit: name, became: "not made: no unit file by that name" };
   if (found === "masked") return { unit: name, became: "not made: masked (a link to /dev/null)" };
   const unit = loadUnit(name, found);
   if (unit === undefined) return { unit: name, became: `not made: ${found.file} or a drop-in of it cannot be read` };
-  const conversion = convertService(unit, found.file, resolve);
+  const conversion = convertService(unit, found.file, resolve, sockets.forService(name, unit));
   if (conversion.service === undefined) return { unit: name, became: `not made: ${conversion.leftOut}`, conversion };
   const service: Service = conversion.service;
   const bad = badNameReason(service.name);

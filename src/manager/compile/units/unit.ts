@@ -18,11 +18,15 @@ export class Unit {
   private readonly assignments: Assignment[] = [];
   private readonly used = new Set<Assignment>();
 
+  /** Where it was read from: its file, then its drop-ins. */
+  readonly files: string[];
+
   constructor(
     readonly name: UnitName,
     /** The unit's file, then its drop-ins; each with its text. */
     files: { path: string; text: string }[],
   ) {
+    this.files = files.map(({ path }) => path);
     for (const { path, text } of files) {
       const parsed = parseUnitFile(text, path);
       this.assignments.push(...parsed.assignments);
