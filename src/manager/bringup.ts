@@ -8,7 +8,8 @@
 // t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a
 // longrun's readiness, y$i how long one without must stay up, c$i a
 // pipeline consumer), what each name asks for
-// with all it needs (lookup: the change's plan), and the engine's own words as
+// with all it needs (lookup: the change's plan; a bundle's written out, a
+// service's found from what it needs), and the engine's own words as
 // variables and functions (VOCABULARY), above a driver that is the same for
 // every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
@@ -78,12 +79,32 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
   }
 
   // What a boot's change is when nothing is up yet (run/plan.ts's, then): the closure of what is asked, in the start order.
+  // A bundle's is written out; a service's is found from the d$i (needs): written out, a long chain's would cost its length squared.
   lines.push("", "# lookup NAME: what bringing NAME up starts, with all it needs, in $found; or failure.", "lookup() {", '  case $1 in');
-  for (const name of [...graph.bundles.keys(), ...graph.atoms.keys()]) {
+  for (const name of graph.bundles.keys()) {
     const wanted = [...closure(resolveNames(graph, [name]), graph.dependencies)].sort((a, b) => index.get(a)! - index.get(b)!);
     lines.push(`    ${shellQuote(name)}) found=${shellQuote(indices(wanted))} ;;`);
   }
+  for (const [name, i] of index) lines.push(`    ${shellQuote(name)}) needs ${i} ;;`);
   lines.push("    *) return 1 ;;", "  esac", "}");
+  lines.push(String.raw`
+# needs I: service I with all it needs, in the start order (the numbering), in $found.
+needs() {
+  todo=$1 found= i=1
+  while set -- $todo && [ $# -gt 0 ]; do
+    j=$1
+    shift
+    todo=$*
+    eval "[ -z \"\$m$j\" ]" || continue
+    eval "m$j=1 todo=\"\$todo \$d$j\""
+  done
+  while [ "$i" -le ${order.length} ]; do
+    eval "[ -z \"\$m$i\" ]" || found="$found $i"
+    i=$((i + 1))
+  done
+  set -- $found
+  found=$*
+}`);
 
   const problems = graph.problems.map(describeProblem);
   if (leftOut.length > 0) problems.push(`${leftOut.length} left out of the sources: ${leftOut.join(", ")}`);

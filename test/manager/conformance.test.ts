@@ -148,6 +148,17 @@ const SCENARIOS: Record<string, Scenario> = {
       bundle(tree, "default", ["after", "wrapped"]);
     },
   },
+  "a service asked for by its name: it and what it needs, nothing else": {
+    bundle: "top",
+    build(tree) {
+      oneshot(tree, "root", "true");
+      oneshot(tree, "left", "true", {}, ["root"]);
+      longrun(tree, "right", READY, ["root"]);
+      oneshot(tree, "top", "true", {}, ["left", "right"]);
+      oneshot(tree, "unrelated", "true");
+      bundle(tree, "default", ["top", "unrelated"]);
+    },
+  },
   "an unknown bundle: the default instead": {
     bundle: "no-such",
     build(tree) {
@@ -202,9 +213,10 @@ describe("the engine and the bring-up under each shell see the same", () => {
 /**
  * A tree of count services drawn from seed: oneshots and longruns (some
  * with readiness), each needing a few of those before it, a few failing,
- * named from an alphabet with spaces, quotes and UTF-8 in it.
+ * named from an alphabet with spaces, quotes and UTF-8 in it; the bundle
+ * default asked for, or the last service by its name.
  */
-function generated(seed: number, count: number): Scenario {
+function generated(seed: number, count: number, { askLast = false } = {}): Scenario {
   const next = random(seed);
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
   const letters = ["a", "b", "k", " ", '"', "\\", "é", "☃", "-", "_"];
@@ -220,7 +232,7 @@ function generated(seed: number, count: number): Scenario {
     kind: next() < 0.2 ? (next() < 0.5 ? "ready" : "longrun") : next() < 0.15 ? "failing" : "oneshot",
   }));
   return {
-    bundle: "default",
+    bundle: askLast ? names[count - 1] : "default",
     build(tree) {
       for (const { name, deps, kind } of specs) {
         if (kind === "ready") longrun(tree, name, READY, deps);
@@ -236,4 +248,5 @@ describe("generated trees", () => {
   for (const seed of [1, 2, 3]) {
     test(`seed ${seed}: 16 services`, () => expectTheSame(generated(seed, 16)));
   }
+  test("seed 4: 16 services, the last asked for by its name", () => expectTheSame(generated(4, 16, { askLast: true })));
 });
