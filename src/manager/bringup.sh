@@ -341,6 +341,8 @@ svwait() {
     code=$?
     [ $code = 99 ] || return $code
     case $(s6-svstat -o exitcode "$1" 2>/dev/null) in 126 | 127) return 98 ;; esac
+    # Given up on between two waits: s6-svwait, started after, never hears of it.
+    [ "$(s6-svstat -o pid,wantedup "$1" 2>/dev/null)" != "-1 false" ] || return 1
   done
 }
 
