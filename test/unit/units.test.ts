@@ -295,6 +295,8 @@ test("an enabled socket makes its service enabled, and given its sockets; so doe
   link("etc/sockets.target.wants/ssh.socket", join(lib, "ssh.socket"));
   place("lib/ssh.socket", "[Socket]\nListenStream=22\nAccept=yes\n");
   place("lib/ssh@.service", "[Service]\nExecStart=-/usr/sbin/sshd -i\nStandardInput=socket\n");
+  link("etc/old.socket", "/dev/null");
+  link("lib/sockets.target.wants/old.socket", "../old.socket");
   place("lib/pcscd.service", "[Unit]\nRequires=pcscd.socket\n[Service]\nExecStart=/usr/sbin/pcscd --foreground --auto-exit\n");
   place("lib/pcscd.socket", "[Socket]\nListenStream=/run/pcscd/pcscd.comm\nSocketMode=0666\n");
   link("etc/multi-user.target.wants/pcscd.service", join(lib, "pcscd.service"));
@@ -311,6 +313,7 @@ test("an enabled socket makes its service enabled, and given its sockets; so doe
   expect(became["dbus.socket"]).toBe("dbus's sockets, made as it starts");
   expect(became["pcscd.socket"]).toBe("pcscd's sockets, made as it starts");
   expect(became["ssh.socket"]).toBe("not made: Accept=yes: a service per connection is not something goetia does");
+  expect(became["old.socket"]).toBe("not made: masked (a link to /dev/null)");
 
   // Claimed by a goetia service: the socket is that service's business.
   const claimed = emptySet();

@@ -257,11 +257,10 @@ class SocketUnits {
     return [...(this.given.get(service) ?? [])].sort().flatMap((socket) => this.load(socket) ?? []);
   }
 
-  /** Why a socket unit met is not made (its service is). */
+  /** Why a socket unit met starts no service (activates said none). */
   whyNot(socket: string): string {
-    const unit = this.load(socket);
-    if (unit === undefined) return this.path.find(socket) === "masked" ? "masked (a link to /dev/null)" : "no unit file by that name, or one that cannot be read";
-    return unit.boolean("Socket", "Accept") === true ? "Accept=yes: a service per connection is not something goetia does" : `its service ${activatedService(unit)} is not made`;
+    if (this.load(socket) !== undefined) return "Accept=yes: a service per connection is not something goetia does";
+    return this.path.find(socket) === "masked" ? "masked (a link to /dev/null)" : "no unit file by that name, or one that cannot be read";
   }
 
   private load(socket: string): Unit | undefined {
