@@ -158,21 +158,19 @@ function waitFor(dir: string, goal: Goal, { ready = false, timeoutMs = 0, abort,
       clearTimeout(spawnCheck);
       resolve(end);
     };
-    let started = onStarted === undefined;
-    let newProcess = false;
-    let askedAgain: SuperviseStatus | undefined; // the status when it was
+    let started = false; // a process was started (anew: a new one)
+    let askedAgain: SuperviseStatus | undefined; // the status when the daemon was asked up again
     const check = () => {
       const now = readStatus(dir);
-      if (now && now.pid !== 0 && now.stamp !== before.stamp) newProcess = true;
       if (now && !started && now.stamp !== before.stamp && (!anew || now.pid !== 0)) {
         started = true;
-        onStarted!();
+        onStarted?.();
       }
       if (now && reached(goal, ready, before, now, anew)) finish("reached");
       else if (now && goal === "up" && execFailed(before, now)) finish("unspawnable");
       else if (now && goal === "up" && gaveUp(askedAgain ?? before, now)) {
         // A restart's own kill, which a finish that ends the daemon for good (exit 125: a unit's Restart=no) took for its end: asked up again, once.
-        if (!anew || newProcess || askedAgain) return finish("gave up");
+        if (!anew || started || askedAgain) return finish("gave up");
         askedAgain = now;
         command(dir, "u");
       }

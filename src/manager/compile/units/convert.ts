@@ -84,9 +84,9 @@ export function convertService(unit: Unit, file: string, resolve: Resolve, socke
   if (start.length === 0) return leaveOut("ExecStart= holds no command goetia can read");
   if (type !== "oneshot" && start.length > 1) return leaveOut(`Type=${type} with ${start.length} ExecStart= commands: only a oneshot runs several`);
   if (isSystemdsOwn(unit, start)) return leaveOut("part of systemd, which it needs as PID 1");
+  if (sockets.length > 0 && type === "oneshot") return leaveOut(`a oneshot started by ${sockets[0].name.full}: goetia passes sockets to daemons only`);
   const listening = socketLines(sockets);
   if ("leftOut" in listening) return leaveOut(listening.leftOut);
-  if (sockets.length > 0 && type === "oneshot") return leaveOut(`a oneshot started by ${sockets[0].name.full}: goetia passes sockets to daemons only`);
 
   const sources = [unit, ...sockets].flatMap((read) => read.files);
   const service: Service = {

@@ -22,7 +22,7 @@ import { badNameReason } from "../../../lib/names.ts";
 import type { Service } from "../../service.ts";
 import type { SourceSet } from "../source.ts";
 import { convertService, type Conversion } from "./convert.ts";
-import { activatedService } from "./sockets.ts";
+import { activatedService, PER_CONNECTION } from "./sockets.ts";
 import { serviceName, unitName } from "./specifiers.ts";
 import { Unit } from "./unit.ts";
 
@@ -253,13 +253,14 @@ class SocketUnits {
 
   /** The socket units of service (whose unit is unit), loaded anew for its conversion. */
   forService(service: string, unit: Unit): Unit[] {
-    for (const key of ["Sockets", "Requires", "Wants", "BindsTo"]) for (const { value } of unit.list(key === "Sockets" ? "Service" : "Unit", key)) if (value.endsWith(".socket")) this.activates(this.path.canonical(value));
+    const naming = [["Service", "Sockets"], ["Unit", "Requires"], ["Unit", "Wants"], ["Unit", "BindsTo"]] as const;
+    for (const [section, key] of naming) for (const { value } of unit.list(section, key)) if (value.endsWith(".socket")) this.activates(this.path.canonical(value));
     return [...(this.given.get(service) ?? [])].sort().flatMap((socket) => this.load(socket) ?? []);
   }
 
   /** Why a socket unit met starts no service (activates said none). */
   whyNot(socket: string): string {
-    if (this.load(socket) !== undefined) return "Accept=yes: a service per connection is not something goetia does";
+    if (this.load(socket) !== undefined) return PER_CONNECTION;
     return this.path.find(socket) === "masked" ? "masked (a link to /dev/null)" : "no unit file by that name, or one that cannot be read";
   }
 

@@ -10,7 +10,7 @@
 // leaves its service out, with the reason.
 import { dirname } from "node:path";
 import { shellQuote } from "../../../s6/run-script.ts";
-import { unitName } from "./specifiers.ts";
+import { serviceName } from "./specifiers.ts";
 import type { Unit } from "./unit.ts";
 
 /** The listeners goetia makes, and the helper's name for their kind. */
@@ -22,10 +22,12 @@ const OTHER_LISTENERS = ["ListenFIFO", "ListenSpecial", "ListenNetlink", "Listen
 /** An address the helper takes: a path, @NAME, PORT, IPV4:PORT or [IPV6]:PORT. */
 const ADDRESS = /^(\/.*|@.+|\d+|\d{1,3}(\.\d{1,3}){3}:\d+|\[[0-9A-Fa-f:.]+\]:\d+)$/;
 
+/** Why a socket unit with Accept=yes starts no service goetia runs. */
+export const PER_CONNECTION = "Accept=yes: a service per connection is not something goetia does";
+
 /** The service a socket unit starts: Service=, or the one of its own name. */
 export function activatedService(socket: Unit): string {
-  const { prefix, instance } = unitName(socket.name.full);
-  return socket.value("Socket", "Service") ?? `${instance === undefined ? prefix : `${prefix}@${instance}`}.service`;
+  return socket.value("Socket", "Service") ?? `${serviceName(socket.name.full)}.service`;
 }
 
 /** The sh a service's run script needs for its sockets: lines that run first, and the helper's arguments (sh words); or why it cannot have them. */
@@ -34,20 +36,20 @@ export function socketLines(sockets: Unit[]): { lines: string[]; args: string } 
   const args: string[] = [];
   for (const [index, socket] of sockets.entries()) {
     const name = socket.name.full;
-    if (socket.boolean("Socket", "Accept") === true) return { leftOut: `${name} has Accept=yes: a service per connection is not something goetia does` };
+    if (socket.boolean("Socket", "Accept") === true) return { leftOut: `${name} has ${PER_CONNECTION}` };
     const other = OTHER_LISTENERS.find((key) => socket.has("Socket", key));
     if (other !== undefined) return { leftOut: `${name} has ${other}=: goetia makes stream, datagram and sequential-packet sockets only` };
     const owner = ownerLines(socket, index);
     lines.push(...owner.lines);
     const mode = octal(socket, "SocketMode", "0666");
     const directoryMode = octal(socket, "DirectoryMode", "0755");
-    const backlog = socket.value("Socket", "Backlog");
-    if (backlog !== undefined && !/^\d+$/.test(backlog)) socket.warn("Socket", "Backlog", `"${backlog}" is not a number: ignored`);
-    const only = socket.value("Socket", "BindIPv6Only") ?? "default";
-    if (!["default", "both", "ipv6-only"].includes(only)) socket.warn("Socket", "BindIPv6Only", `"${only}" is not default, both or ipv6-only: as default`);
     args.push("-m", mode, "-n", shellQuote(socket.value("Socket", "FileDescriptorName") ?? name), ...owner.args);
+    const backlog = socket.value("Socket", "Backlog");
     if (backlog !== undefined && /^\d+$/.test(backlog)) args.push("-b", backlog);
+    else if (backlog !== undefined) socket.warn("Socket", "Backlog", `"${backlog}" is not a number: ignored`);
+    const only = socket.value("Socket", "BindIPv6Only") ?? "default";
     if (only === "ipv6-only") args.push("-6");
+    else if (only !== "default" && only !== "both") socket.warn("Socket", "BindIPv6Only", `"${only}" is not default, both or ipv6-only: as default`);
     for (const [key, kind] of Object.entries(KINDS)) {
       for (const { value: address } of socket.list("Socket", key, { whole: true })) {
         if (!ADDRESS.test(address)) return { leftOut: `${name} has ${key}=${address}: goetia reads a path, @NAME, PORT, IPV4:PORT or [IPV6]:PORT` };
