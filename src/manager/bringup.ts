@@ -71,7 +71,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `f${i}=${shellQuote(indices(graph.dependents.get(name) ?? []))}`,
       `t${i}=${service.timeoutUp}`,
     ];
-    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
+    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up, service.nice).map(shellQuote).join(" "))}`);
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);

@@ -22,6 +22,8 @@ export interface Service {
   /** Oneshots: command lines, lexed like execlineb. */
   up?: string;
   down?: string;
+  /** Longruns and oneshots: a `nice` file, -20 to 19: their processes run that much nicer than what starts them (0 at boot and under s6-supervise), as nice(1) runs a command. */
+  nice?: number;
   /** Longruns: the fd on which the daemon says it is ready (for an sd-notify one, the bridge's). */
   notificationFd?: number;
   /** Longruns: an `sd-notify` file: the daemon says it is ready the systemd way, READY=1 to $NOTIFY_SOCKET, which a bridge turns into s6's notification. */

@@ -4,15 +4,18 @@
 /** Characters execlineb gives no meaning to: a command line made of them alone is its words. */
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 
+/** The words that run a command nice (-20 to 19) notches nicer than its parent, as nice(1) does; none for no niceness. */
+export const nicePrefix = (nice?: number): string[] => (nice === undefined ? [] : ["nice", "-n", String(nice)]);
+
 /**
- * The argv a oneshot's command line means. execlineb lexes it (quotes,
+ * The argv a oneshot's command line means, run nice notches nicer. execlineb lexes it (quotes,
  * escapes, blocks, comments), and starting execlineb costs more than the
  * command itself under emulation (130 ms there, for `hostname -F`): a line
  * of plain words is split here instead, which is all execlineb would do.
  */
-export function oneshotArgv(script: string): string[] {
+export function oneshotArgv(script: string, nice?: number): string[] {
   const words = script.split(/[ \t\n\r]+/).filter(Boolean);
-  return words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script];
+  return [...nicePrefix(nice), ...(words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script])];
 }
 
 /**
@@ -43,9 +46,9 @@ export const BOOT_RECORDER = [
  * timeout ends all it started), through RECORDER; with copy, through
  * BOOT_RECORDER, its lines also going to that descriptor after its name.
  */
-export function spawnOneshot(script: string, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
+export function spawnOneshot(script: string, nice: number | undefined, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
   const recorder = copy === undefined ? [RECORDER, "goetia-oneshot", exitFile] : [BOOT_RECORDER, "goetia-oneshot", exitFile, copy.name];
-  return Bun.spawn(["/bin/sh", "-c", ...recorder, ...oneshotArgv(script)], {
+  return Bun.spawn(["/bin/sh", "-c", ...recorder, ...oneshotArgv(script, nice)], {
     cwd: "/",
     env,
     stdio: copy === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", "inherit", "inherit", "ignore", copy.fd],

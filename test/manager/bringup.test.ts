@@ -4,7 +4,7 @@
 // parallel branches, failure skipping, timeouts and readiness, and what
 // `goetia status` knows afterwards.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { bringUpWith } from "../helpers/boot-runs.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -76,6 +76,29 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   const blamed = JSON.parse((await tree.goetia("analyze", "blame", "--json")).stdout) as { name: string; outcome: string }[];
   expect(blamed.find((s) => s.name === "bad")?.outcome).toBe("failed");
   expect(blamed.map((s) => s.name)).not.toContain("top");
+});
+
+test("a nice file: the oneshot's command and the longrun's daemon run that much nicer, at boot as in a later change", async () => {
+  const niceOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[16];
+  const seen = join(tree.dir, "nice-seen");
+  tree.service("background", { type: "oneshot\n", up: `sh -c "nice > ${seen}"\n`, nice: "19\n" });
+  tree.service("slow", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100000\n", nice: "7\n" });
+  tree.service("default", { type: "bundle\n", contents: "background\nslow\n" });
+  expect((await tree.goetia("compile")).code).toBe(0);
+  const run = await bringUp("default");
+  expect(run.prepared).toBe(0);
+  expect(await run.said).toContain("bundle default up");
+  expect(readFileSync(seen, "utf8")).toBe("19\n");
+  const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
+  expect(niceOf(rows.get("slow")!.pid!)).toBe("7");
+
+  // The engine, later: the same.
+  expect((await tree.goetia("stop", "background", "slow")).code).toBe(0);
+  rmSync(seen);
+  expect((await tree.goetia("start", "default")).code).toBe(0);
+  expect(readFileSync(seen, "utf8")).toBe("19\n");
+  const again = new Map((await tree.statusRows()).map((row) => [row.name, row]));
+  expect(niceOf(again.get("slow")!.pid!)).toBe("7");
 });
 
 test("quiet: the console gets errors and the summary only", async () => {

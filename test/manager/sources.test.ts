@@ -34,6 +34,7 @@ describe("validation", () => {
     tree.service("bad-fd", { type: "longrun\n", run: "#!/bin/sh\n", "notification-fd": "1\n" });
     tree.service("two-readiness", { type: "longrun\n", run: "#!/bin/sh\n", "notification-fd": "3\n", "sd-notify": "" });
     tree.service("bad-timeout", { type: "oneshot\n", up: "true\n", "timeout-up": "soon\n" });
+    tree.service("bad-nice", { type: "oneshot\n", up: "true\n", nice: "20\n" });
 
     const run = await tree.goetia("compile");
     expect(run.code).toBe(1);
@@ -51,6 +52,7 @@ describe("validation", () => {
       `service bad-fd: ${src("bad-fd", "notification-fd")}: must be 3 or more: 0, 1 and 2 are taken`,
       `service two-readiness: ${src("two-readiness", "sd-notify")}: and notification-fd both say how the daemon tells it is ready: keep one`,
       `service bad-timeout: ${src("bad-timeout", "timeout-up")}: "soon" is not a non-negative integer`,
+      `service bad-nice: ${src("bad-nice", "nice")}: "20" is not a niceness from -20 to 19`,
     ];
     for (const line of expected) expect(run.out).toContain(`goetia: error: ${line}`);
     expect(run.out).toContain("compiled 1 services");

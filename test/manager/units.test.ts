@@ -65,6 +65,16 @@ test("a simple unit runs as its User=, with its Environment=, in its RuntimeDire
   expect([owner.uid, (owner.mode & 0o777).toString(8)]).toEqual([Number(Bun.spawnSync(["id", "-u", "nobody"]).stdout.toString()), "755"]);
 });
 
+test("Nice=, CPUSchedulingPolicy= and IOSchedulingClass=: the daemon runs with them, as the kernel reports", async () => {
+  unit("slow.service", "[Service]\nNice=7\nCPUSchedulingPolicy=batch\nIOSchedulingClass=idle\nExecStart=/bin/sleep 1000\n");
+  expect((await goetia("start", "slow")).code).toBe(0);
+  const pid = String((await row("slow")).pid);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  expect(stat[16]).toBe("7"); // nice, field 19
+  expect(stat[38]).toBe("3"); // policy, field 41: SCHED_BATCH
+  expect(Bun.spawnSync(["ionice", "-p", pid]).stdout.toString().trim()).toBe("idle");
+});
+
 test("Restart=on-failure: a failure is restarted, a clean exit is not", async () => {
   const flag = join(tree.dir, "fail");
   writeFileSync(flag, "");

@@ -148,6 +148,25 @@ test("Type=forking runs under its keeper, ready once the launcher has exited: th
   expect(runOf(convert("guess.service", "[Service]\nType=forking\nExecStart=/usr/sbin/guess\n").service)!.run).toContain("/forking 3 '-' '/usr/sbin/guess'");
 });
 
+test("Nice=, CPUSchedulingPolicy= and IOSchedulingClass= are set on the script's shell, before any command; a bad value is told", () => {
+  // Debian bookworm's e2scrub_reap.service (e2fsprogs 1.47), which must not compete with the boot.
+  const reap = convert("e2scrub_reap.service", "[Service]\nType=oneshot\nWorkingDirectory=/\nIOSchedulingClass=idle\nCPUSchedulingPolicy=idle\nEnvironment=SERVICE_MODE=1\nExecStart=/sbin/e2scrub_all -A -r\n");
+  expect(reap.service!.up).toBe(`/bin/sh -c "set -f\ntrap '' PIPE\nexport SERVICE_MODE='1'\nchrt --idle -p 0 $$ >/dev/null || exit 111\nionice -c 3 -p $$ || exit 111\ncd '/' || exit 111\n'/sbin/e2scrub_all' '-A' '-r' || exit $?"`);
+  expect(reap.ignored).toEqual([]);
+
+  const daemon = convert("rt.service", "[Service]\nNice=-5\nCPUSchedulingPolicy=fifo\nCPUSchedulingPriority=150\nCPUSchedulingResetOnFork=yes\nIOSchedulingPriority=2\nExecStart=/usr/sbin/rt\n");
+  expect(runOf(daemon.service)!.run).toContain("renice --priority -5 -p $$ >/dev/null || exit 111\nchrt --fifo --reset-on-fork -p 99 $$ >/dev/null || exit 111\nionice -c 2 -n 2 -p $$ || exit 111\n");
+  expect(runOf(convert("batch.service", "[Service]\nCPUSchedulingPolicy=batch\nIOSchedulingClass=realtime\nExecStart=/usr/sbin/b\n").service)!.run).toContain("chrt --batch -p 0 $$ >/dev/null || exit 111\nionice -c 1 -n 4 -p $$ || exit 111\n");
+
+  const bad = convert("bad.service", "[Service]\nNice=20\nCPUSchedulingPolicy=deadline\nIOSchedulingClass=fast\nExecStart=/usr/sbin/bad\n");
+  expect(runOf(bad.service)!.run).not.toMatch(/renice|chrt|ionice/);
+  expect(bad.ignored).toEqual([
+    '/lib/systemd/system/bad.service:2: Nice=: "20" is not between -20 and 19: ignored',
+    '/lib/systemd/system/bad.service:3: CPUSchedulingPolicy=: "deadline" is not a policy (other, batch, idle, fifo, rr): ignored',
+    '/lib/systemd/system/bad.service:4: IOSchedulingClass=: "fast" is not a class (none, realtime, best-effort, idle): ignored',
+  ]);
+});
+
 test("what goetia cannot run is left out, saying why; a bad line is told and passed over", () => {
   expect(convert("bus.service", "[Service]\nType=dbus\nBusName=org.example\nExecStart=/usr/sbin/bus\n").leftOut).toBe("Type=dbus: not a kind goetia runs (simple, exec, notify, forking, oneshot)");
   expect(convert("none.service", "[Unit]\nDescription=nothing\n").leftOut).toBe("no ExecStart=: nothing to run");

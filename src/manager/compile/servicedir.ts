@@ -4,12 +4,13 @@
 // links to the templates resolve; a logger goetia makes is an s6-log line.
 // Around each run goes goetia's plumbing where the service needs it: the
 // pipeline's fifos, from a logger's input and to a logged daemon's output,
-// a template instance's INSTANCE, and the loop of its health check.
+// a template instance's INSTANCE, its nice, and the loop of its health check.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
 import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
+import { nicePrefix } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
@@ -48,7 +49,7 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
     writeHealthCheck(service, target);
     const cd = `cd ${shellQuote(service.dir)} || exit 111`;
     const logRoot = made.logRoot === undefined ? [] : [`export GOETIA_LOGDIR=${shellQuote(made.logRoot)}`];
-    writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, ...check, cd, "./run"]));
+    writeScript(target, "run", runScript(`${service.dir}, run where it is`, redirect, [...logRoot, ...check, cd, niced(service, "./run")]));
     const ownFinish = existsSync(join(service.dir, "finish")) ? [cd, './finish "$@"'] : [];
     if (service.restartPolicy) return writePolicyFinish(service, target, ownFinish);
     if (ownFinish.length > 0) writeScript(target, "finish", runScript(`${service.dir}/finish, run where it is`, {}, ownFinish));
@@ -63,10 +64,10 @@ export function makeServicedir(service: Service, target: string, pipesDir: strin
   }
   if (service.sdNotify) writeFileSync(join(target, "notification-fd"), `${SD_NOTIFY_FD}\n`);
   const instance = service.instance === undefined ? [] : [`export INSTANCE=${shellQuote(service.instance)}`];
-  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify && !service.check) return;
-  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance, behind the sd_notify bridge, beside its check.
+  if (redirect.stdinFrom === undefined && redirect.stdoutTo === undefined && instance.length === 0 && !service.sdNotify && !service.check && service.nice === undefined) return;
+  // Its own run, renamed run.user, with stdin from its pipe and stdout into its consumer's, told its instance, nice, behind the sd_notify bridge, beside its check.
   renameSync(join(target, "run"), join(target, "run.user"));
-  const run = service.sdNotify ? behindSdNotify("./run.user") : "./run.user";
+  const run = niced(service, service.sdNotify ? behindSdNotify("./run.user") : "./run.user");
   writeScript(target, "run", runScript("plumbing around the service's own run script", redirect, [...instance, ...check, run]));
 }
 
@@ -81,6 +82,11 @@ function writeHealthCheck(service: Service, target: string): void {
   if (!service.check) return;
   writeScript(target, "check", readFileSync(join(service.dir, "check"), "utf8"));
   writeScript(target, CHECK_LOOP_FILE, healthCheckLoop(service, service.check));
+}
+
+/** command (a line of sh) run as nice as the service's nice file says. */
+function niced(service: Service, command: string): string {
+  return [...nicePrefix(service.nice), command].join(" ");
 }
 
 function writeScript(dir: string, name: string, text: string): void {

@@ -224,6 +224,7 @@ export function readService(name: string, dir: string, problem: Report, impliedT
   service.dependencies = Object.keys(service.origins);
   service.timeoutUp = files.number("timeout-up") ?? 0;
   service.timeoutDown = files.number("timeout-down") ?? 0;
+  service.nice = readNice(files);
   if (service.type === "oneshot") {
     service.up = files.command("up");
     service.down = files.command("down");
@@ -254,6 +255,14 @@ export function readService(name: string, dir: string, problem: Report, impliedT
     service.check = readHealthCheck(files);
   }
   return broken ? undefined : service;
+}
+
+/** A `nice` file: nice(1)'s range, -20 (first served) to 19 (served last). */
+function readNice(files: SourceFiles): number | undefined {
+  const text = files.line("nice");
+  if (text === undefined) return undefined;
+  if (/^[-+]?\d+$/.test(text) && Number(text) >= -20 && Number(text) <= 19) return Number(text);
+  return void files.fail("nice", `"${text}" is not a niceness from -20 to 19`);
 }
 
 /** A longrun's restart policy, where any of its files is there; the others take their defaults. */

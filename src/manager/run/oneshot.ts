@@ -18,7 +18,7 @@ export async function runOneshot(service: Service, direction: Direction, live: L
   const script = direction === "up" ? service.up : service.down;
   if (script === undefined || script === "") return { ok: true, message: "" };
   const copy = live.outputCopy === undefined ? undefined : { fd: live.outputCopy, name: service.name };
-  const child = spawnOneshot(script, live.env, live.states.exitFile(service.name), copy);
+  const child = spawnOneshot(script, service.nice, live.env, live.states.exitFile(service.name), copy);
   let cut: Cutoff | undefined;
   const cancel = onCutoff(timeoutMs, abort, (why) => {
     cut = why;

@@ -104,7 +104,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve, socke
   };
   const environment = environmentLines(unit);
   const privileges = userLines(unit);
-  const prelude = ["set -f", ...signalLines(unit), ...environment, ...umaskLines(unit), ...limitLines(unit), ...oomLines(unit), ...directoryLines(unit), ...workingDirectory(unit)];
+  const prelude = ["set -f", ...signalLines(unit), ...environment, ...umaskLines(unit), ...limitLines(unit), ...oomLines(unit), ...schedulingLines(unit), ...directoryLines(unit), ...workingDirectory(unit)];
   outputs(unit);
   const run = (command: Command) => `${command.privileged ? "" : privileges.drop}${toShell(command)}`;
   const sequence = (list: Command[]) => list.map((command) => (command.ignoreFailure ? `${run(command)} || :` : `${run(command)} || exit $?`));
@@ -228,6 +228,64 @@ function oomLines(unit: Unit): string[] {
   if (/^-?\d+$/.test(adjust) && Math.abs(Number(adjust)) <= 1000) return [`echo ${adjust} >/proc/self/oom_score_adj`];
   unit.warn("Service", "OOMScoreAdjust", `"${adjust}" is not between -1000 and 1000: ignored`);
   return [];
+}
+
+/** CPUSchedulingPolicy= as chrt names it; the real-time ones take a priority, 1 to 99. */
+const CPU_POLICIES: Record<string, string> = { other: "--other", batch: "--batch", idle: "--idle", fifo: "--fifo", rr: "--rr" };
+
+/** IOSchedulingClass= as ionice's class number (none: the kernel's choice); realtime and best-effort take a priority, 0 to 7 (4 unless set). */
+const IO_CLASSES: Record<string, number> = { none: 0, realtime: 1, "best-effort": 2, idle: 3 };
+
+/**
+ * Nice=, CPUSchedulingPolicy= and IOSchedulingClass= with their kin: set on
+ * the script's own shell, so that every command it runs, the daemon among
+ * them, has them, as systemd sets them on each.
+ */
+function schedulingLines(unit: Unit): string[] {
+  return [...niceLines(unit), ...cpuSchedulingLines(unit), ...ioSchedulingLines(unit)];
+}
+
+/** Nice=; renice's --priority is absolute in every util-linux (its -n became relative in 2.39). */
+function niceLines(unit: Unit): string[] {
+  const nice = unit.value("Service", "Nice");
+  if (nice === undefined) return [];
+  if (/^[-+]?\d+$/.test(nice) && Number(nice) >= -20 && Number(nice) <= 19) return [`renice --priority ${Number(nice)} -p $$ >/dev/null || exit 111`];
+  unit.warn("Service", "Nice", `"${nice}" is not between -20 and 19: ignored`);
+  return [];
+}
+
+/** CPUSchedulingPolicy=, CPUSchedulingPriority= (1 to 99, for fifo and rr only) and CPUSchedulingResetOnFork=, through chrt. */
+function cpuSchedulingLines(unit: Unit): string[] {
+  const policy = unit.value("Service", "CPUSchedulingPolicy") ?? "other";
+  const priority = unit.value("Service", "CPUSchedulingPriority");
+  const resetOnFork = unit.boolean("Service", "CPUSchedulingResetOnFork") === true;
+  if (!unit.has("Service", "CPUSchedulingPolicy") && priority === undefined && !resetOnFork) return [];
+  if (!(policy in CPU_POLICIES)) {
+    unit.warn("Service", "CPUSchedulingPolicy", `"${policy}" is not a policy (other, batch, idle, fifo, rr): ignored`);
+    return [];
+  }
+  const realTime = policy === "fifo" || policy === "rr";
+  let level = realTime ? 1 : 0;
+  if (priority !== undefined && !/^\d+$/.test(priority)) unit.warn("Service", "CPUSchedulingPriority", `"${priority}" is not a number: ignored`);
+  else if (priority !== undefined && realTime) level = Math.max(1, Math.min(99, Number(priority)));
+  return [`chrt ${CPU_POLICIES[policy]}${resetOnFork ? " --reset-on-fork" : ""} -p ${level} $$ >/dev/null || exit 111`];
+}
+
+/** IOSchedulingClass= (a name or its number) and IOSchedulingPriority= (0 to 7; alone, for best-effort), through ionice. */
+function ioSchedulingLines(unit: Unit): string[] {
+  const name = unit.value("Service", "IOSchedulingClass");
+  const priority = unit.value("Service", "IOSchedulingPriority");
+  if (name === undefined && priority === undefined) return [];
+  const ioClass = name === undefined ? IO_CLASSES["best-effort"] : (IO_CLASSES[name] ?? (/^[0-3]$/.test(name) ? Number(name) : undefined));
+  if (ioClass === undefined) {
+    unit.warn("Service", "IOSchedulingClass", `"${name}" is not a class (none, realtime, best-effort, idle): ignored`);
+    return [];
+  }
+  let level = 4;
+  if (priority !== undefined && /^[0-7]$/.test(priority)) level = Number(priority);
+  else if (priority !== undefined) unit.warn("Service", "IOSchedulingPriority", `"${priority}" is not between 0 and 7: 4 instead`);
+  const takesLevel = ioClass === IO_CLASSES.realtime || ioClass === IO_CLASSES["best-effort"];
+  return [`ionice -c ${ioClass}${takesLevel ? ` -n ${level}` : ""} -p $$ || exit 111`];
 }
 
 /** StandardOutput= and StandardError=: the journal, syslog and the rest are the catch-all log here; anything else is told. */
