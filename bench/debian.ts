@@ -5,6 +5,7 @@
 // console's login prompt and to the first SSH banner; after boot, the
 // processes and the sum of their PSS; and the way down, from `poweroff`
 // over ssh to QEMU's exit.
+import type { Socket } from "bun";
 import { buildDebian, DebianMachine } from "../test/helpers/debian.ts";
 import { writeResults } from "./results.ts";
 
@@ -19,22 +20,36 @@ interface Sample {
   poweroffMs: number;
 }
 
-/** Whether an SSH server answers on port with its banner within 3 s (QEMU's user network accepts every connection, and resets it when nobody listens in the guest). */
+/** How long a probe waits for the banner, and how often a new one starts: at most two are open at once. */
+const PROBE_WAIT_MS = 2000;
+const PROBE_EVERY_MS = 1000;
+
+/**
+ * Whether an SSH server answers on port with its banner within PROBE_WAIT_MS
+ * (QEMU's user network accepts every connection, and resets it when nobody
+ * listens in the guest). The connection is closed either way: one left open
+ * would reach sshd later, and cost the guest a session's start.
+ */
 function sshBanner(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
+    let open: Socket | undefined;
     const settle = (answered: boolean) => {
-      if (!settled) resolve((settled = true) && answered);
+      if (settled) return;
+      settled = true;
+      open?.terminate();
+      resolve(answered);
     };
-    setTimeout(() => settle(false), 3000);
+    setTimeout(() => settle(false), PROBE_WAIT_MS);
     Bun.connect({
       hostname: "127.0.0.1",
       port,
       socket: {
-        data(socket, data) {
-          settle(data.toString().startsWith("SSH-"));
-          socket.end();
+        open(socket) {
+          if (settled) socket.terminate();
+          else open = socket;
         },
+        data: (_, data) => settle(data.toString().startsWith("SSH-")),
         close: () => settle(false),
         error: () => settle(false),
         connectError: () => settle(false),
@@ -44,10 +59,10 @@ function sshBanner(port: number): Promise<boolean> {
 }
 
 /**
- * When an SSH server first answers on port: a probe every 250 ms, each
- * given its 3 s, so that one stuck on a guest that has no address yet (QEMU
- * holds the connection, and the guest's answer comes at TCP's next retry)
- * does not hide the answer the next one gets at once.
+ * When an SSH server first answers on port: a new probe every
+ * PROBE_EVERY_MS, beside the last, so that one stuck on a guest that has no
+ * address yet (QEMU holds the connection, and the guest's answer waits for
+ * TCP's next retry) does not hide the answer the next one gets at once.
  */
 function firstBanner(port: number): Promise<number> {
   return new Promise((resolve) => {
@@ -59,7 +74,7 @@ function firstBanner(port: number): Promise<number> {
         answered = true;
         resolve(performance.now());
       });
-      setTimeout(probe, 250);
+      setTimeout(probe, PROBE_EVERY_MS);
     };
     probe();
   });
@@ -68,13 +83,20 @@ function firstBanner(port: number): Promise<number> {
 /** The guest's processes (those with memory of their own: not the kernel's threads) and the sum of their PSS, in kB (cat, which goes on past a process that ended meanwhile; mawk would stop). */
 const MEMORY = "cat /proc/[0-9]*/smaps_rollup 2>/dev/null | awk '/^Pss:/ { n++; pss += $2 } END { print n, pss }'";
 
-async function boot(image: string, kernelArgs: string[]): Promise<Sample> {
+/** How each init says its boot is done: goetia's summary on the console; systemd's startup finished (whatever its state). */
+const BOOT_DONE = {
+  goetia: (machine: DebianMachine) => machine.guest.waitFor(/goetia: (error: )?bundle default (up|not fully up)[^\n]*\n/, 600_000),
+  systemd: (machine: DebianMachine) => machine.sshUntil("root", "systemctl is-system-running --wait; true", /^(running|degraded)\n/, 600_000),
+};
+
+async function boot(image: string, init: keyof typeof BOOT_DONE): Promise<Sample> {
   const started = performance.now();
-  const machine = new DebianMachine(image, kernelArgs);
+  const machine = new DebianMachine(image);
   const prompt = machine.guest.waitFor(/debian login: /, 600_000).then(() => performance.now() - started);
   const sshMs = (await firstBanner(machine.port)) - started;
   const promptMs = await prompt;
-  await Bun.sleep(10_000); // the boot's last oneshots and the first cron minute settle
+  await BOOT_DONE[init](machine);
+  await Bun.sleep(10_000); // the first cron minute, and what the last services started, settle
   const [processes, pssKb] = (await machine.sshUntil("root", MEMORY, /^\d+ \d+\n/, 120_000)).out.trim().split(" ").map(Number);
   const down = performance.now();
   await machine.ssh("root", "poweroff");
@@ -86,7 +108,7 @@ const images = { goetia: buildDebian("bench-goetia"), systemd: buildDebian("benc
 const samples: Record<keyof typeof images, Sample[]> = { goetia: [], systemd: [] };
 for (let round = 1; round <= RUNS; round++) {
   for (const init of ["goetia", "systemd"] as const) {
-    const sample = await boot(images[init], []);
+    const sample = await boot(images[init], init);
     samples[init].push(sample);
     console.log(`${init} run ${round}: prompt ${sample.promptMs.toFixed(0)} ms, ssh ${sample.sshMs.toFixed(0)} ms, ${sample.processes} processes, PSS ${sample.pssKb} kB, poweroff ${sample.poweroffMs.toFixed(0)} ms`);
   }
@@ -105,7 +127,7 @@ const sshRatio = figure("goetia", "sshMs") / figure("systemd", "sshMs");
 writeResults(
   "Debian: goetia against systemd on the same machine",
   [
-    `QEMU TCG, 768 MB, ${RUNS} boots of each, alternately, medians. A Debian bookworm root made by mmdebstrap (its kernel and initramfs-tools initrd, udev, openssh-server, cron, rsyslog, dbus, ifupdown with DHCP, chrony), goetia installed into it with \`make install DESTDIR=\`; systemd: the same root as Debian left it. PSS after the boot settled (10 s after the prompt), over the processes with memory of their own (not the kernel's threads), the measuring ssh session included in both.`,
+    `QEMU TCG, 768 MB, ${RUNS} boots of each, alternately, medians. A Debian bookworm root made by mmdebstrap (its kernel and initramfs-tools initrd, udev, openssh-server, cron, rsyslog, dbus, ifupdown with DHCP, chrony), goetia installed into it with \`make install DESTDIR=\`; systemd: the same root as Debian left it. The banner probed by a new connection every second, each given 2 s. PSS once the boot is done (goetia's bundle up, systemd's \`is-system-running --wait\`) and 10 s more, over the processes with memory of their own (not the kernel's threads), the measuring ssh session included in both.`,
     "",
     "| | goetia | systemd | ratio |",
     "| --- | ---: | ---: | ---: |",
