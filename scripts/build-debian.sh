@@ -41,6 +41,9 @@ mkdir -p "$out"
 machine=(
   'echo debian >"$1/etc/hostname"'
   "printf '%s\n' 'UUID=$UUID / ext4 errors=remount-ro 0 1' >\"\$1/etc/fstab\""
+  # The initrd made again with fstab there, as the installer has it: it then holds fsck and checks the
+  # root. The root's type is said for the while: the fsck hook finds it from the device, which a chroot has not.
+  'echo FSTYPE=ext4 >"$1/etc/initramfs-tools/conf.d/goetia-build" && chroot "$1" update-initramfs -u -k all && rm "$1/etc/initramfs-tools/conf.d/goetia-build"'
   'chroot "$1" useradd --create-home --shell /bin/bash tester'
   'echo "* * * * * tester date +\%s >>/home/tester/cron-ran" >"$1/etc/cron.d/goetia-test"'
 )

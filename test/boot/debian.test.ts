@@ -69,6 +69,8 @@ test("goetia boots Debian: ssh, cron, syslog, every service up, an upgrade of ss
   for (const name of ["udev", "networking", "ssh", "cron", "rsyslog", "dbus", "getty@console", "tmpfiles", "user-sessions", "power-button", "utmp"]) {
     expect(rows.map((row) => row.name)).toContain(name);
   }
+  // Debian's initramfs checked the root before mounting it: not checked twice, as systemd-fsck-root would not.
+  expect(machine.guest.output).toContain("mount-fstab: / was checked by the initramfs (/run/initramfs/fsck-root)");
   // A login prompt on each console the kernel was given: tty0 is the virtual terminal in front, tty1.
   const gettys = await machine.sshUntil("root", "pgrep -a agetty", /ttyS0[\s\S]*tty1|tty1[\s\S]*ttyS0/, 60_000);
   expect(gettys.out).toMatch(/agetty .*--noclear tty1 linux\n/);
