@@ -275,7 +275,6 @@ longruns() {
     svwait
   fi
   code=$? child=
-  [ -z "$events" ] || unsubscribe
   # Those that did not stay up their stay-up time (y$i) failed alone.
   for i in $died_early; do
     died_early_why "$i"
@@ -428,11 +427,12 @@ s6_wait() {
   wait $child
 }
 
-# subscribe: for each member I, a fifo in its event folder ($fifo$I), named
+# subscribe: for each member I, a fifo in its event folder, named
 # as s6's ftrig protocol wants it ("ftrig1:@" and 31 more), where
 # s6-supervise writes a letter at each change (u up, U ready, x leaving...),
 # read by a subshell of this worker's (awaiting) that holds it open from the
-# start. The fifo made last is in $fifo.
+# start. The fifo made last is in $fifo. Once its reader has gone, s6-supervise
+# removes it at its next event (it unlinks a fifo that has no reader): no rm.
 subscribe() {
   readers= n=0
   now_ms && deadline=$((ms + timeout))
@@ -441,17 +441,12 @@ subscribe() {
     n=$((n + 1))
     sub=goetia-$n-$start
     while [ ${#sub} -lt 31 ]; do sub=$sub-; done
-    eval "fifo=\$servicedirs/\$n$i/event/ftrig1:@\$sub fifo$i=\$fifo"
+    eval "fifo=\$servicedirs/\$n$i/event/ftrig1:@\$sub"
     mkfifo -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
     awaiting "${ready:-u}" "$deadline" "$i" </dev/null 3>&- 4>&- 5>&- 6>&- &
     readers="$readers $!"
   done
   exec 7<&-
-}
-
-# unsubscribe: the members' fifos go.
-unsubscribe() {
-  for i in $members; do eval "rm -f \"\$fifo$i\""; done
 }
 
 # awaiting LETTER DEADLINE_MS I: reads s6-supervise's letters on descriptor 7
