@@ -1,17 +1,16 @@
 // execline: how s6-rc stores a oneshot's up and down (one command line,
 // lexed by execlineb), and the shells that run and record them.
+import { nicePrefix } from "./run-script.ts";
 
 /** Characters execlineb gives no meaning to: a command line made of them alone is its words. */
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 
-/** The words that run a command nice (-20 to 19) notches nicer than its parent, as nice(1) does; none for no niceness. */
-export const nicePrefix = (nice?: number): string[] => (nice === undefined ? [] : ["nice", "-n", String(nice)]);
-
 /**
- * The argv a oneshot's command line means, run nice notches nicer. execlineb lexes it (quotes,
- * escapes, blocks, comments), and starting execlineb costs more than the
- * command itself under emulation (130 ms there, for `hostname -F`): a line
- * of plain words is split here instead, which is all execlineb would do.
+ * The argv a oneshot's command line means, run nice notches nicer.
+ * execlineb lexes it (quotes, escapes, blocks, comments), and starting
+ * execlineb costs more than the command itself under emulation (130 ms
+ * there, for `hostname -F`): a line of plain words is split here instead,
+ * which is all execlineb would do.
  */
 export function oneshotArgv(script: string, nice?: number): string[] {
   const words = script.split(/[ \t\n\r]+/).filter(Boolean);

@@ -3,6 +3,9 @@
 // so the plumbing costs one shell start and no more (Debian's execlineb is
 // itself a shell wrapper, and each execline chain link one more program).
 
+/** The words that run a command nice (-20 to 19) notches nicer than its parent, as nice(1) does; none for no niceness. */
+export const nicePrefix = (nice?: number): string[] => (nice === undefined ? [] : ["nice", "-n", String(nice)]);
+
 /** s quoted for sh: nothing in it is expanded. */
 export function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;

@@ -8,9 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
-import { runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
+import { nicePrefix, runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
-import { nicePrefix } from "../../s6/execline.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
 import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
