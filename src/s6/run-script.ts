@@ -3,6 +3,11 @@
 // so the plumbing costs one shell start and no more (Debian's execlineb is
 // itself a shell wrapper, and each execline chain link one more program).
 
+/** A niceness as nice(1) and setpriority(2) take it, -20 (first served) to 19 (served last); undefined for anything else. */
+export function parseNice(text: string): number | undefined {
+  return /^[-+]?\d+$/.test(text) && Number(text) >= -20 && Number(text) <= 19 ? Number(text) : undefined;
+}
+
 /** The words that run a command nice (-20 to 19) notches nicer than its parent, as nice(1) does; none for no niceness. */
 export const nicePrefix = (nice?: number): string[] => (nice === undefined ? [] : ["nice", "-n", String(nice)]);
 

@@ -8,6 +8,7 @@ import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
+import { parseNice } from "../../s6/run-script.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
 import { STAY_UP_MS, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
@@ -257,12 +258,11 @@ export function readService(name: string, dir: string, problem: Report, impliedT
   return broken ? undefined : service;
 }
 
-/** A `nice` file: nice(1)'s range, -20 (first served) to 19 (served last). */
+/** A `nice` file: nice(1)'s range. */
 function readNice(files: SourceFiles): number | undefined {
   const text = files.line("nice");
   if (text === undefined) return undefined;
-  if (/^[-+]?\d+$/.test(text) && Number(text) >= -20 && Number(text) <= 19) return Number(text);
-  return void files.fail("nice", `"${text}" is not a niceness from -20 to 19`);
+  return parseNice(text) ?? void files.fail("nice", `"${text}" is not a niceness from -20 to 19`);
 }
 
 /** A longrun's restart policy, where any of its files is there; the others take their defaults. */

@@ -10,7 +10,7 @@
 // out, with the reason.
 import { keptForking } from "../../../s6/forking.ts";
 import { behindSdNotify, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
-import { shellQuote } from "../../../s6/run-script.ts";
+import { parseNice, shellQuote } from "../../../s6/run-script.ts";
 import { signalName } from "../../../s6/signals.ts";
 import { withSockets } from "../../../s6/sockets.ts";
 import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
@@ -249,7 +249,8 @@ function schedulingLines(unit: Unit): string[] {
 function niceLines(unit: Unit): string[] {
   const nice = unit.value("Service", "Nice");
   if (nice === undefined) return [];
-  if (/^[-+]?\d+$/.test(nice) && Number(nice) >= -20 && Number(nice) <= 19) return [`renice --priority ${Number(nice)} -p $$ >/dev/null || exit 111`];
+  const niceness = parseNice(nice);
+  if (niceness !== undefined) return [`renice --priority ${niceness} -p $$ >/dev/null || exit 111`];
   unit.warn("Service", "Nice", `"${nice}" is not between -20 and 19: ignored`);
   return [];
 }
