@@ -15,6 +15,11 @@
  *   -b BACKLOG    how many connections may wait (SOMAXCONN)
  *   -6            an IPv6 address takes IPv6 alone (BindIPv6Only=ipv6-only)
  *   -n NAME       its name in LISTEN_FDNAMES (unknown)
+ * and, anywhere before --:
+ *   -d FD         the service is ready once its sockets are made: a newline
+ *                 on FD (s6's notification-fd), closed before PROG runs. A
+ *                 client's connection or datagram waits in the socket for
+ *                 the daemon, as under systemd's socket activation.
  *
  * Exit codes, as s6's: 100 usage, 111 system.
  */
@@ -47,7 +52,7 @@ struct how {
 static void usage(char const *what)
 {
   say(what);
-  say("usage: sockets [-t stream|dgram|seqpacket] [-m MODE] [-o UID:GID] [-b BACKLOG] [-6] [-n NAME] ADDRESS... -- PROG...");
+  say("usage: sockets [-d FD] [-t stream|dgram|seqpacket] [-m MODE] [-o UID:GID] [-b BACKLOG] [-6] [-n NAME] ADDRESS... -- PROG...");
   _exit(100);
 }
 
@@ -147,10 +152,11 @@ int main(int argc, char **argv)
   int made[MAX_SOCKETS];
   char names[4096] = "";
   int count = 0;
+  int notification_fd = -1;
   int i = 1;
   for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
     char const *arg = argv[i];
-    int takes_value = arg[0] == '-' && strchr("tmobn", arg[1]) && arg[2] == 0;
+    int takes_value = arg[0] == '-' && strchr("tmobnd", arg[1]) && arg[2] == 0;
     if (takes_value && i + 1 >= argc) usage("an option lacks its value");
     char const *value = takes_value ? argv[++i] : 0;
     if (strcmp(arg, "-t") == 0) {
@@ -159,6 +165,7 @@ int main(int argc, char **argv)
     } else if (strcmp(arg, "-m") == 0) how.mode = (mode_t)number(value, 8, "-m takes an octal mode");
     else if (strcmp(arg, "-b") == 0) how.backlog = (int)number(value, 10, "-b takes a number");
     else if (strcmp(arg, "-n") == 0) how.name = value;
+    else if (strcmp(arg, "-d") == 0) notification_fd = (int)number(value, 10, "-d takes a descriptor");
     else if (strcmp(arg, "-6") == 0) how.v6_only = 1;
     else if (strcmp(arg, "-o") == 0) {
       char const *colon = strchr(value, ':');
@@ -181,6 +188,11 @@ int main(int argc, char **argv)
     }
   }
   if (i + 1 >= argc) usage("no program after --");
+  /* Before the sockets move onto 3 and up, where the notification fd may be. */
+  if (notification_fd >= 0) {
+    if (write(notification_fd, "\n", 1) != 1) die(111, "write to the notification fd");
+    close(notification_fd);
+  }
 
   /* Onto 3, 4...: first above them all, so that no move overwrites one still to move. */
   for (int n = 0; n < count; n++) {

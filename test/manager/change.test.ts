@@ -2,7 +2,7 @@
 // ordering, parallelism, readiness, failures, timeouts, the way down,
 // essential services, pruning, dry runs and concurrent changes.
 import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -77,6 +77,30 @@ time.sleep(1000)
     const line = readFileSync(tree.events, "utf8").split("\n").find((l) => l.startsWith("sdd ready"))!;
     expect(line.split(" ")[3]).toBe(String(status[0].pid));
     expect(line.split(" ")[4]).toBe("");
+  });
+
+  test("a longrun whose sockets the helper makes (sockets -d, as the Debian set's rsyslog) is up once they are there: a datagram sent before the daemon reads waits for it", async () => {
+    const socket = join(tree.dir, "log-socket");
+    const gate = join(tree.dir, "gate");
+    // The daemon reads nothing until the test opens the gate: being up cannot have come from it.
+    const daemon = tree.file(
+      "bin/late-reader",
+      `#!/usr/bin/env python3
+import os, socket, time
+while not os.path.exists("${gate}"): time.sleep(0.05)
+listening = socket.socket(fileno=3)
+with open("${tree.events}", "a") as events: events.write(f"reader got {listening.recv(100).decode()} {os.environ['LISTEN_FDS']} {os.environ['LISTEN_PID'] == str(os.getpid())}\\n")
+time.sleep(1000)
+`,
+    );
+    tree.service("syslogd", { type: "longrun\n", "notification-fd": "3\n", run: `#!/bin/sh\nexec ${join(tree.env.GOETIA_LIBDIR, "sockets")} -d 3 -t dgram ${socket} -- ${daemon}\n` });
+    expect((await tree.goetia("start", "syslogd")).code).toBe(0);
+    expect(JSON.parse((await tree.goetia("status", "--json", "syslogd")).out)[0].state).toBe("up");
+    expect(Bun.spawnSync(["logger", "-u", socket, "--socket-errors=on", "early-line"]).exitCode).toBe(0);
+    writeFileSync(gate, "");
+    const got = () => readFileSync(tree.events, "utf8").match(/^reader got (.*)$/m)?.[1] ?? "";
+    await pollUntil(() => got() !== "", 15_000);
+    expect(got()).toMatch(/early-line 1 True$/);
   });
 
   test("an sd-notify daemon that never says READY=1 fails after timeout-up", async () => {
