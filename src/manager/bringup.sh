@@ -198,7 +198,7 @@ done
 oneshot() {
   me=$1 members=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
-  eval "name=\$n$me argv=\$u$me timeout=\$t$me"
+  eval "name=\$n$me argv=\$u$me timeout=\$t$me nice=\$v$me"
   exitfile=$states/$name.exit
   now_ms && start=$ms
   why_no_record "$states"
@@ -206,8 +206,8 @@ oneshot() {
   note "$ev_starting" "$me"
   say_starting "$name" oneshot
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
-  eval "set -- $argv"
-  setsid /bin/sh -c "$recorder" goetia-oneshot "$exitfile" "$name" "$@" </dev/null 3>&- 5>&- 6>&- &
+  eval "set -- $nice /bin/sh -c \"\$recorder\" goetia-oneshot \"\$exitfile\" \"\$name\" $argv"
+  setsid "$@" </dev/null 3>&- 5>&- 6>&- &
   child=$!
   timer=
   if [ "$timeout" -gt 0 ]; then

@@ -5,7 +5,8 @@
 // flattened, the start order found, problems worded. The script holds that
 // as a table of shell variables (service i, numbered in the start order:
 // n$i name, k$i kind, d$i what it needs (p$i how many), f$i what needs it,
-// t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), r$i a
+// t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), v$i the
+// nice(1) words it runs under, recorder and all (s6/execline.ts), r$i a
 // longrun's readiness, y$i how long one without must stay up, c$i a
 // pipeline consumer), what each name asks for
 // with all it needs (lookup: the change's plan; a bundle's written out, a
@@ -16,7 +17,7 @@ import driver from "./bringup.sh" with { type: "text" };
 import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
 import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
-import { shellQuote } from "../s6/run-script.ts";
+import { nicePrefix, shellQuote } from "../s6/run-script.ts";
 import { LINUX_SIGNALS } from "../s6/signals.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
@@ -71,7 +72,8 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `f${i}=${shellQuote(indices(graph.dependents.get(name) ?? []))}`,
       `t${i}=${service.timeoutUp}`,
     ];
-    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up, service.nice).map(shellQuote).join(" "))}`);
+    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
+    if (service.type === "oneshot" && service.up && service.nice !== undefined) vars.push(`v${i}=${shellQuote(nicePrefix(service.nice).map(shellQuote).join(" "))}`);
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);

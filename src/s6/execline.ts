@@ -6,16 +6,24 @@ import { nicePrefix } from "./run-script.ts";
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 
 /**
- * The argv a oneshot's command line means, run nice notches nicer.
- * execlineb lexes it (quotes, escapes, blocks, comments), and starting
+ * The argv a oneshot's command line means. execlineb lexes it (quotes, escapes, blocks, comments), and starting
  * execlineb costs more than the command itself under emulation (130 ms
  * there, for `hostname -F`): a line of plain words is split here instead,
  * which is all execlineb would do.
  */
-export function oneshotArgv(script: string, nice?: number): string[] {
+export function oneshotArgv(script: string): string[] {
   const words = script.split(/[ \t\n\r]+/).filter(Boolean);
-  return [...nicePrefix(nice), ...(words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script])];
+  return words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script];
 }
+
+/**
+ * argv (a oneshot's: oneshotArgv) run through recorder (RECORDER or
+ * BOOT_RECORDER, with their arguments), all of it nice notches nicer: the
+ * recorder's own shell and programs too, which at boot would otherwise
+ * compete at full priority with what is not niced. The bring-up
+ * (manager/bringup.sh) runs the same, its nice words compiled by nicePrefix.
+ */
+export const recordedArgv = (recorder: string[], argv: string[], nice?: number): string[] => [...nicePrefix(nice), "/bin/sh", "-c", ...recorder, ...argv];
 
 /**
  * The shell around a oneshot: `sh -c RECORDER goetia-oneshot EXIT_FILE
@@ -47,7 +55,7 @@ export const BOOT_RECORDER = [
  */
 export function spawnOneshot(script: string, nice: number | undefined, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
   const recorder = copy === undefined ? [RECORDER, "goetia-oneshot", exitFile] : [BOOT_RECORDER, "goetia-oneshot", exitFile, copy.name];
-  return Bun.spawn(["/bin/sh", "-c", ...recorder, ...oneshotArgv(script, nice)], {
+  return Bun.spawn(recordedArgv(recorder, oneshotArgv(script), nice), {
     cwd: "/",
     env,
     stdio: copy === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", "inherit", "inherit", "ignore", copy.fd],

@@ -78,17 +78,18 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   expect(blamed.map((s) => s.name)).not.toContain("top");
 });
 
-test("a nice file: the oneshot's command and the longrun's daemon run that much nicer, at boot as in a later change", async () => {
+test("a nice file: the oneshot's command (and the shell that records it) and the longrun's daemon run that much nicer, at boot as in a later change", async () => {
   const niceOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[16];
   const seen = join(tree.dir, "nice-seen");
-  tree.service("background", { type: "oneshot\n", up: `sh -c "nice > ${seen}"\n`, nice: "19\n" });
+  // Its own nice, then its parent's: the recorder's shell (field 19 of /proc/PID/stat).
+  tree.service("background", { type: "oneshot\n", up: `sh -c "echo $(nice) $(cut -d' ' -f19 /proc/$PPID/stat) > ${seen}"\n`, nice: "19\n" });
   tree.service("slow", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100000\n", nice: "7\n" });
   tree.service("default", { type: "bundle\n", contents: "background\nslow\n" });
   expect((await tree.goetia("compile")).code).toBe(0);
   const run = await bringUp("default");
   expect(run.prepared).toBe(0);
   expect(await run.said).toContain("bundle default up");
-  expect(readFileSync(seen, "utf8")).toBe("19\n");
+  expect(readFileSync(seen, "utf8")).toBe("19 19\n");
   const rows = new Map((await tree.statusRows()).map((row) => [row.name, row]));
   expect(niceOf(rows.get("slow")!.pid!)).toBe("7");
 
@@ -96,7 +97,7 @@ test("a nice file: the oneshot's command and the longrun's daemon run that much 
   expect((await tree.goetia("stop", "background", "slow")).code).toBe(0);
   rmSync(seen);
   expect((await tree.goetia("start", "default")).code).toBe(0);
-  expect(readFileSync(seen, "utf8")).toBe("19\n");
+  expect(readFileSync(seen, "utf8")).toBe("19 19\n");
   const again = new Map((await tree.statusRows()).map((row) => [row.name, row]));
   expect(niceOf(again.get("slow")!.pid!)).toBe("7");
 });
