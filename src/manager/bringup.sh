@@ -36,13 +36,15 @@ error() { say "error: $1"; }
 # Sources edited since this database was compiled: goetia compiles them
 # ($exit_sources_changed), and finds the run directory untouched.
 eval "set -- $sources"
-[ -z "$(find "$@" -newer "$0" 2>/dev/null | head -n 1)" ] || exit $exit_sources_changed
+[ -z "$(find "$@" -newer "$0" -print -quit 2>/dev/null)" ] || exit $exit_sources_changed
 
 # The run directory as s6-svscan must find it: the run image, and the
 # catch-all log's fifo. Every line also goes to the catch-all log. Its
 # logger may not read yet: held open for reading too, the fifo takes the
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && { [ -p "$catchall" ] || mkfifo -m 600 "$catchall"; } && mkfifo -m 600 "$states/.bringup" "$states/.nap" || {
+set -- "$states/.bringup" "$states/.nap"
+[ -p "$catchall" ] || set -- "$catchall" "$@"
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && mkfifo -m 600 "$@" || {
   error "cannot make $rundir ready from $runimage"
   exit $exit_cannot_prepare
 }
