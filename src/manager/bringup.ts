@@ -72,8 +72,10 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `f${i}=${shellQuote(indices(graph.dependents.get(name) ?? []))}`,
       `t${i}=${service.timeoutUp}`,
     ];
-    if (service.type === "oneshot" && service.up) vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
-    if (service.type === "oneshot" && service.up && service.nice !== undefined) vars.push(`v${i}=${shellQuote(nicePrefix(service.nice).map(shellQuote).join(" "))}`);
+    if (service.type === "oneshot" && service.up) {
+      vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
+      if (service.nice !== undefined) vars.push(`v${i}=${shellQuote(nicePrefix(service.nice).map(shellQuote).join(" "))}`);
+    }
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);

@@ -6,10 +6,10 @@ import { nicePrefix } from "./run-script.ts";
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 
 /**
- * The argv a oneshot's command line means. execlineb lexes it (quotes, escapes, blocks, comments), and starting
- * execlineb costs more than the command itself under emulation (130 ms
- * there, for `hostname -F`): a line of plain words is split here instead,
- * which is all execlineb would do.
+ * The argv a oneshot's command line means. execlineb lexes it (quotes,
+ * escapes, blocks, comments), and starting execlineb costs more than the
+ * command itself under emulation (130 ms there, for `hostname -F`): a line
+ * of plain words is split here instead, which is all execlineb would do.
  */
 export function oneshotArgv(script: string): string[] {
   const words = script.split(/[ \t\n\r]+/).filter(Boolean);
