@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker.
-HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
@@ -29,6 +29,8 @@ build/power-button: initramfs/shim/power-button.c initramfs/shim/fail.h
 build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
 # /usr/lib/goetia/sockets: the sockets of a socket-activated daemon (systemd's .socket units), passed as systemd passes them.
 build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
+# /usr/lib/goetia/oneshot: a oneshot's command, in a group of its own, its exit code recorded and its lines copied.
+build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

@@ -105,6 +105,9 @@ export const treePaths = (tree: Tree) => ({
   lock: join(tree.runDir, "goetia", "lock"),
 });
 
+/** Where a oneshot's runner writes its exit code (in the states folder), so that it is known even if goetia dies first. */
+export const oneshotExitFile = (states: string, name: string): string => join(states, `${name}.exit`);
+
 /** Every folder whose entries make the tree's services: the sources, the installed definitions, the links that enable them. */
 export function sourceRoots(tree: Tree): string[] {
   return [join(tree.confDir, "src"), tree.installedDir, tree.enabledDir, ...tree.unitDirs];

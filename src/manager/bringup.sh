@@ -191,16 +191,16 @@ done
 
 # ---- In the background: the bring-up ----
 
-# oneshot I: runs its up command line as goetia's engine does
-# (s6/execline.ts): in a process group of its own, its exit code written
-# where a later goetia can find it should this script be killed first; what
-# it says goes to the console and, after its name, to the catch-all log. Its
-# timeout kills the whole group; the timer, in a group of its own too, is
-# ended whole when the command ends first.
+# oneshot I: runs its up command line as goetia's engine does, through the
+# runner (s6/execline.ts): in a process group of its own, its exit code
+# written where a later goetia can find it should this script be killed
+# first; what it says goes to the console and, after its name, to the
+# catch-all log. Its timeout kills the whole group; the timer, in a group
+# of its own too, is ended whole when the command ends first.
 oneshot() {
   me=$1 members=$1 child= start=0
   trap 'stop -KILL "-$child"' TERM
-  eval "name=\$n$me argv=\$u$me timeout=\$t$me nice=\$v$me"
+  eval "name=\$n$me argv=\$u$me timeout=\$t$me"
   exitfile=$states/$name.exit
   now_ms && start=$ms
   why_no_record "$states"
@@ -208,8 +208,8 @@ oneshot() {
   note "$ev_starting" "$me"
   say_starting "$name" oneshot
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
-  eval "set -- $nice /bin/sh -c \"\$recorder\" goetia-oneshot \"\$exitfile\" \"\$name\" $argv"
-  setsid "$@" </dev/null 3>&- 5>&- 6>&- &
+  eval "set -- $argv"
+  "$@" </dev/null 3>&- 5>&- 6>&- &
   child=$!
   timer=
   if [ "$timeout" -gt 0 ]; then

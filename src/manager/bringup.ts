@@ -5,9 +5,8 @@
 // flattened, the start order found, problems worded. The script holds that
 // as a table of shell variables (service i, numbered in the start order:
 // n$i name, k$i kind, d$i what it needs (p$i how many), f$i what needs it,
-// t$i timeout, u$i a oneshot's up (its argv, quoted: oneshotArgv), v$i the
-// nice(1) words it runs under, recorder and all (s6/execline.ts), r$i a
-// longrun's readiness, y$i how long one without must stay up, c$i a
+// t$i timeout, u$i a oneshot's up (the runner's argv, quoted, as the
+// engine runs it: s6/execline.ts), r$i a longrun's readiness, y$i how long one without must stay up, c$i a
 // pipeline consumer), what each name asks for
 // with all it needs (lookup: the change's plan; a bundle's written out, a
 // service's found from what it needs), and the engine's own words as
@@ -15,9 +14,9 @@
 // every database (bringup.sh, which describes what it does).
 import driver from "./bringup.sh" with { type: "text" };
 import { KEPT_BOOTS } from "../lib/timeline.ts";
-import { sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
-import { BOOT_RECORDER, oneshotArgv } from "../s6/execline.ts";
-import { nicePrefix, shellQuote } from "../s6/run-script.ts";
+import { oneshotExitFile, sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
+import { oneshotArgv, runnerArgv } from "../s6/execline.ts";
+import { shellQuote } from "../s6/run-script.ts";
 import { LINUX_SIGNALS } from "../s6/signals.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
@@ -49,7 +48,6 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     savedboots: paths.savedBootRecords,
     kept_boots: String(KEPT_BOOTS),
     sources: sourceRoots(tree).map(shellQuote).join(" "),
-    recorder: BOOT_RECORDER,
     spawn_wait: String(SPAWN_WAIT_MS),
     emergency_shell: tree.owner ? "" : "yes",
   };
@@ -73,8 +71,8 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `t${i}=${service.timeoutUp}`,
     ];
     if (service.type === "oneshot" && service.up) {
-      vars.push(`u${i}=${shellQuote(oneshotArgv(service.up).map(shellQuote).join(" "))}`);
-      if (service.nice !== undefined) vars.push(`v${i}=${shellQuote(nicePrefix(service.nice).map(shellQuote).join(" "))}`);
+      const argv = runnerArgv(oneshotExitFile(paths.states, name), oneshotArgv(service.up), service.nice, name);
+      vars.push(`u${i}=${shellQuote(argv.map(shellQuote).join(" "))}`);
     }
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);

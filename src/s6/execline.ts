@@ -1,6 +1,7 @@
 // execline: how s6-rc stores a oneshot's up and down (one command line,
-// lexed by execlineb), and the shells that run and record them.
-import { nicePrefix } from "./run-script.ts";
+// lexed by execlineb), and how goetia runs and records them.
+import { join } from "node:path";
+import { LIB_DIR } from "./sd-notify.ts";
 
 /** Characters execlineb gives no meaning to: a command line made of them alone is its words. */
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
@@ -17,45 +18,29 @@ export function oneshotArgv(script: string): string[] {
 }
 
 /**
- * argv (a oneshot's: oneshotArgv) run through recorder (RECORDER or
- * BOOT_RECORDER, with their arguments), all of it nice notches nicer: the
- * recorder's own shell and programs too, which at boot would otherwise
- * compete at full priority with what is not niced. The bring-up
- * (manager/bringup.sh) runs the same, its nice words compiled by nicePrefix.
+ * How a oneshot's argv (oneshotArgv) is run, by the engine and the boot's
+ * bring-up alike: through goetia's runner (initramfs/shim/oneshot.c), in a
+ * process group of its own, nice notches nicer (the runner too, which at
+ * boot would otherwise compete at full priority with what is not niced),
+ * its exit code written into exitFile; with copyAs, its lines also go to
+ * descriptor 4 after that name. One static program, where a shell with a
+ * fifo, setsid and nice cost five execs under emulation.
  */
-export const recordedArgv = (recorder: string[], argv: string[], nice?: number): string[] => [...nicePrefix(nice), "/bin/sh", "-c", ...recorder, ...argv];
+export const runnerArgv = (exitFile: string, argv: string[], nice?: number, copyAs?: string): string[] => [
+  join(LIB_DIR, "oneshot"),
+  ...(nice === undefined ? [] : ["-n", String(nice)]),
+  ...(copyAs === undefined ? [] : ["-c", copyAs]),
+  exitFile,
+  ...argv,
+];
 
 /**
- * The shell around a oneshot: `sh -c RECORDER goetia-oneshot EXIT_FILE
- * ARGV...` runs ARGV and writes its exit code (128 + N for signal N) into
- * EXIT_FILE. The command outlives a killed caller, and its outcome must
- * too; a later goetia finds the shell by the exit file its command line
- * names.
- */
-export const RECORDER = 'exit_file=$1; shift; "$@"; code=$?; echo $code > "$exit_file"; exit $code';
-
-/**
- * RECORDER at boot, `sh -c BOOT_RECORDER goetia-oneshot EXIT_FILE NAME
- * ARGV...`: the command's lines (stdout and stderr) go on to the console,
- * and to descriptor 4, the catch-all log, as "NAME: line". They pass
- * through a fifo of its own, read in the background: a process the command
- * leaves behind may hold it open for ever, and the oneshot is done when its
- * command is.
- */
-export const BOOT_RECORDER = [
-  'exit_file=$1 name=$2 out=$1.out; shift 2; [ ! -e "$out" ] || rm -f "$out"; mkfifo -m 600 "$out" || exit 111',
-  'while IFS= read -r line || [ -n "$line" ]; do printf "%s\\n" "$line"; printf "%s: %s\\n" "$name" "$line" >&4; done < "$out" &',
-  '"$@" > "$out" 2>&1 4>&-; code=$?; rm -f "$out"; echo $code > "$exit_file"; exit $code',
-].join("\n");
-
-/**
- * Starts a oneshot's command line in a process group of its own (so a
- * timeout ends all it started), through RECORDER; with copy, through
- * BOOT_RECORDER, its lines also going to that descriptor after its name.
+ * Starts a oneshot's command line through the runner (runnerArgv), in a
+ * process group of its own from the start (so a timeout ends all it
+ * started); with copy, its lines also go to that descriptor after its name.
  */
 export function spawnOneshot(script: string, nice: number | undefined, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
-  const recorder = copy === undefined ? [RECORDER, "goetia-oneshot", exitFile] : [BOOT_RECORDER, "goetia-oneshot", exitFile, copy.name];
-  return Bun.spawn(recordedArgv(recorder, oneshotArgv(script), nice), {
+  return Bun.spawn(runnerArgv(exitFile, oneshotArgv(script), nice, copy?.name), {
     cwd: "/",
     env,
     stdio: copy === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", "inherit", "inherit", "ignore", copy.fd],

@@ -39,7 +39,7 @@ export function ensureRunImage(tree: Tree): boolean {
 export function writeShutdownHandlers(tree: Tree): void {
   const { scandir } = treePaths(tree);
   // The places the tree was started with, where a test moved them (lib/tree.ts).
-  const moved = ["GOETIA_USER_RUNDIR"].filter((name) => process.env[name] !== undefined).map((name) => `export ${name}=${shellQuote(process.env[name]!)}`);
+  const moved = ["GOETIA_USER_RUNDIR", "GOETIA_LIBDIR"].filter((name) => process.env[name] !== undefined).map((name) => `export ${name}=${shellQuote(process.env[name]!)}`);
   const handler = [...moved, `exec ${goetiaCommand().map(shellQuote).join(" ")} user-shutdown`];
   const finish = [`exec s6-setlock ${shellQuote(leavingLock(tree))} true`];
   const write = (name: string, lines: string[]) =>

@@ -78,10 +78,10 @@ test("the bundle comes up in dependency order, branches in parallel, failures sk
   expect(blamed.map((s) => s.name)).not.toContain("top");
 });
 
-test("a nice file: the oneshot's command (and the shell that records it) and the longrun's daemon run that much nicer, at boot as in a later change", async () => {
+test("a nice file: the oneshot's command (and the runner that records it) and the longrun's daemon run that much nicer, at boot as in a later change", async () => {
   const niceOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[16];
   const seen = join(tree.dir, "nice-seen");
-  // Its own nice, then its parent's: the recorder's shell (field 19 of /proc/PID/stat).
+  // Its own nice, then its parent's: the runner's (field 19 of /proc/PID/stat).
   tree.service("background", { type: "oneshot\n", up: `sh -c "echo $(nice) $(cut -d' ' -f19 /proc/$PPID/stat) > ${seen}"\n`, nice: "19\n" });
   tree.service("slow", { type: "longrun\n", run: "#!/bin/sh\nexec sleep 100000\n", nice: "7\n" });
   tree.service("default", { type: "bundle\n", contents: "background\nslow\n" });

@@ -20,7 +20,7 @@ const conf = () => join(home, ".config/goetia/main");
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), "goetia-user-"));
   const user = process.env.USER ?? "root";
-  env = { PATH: process.env.PATH!, HOME: home, USER: user, USERTREE: "main", GOETIA_USER_RUNDIR: join(home, "run") };
+  env = { PATH: process.env.PATH!, HOME: home, USER: user, USERTREE: "main", GOETIA_USER_RUNDIR: join(home, "run"), GOETIA_LIBDIR: join(ROOT, "build") };
 });
 afterEach(() => {
   // What a failed test left running: ended as user-shutdown ends it.

@@ -36,6 +36,7 @@ import { join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { readIfExists, writeAtomically } from "../../lib/files.ts";
 import { log } from "../../lib/log.ts";
+import { oneshotExitFile } from "../../lib/tree.ts";
 import type { ServiceType } from "../service.ts";
 import type { Direction } from "./transition.ts";
 
@@ -105,9 +106,9 @@ export class StateStore {
     rmSync(join(this.dir, `${name}.json`), { force: true });
   }
 
-  /** Where a oneshot's script writes its exit code, so that it is known even if goetia dies first. */
+  /** Where a oneshot's runner writes its exit code (lib/tree.ts). */
   exitFile(name: string): string {
-    return join(this.dir, `${name}.exit`);
+    return oneshotExitFile(this.dir, name);
   }
 
   /**
