@@ -1,7 +1,7 @@
 /*
- * oneshot [-n NICE] [-c NAME] EXIT_FILE PROG...: runs a oneshot's command
- * line, PROG, for goetia: the boot's bring-up and the engine both start
- * every oneshot through this one program.
+ * oneshot [-n NICE] [-c NAME] [-p DIR] EXIT_FILE PROG...: runs a oneshot's
+ * command line, PROG, for goetia: the boot's bring-up and the engine both
+ * start every oneshot through this one program.
  *
  * It becomes the leader of a process group of its own (unless it already
  * is one), so that a timeout ends all PROG started; with -n it runs NICE
@@ -9,6 +9,10 @@
  * is run and waited for; its exit code (128 + N when signal N killed it,
  * as a shell's $?) is written into EXIT_FILE, where a later goetia finds it
  * should the caller be killed first, and is this program's own.
+ *
+ * With -p, PROG is looked for, and runs, with DIR first in its PATH: an
+ * execline command line's words run as execlineb would run them, where
+ * Debian's execlineb puts execline's own programs (exit, redirfd...).
  *
  * With -c, PROG's lines (stdout and stderr) go on to stdout, and to fd 4
  * as "NAME: line": a child of this process copies them from a pipe until
@@ -39,7 +43,7 @@
 static void usage(char const *what)
 {
   say(what);
-  say("usage: oneshot [-n NICE] [-c NAME] EXIT_FILE PROG...");
+  say("usage: oneshot [-n NICE] [-c NAME] [-p DIR] EXIT_FILE PROG...");
   _exit(100);
 }
 
@@ -115,8 +119,9 @@ static void record(char const *path, int code)
 int main(int argc, char **argv)
 {
   char const *name = 0;
+  char const *first_in_path = 0;
   int opt;
-  while ((opt = getopt(argc, argv, "+n:c:")) != -1) {
+  while ((opt = getopt(argc, argv, "+n:c:p:")) != -1) {
     switch (opt) {
     case 'n': {
       char *end;
@@ -128,6 +133,7 @@ int main(int argc, char **argv)
       break;
     }
     case 'c': name = optarg; break;
+    case 'p': first_in_path = optarg; break;
     default: usage("unknown option");
     }
   }
@@ -156,6 +162,14 @@ int main(int argc, char **argv)
       if (dup2(lines[1], 1) == -1 || dup2(lines[1], 2) == -1) die(111, "dup2");
       close(lines[1]);
       close(COPY_FD);
+    }
+    if (first_in_path) {
+      char const *path = getenv("PATH");
+      size_t length = strlen(first_in_path) + 1 + strlen(path ? path : "/usr/bin:/bin") + 1;
+      char *joined = malloc(length);
+      if (!joined) die(111, "malloc");
+      snprintf(joined, length, "%s:%s", first_in_path, path ? path : "/usr/bin:/bin");
+      if (setenv("PATH", joined, 1) == -1) die(111, "setenv");
     }
     execvp(prog[0], prog);
     int code = errno == ENOENT ? 127 : 126;

@@ -18,18 +18,28 @@ export function oneshotArgv(script: string): string[] {
 }
 
 /**
+ * Where Debian's execlineb (a wrapper) puts execline's own programs (exit,
+ * redirfd, fdmove...): first in the PATH of every script it runs. A line of
+ * plain words, run without it, is given the same PATH.
+ */
+const EXECLINE_PROGRAMS = "/usr/lib/execline/bin";
+
+/**
  * How a oneshot's argv (oneshotArgv) is run, by the engine and the boot's
  * bring-up alike: through goetia's runner (initramfs/shim/oneshot.c), in a
  * process group of its own, nice notches nicer (the runner too, which at
  * boot would otherwise compete at full priority with what is not niced),
- * its exit code written into exitFile; with copyAs, its lines also go to
- * descriptor 4 after that name. One static program, where a shell with a
- * fifo, setsid and nice cost five execs under emulation.
+ * with execline's PATH, its exit code written into exitFile; with copyAs,
+ * its lines also go to descriptor 4 after that name. One static program,
+ * where a shell with a fifo, setsid and nice cost five execs under
+ * emulation.
  */
 export const runnerArgv = (exitFile: string, argv: string[], nice?: number, copyAs?: string): string[] => [
   join(LIB_DIR, "oneshot"),
   ...(nice === undefined ? [] : ["-n", String(nice)]),
   ...(copyAs === undefined ? [] : ["-c", copyAs]),
+  "-p",
+  EXECLINE_PROGRAMS,
   exitFile,
   ...argv,
 ];

@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
-import { runnerArgv } from "../../src/s6/execline.ts";
+import { oneshotArgv, runnerArgv } from "../../src/s6/execline.ts";
 import { ROOT } from "../helpers/guest.ts";
 
 let dir: string;
@@ -77,4 +77,13 @@ test("its command runs in the runner's own process group, as nice as asked: a ti
   expect(group).toBe(runner); // the group is the runner's: the one the caller kills
   expect(nice).toBe("7");
   expect(runner).toBe(String(child.pid));
+});
+
+test("a line of plain words runs as execlineb runs it, execline's own programs found: exit, redirfd", async () => {
+  const runLine = (line: string) => Bun.spawn([RUNNER, ...runnerArgv(exitFile(), oneshotArgv(line)).slice(1)], { stdio: ["ignore", "pipe", "pipe"] });
+  expect(oneshotArgv("exit 3")).toEqual(["exit", "3"]); // not through execlineb
+  expect(await runLine("exit 3").exited).toBe(3);
+  const quiet = runLine("redirfd -w 1 /dev/null echo hidden");
+  expect(await quiet.exited).toBe(0);
+  expect(await new Response(quiet.stdout).text()).toBe("");
 });
