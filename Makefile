@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner.
-HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner, the fifo maker.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/mkfifo
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
@@ -31,6 +31,8 @@ build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
 build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
 # /usr/lib/goetia/oneshot: a oneshot's command, in a group of its own, its exit code recorded and its lines copied.
 build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
+# /usr/lib/goetia/mkfifo: the bring-up's fifos, at a static program's cost.
+build/mkfifo: initramfs/shim/mkfifo.c initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

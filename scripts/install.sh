@@ -10,10 +10,11 @@
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
 # /usr/lib/goetia (with the sd_notify bridge, the power button's watcher,
-# the forking daemons' keeper, the socket maker and the oneshots' runner),
-# and on a PAM machine pam_goetia, a login's session. Needs build/goetia,
-# build/init-shim, build/sd-notify, build/power-button, build/forking,
-# build/sockets, build/oneshot and build/pam_goetia.so (make build).
+# the forking daemons' keeper, the socket maker, the oneshots' runner and
+# the bring-up's fifo maker), and on a PAM machine pam_goetia, a login's
+# session. Needs build/goetia, build/init-shim, build/sd-notify,
+# build/power-button, build/forking, build/sockets, build/oneshot,
+# build/mkfifo and build/pam_goetia.so (make build).
 #
 # On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
 # reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
@@ -25,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/pam_goetia.so; do
+for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/mkfifo build/pam_goetia.so; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -76,7 +77,7 @@ install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
-install -m 755 build/sd-notify build/power-button build/forking build/sockets build/oneshot "$dest/usr/lib/goetia/"
+install -m 755 build/sd-notify build/power-button build/forking build/sockets build/oneshot build/mkfifo "$dest/usr/lib/goetia/"
 # A login's session on a PAM machine: pam_goetia where PAM's modules are, its
 # profile, and pam-auth-update (in the root, with /proc) to add it to common-session.
 security=$(find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_unix.so' 2>/dev/null | head -n 1 || true)

@@ -44,7 +44,7 @@ eval "set -- $sources"
 # lines meanwhile (where a writer alone would be killed by SIGPIPE).
 set -- "$states/.bringup" "$states/.nap"
 [ -p "$catchall" ] || set -- "$catchall" "$@"
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && mkfifo -m 600 "$@" || {
+cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && "$mkfifo" -m 600 "$@" || {
   error "cannot make $rundir ready from $runimage"
   exit $exit_cannot_prepare
 }
@@ -187,7 +187,7 @@ set --
 for i in $wanted; do
   eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
 done
-[ $# = 0 ] || mkfifo -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit $exit_cannot_prepare; }
+[ $# = 0 ] || "$mkfifo" -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit $exit_cannot_prepare; }
 
 # ---- In the background: the bring-up ----
 
@@ -444,7 +444,7 @@ subscribe() {
     sub=goetia-$n-$start
     while [ ${#sub} -lt 31 ]; do sub=$sub-; done
     eval "fifo=\$servicedirs/\$n$i/event/ftrig1:@\$sub"
-    mkfifo -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
+    "$mkfifo" -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
     awaiting "${ready:-u}" "$deadline" "$i" </dev/null 3>&- 4>&- 5>&- 6>&- &
     readers="$readers $!"
   done
