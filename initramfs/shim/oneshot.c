@@ -1,14 +1,16 @@
 /*
- * oneshot [-n NICE] [-c NAME] [-p DIR] EXIT_FILE PROG...: runs a oneshot's
- * command line, PROG, for goetia: the boot's bring-up and the engine both
- * start every oneshot through this one program.
+ * oneshot [-n NICE] [-c NAME] [-p DIR] [-e FD:WORD] EXIT_FILE PROG...: runs
+ * a oneshot's command line, PROG, for goetia: the boot's bring-up and the
+ * engine both start every oneshot through this one program.
  *
  * It becomes the leader of a process group of its own (unless it already
  * is one), so that a timeout ends all PROG started; with -n it runs NICE
  * notches nicer, as nice(1) would, and so does everything it starts. PROG
  * is run and waited for; its exit code (128 + N when signal N killed it,
  * as a shell's $?) is written into EXIT_FILE, where a later goetia finds it
- * should the caller be killed first, and is this program's own.
+ * should the caller be killed first, and is this program's own. With -e,
+ * the line "WORD CODE" then goes to FD too: the bring-up, which starts
+ * many at once, hears there which one ended, and how.
  *
  * With -p, PROG is looked for, and runs, with DIR first in its PATH: an
  * execline command line's words run as execlineb would run them, where
@@ -43,7 +45,7 @@
 static void usage(char const *what)
 {
   say(what);
-  say("usage: oneshot [-n NICE] [-c NAME] [-p DIR] EXIT_FILE PROG...");
+  say("usage: oneshot [-n NICE] [-c NAME] [-p DIR] [-e FD:WORD] EXIT_FILE PROG...");
   _exit(100);
 }
 
@@ -120,8 +122,10 @@ int main(int argc, char **argv)
 {
   char const *name = 0;
   char const *first_in_path = 0;
+  int outcome_fd = -1;
+  char const *outcome_word = 0;
   int opt;
-  while ((opt = getopt(argc, argv, "+n:c:p:")) != -1) {
+  while ((opt = getopt(argc, argv, "+n:c:p:e:")) != -1) {
     switch (opt) {
     case 'n': {
       char *end;
@@ -134,6 +138,15 @@ int main(int argc, char **argv)
     }
     case 'c': name = optarg; break;
     case 'p': first_in_path = optarg; break;
+    case 'e': {
+      char *end;
+      long fd = strtol(optarg, &end, 10);
+      if (*end != ':' || end == optarg || fd < 0 || fd > 1023) usage("-e takes FD:WORD");
+      outcome_fd = (int)fd;
+      outcome_word = end + 1;
+      if (fcntl(outcome_fd, F_SETFD, FD_CLOEXEC) == -1) die(111, "the outcome's fd");
+      break;
+    }
     default: usage("unknown option");
     }
   }
@@ -150,6 +163,7 @@ int main(int argc, char **argv)
     if (copier == -1) die(111, "fork");
     if (copier == 0) {
       close(lines[1]);
+      if (outcome_fd >= 0) close(outcome_fd);
       copy_lines(lines[0], name);
     }
     close(lines[0]);
@@ -182,5 +196,6 @@ int main(int argc, char **argv)
     if (errno != EINTR) die(111, "waitpid");
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   record(exit_file, code);
+  if (outcome_fd >= 0 && dprintf(outcome_fd, "%s %d\n", outcome_word, code) < 0) die(111, "write the outcome");
   return code;
 }

@@ -191,15 +191,18 @@ done
 
 # ---- In the background: the bring-up ----
 
-# oneshot I: runs its up command line as goetia's engine does, through the
+# oneshot I: starts its up command line as goetia's engine does, through the
 # runner (s6/execline.ts): in a process group of its own, its exit code
 # written where a later goetia can find it should this script be killed
 # first; what it says goes to the console and, after its name, to the
-# catch-all log. Its timeout kills the whole group; the timer, in a group
-# of its own too, is ended whole when the command ends first.
+# catch-all log. The runner is this script's own child, without a worker
+# shell around it (a shell's fork is what costs, under emulation): it tells
+# descriptor 5 "eI CODE" once its command ended, and ended() takes it from
+# there. Its pid is x$i while it runs, its start a$i. Its timeout kills the
+# whole group; the timer, in a group of its own too, leaves a mark and says
+# "eI 137" for it, and is ended whole (z$i) when the command ends first.
 oneshot() {
-  me=$1 members=$1 child= start=0
-  trap 'stop -KILL "-$child"' TERM
+  me=$1
   eval "name=\$n$me argv=\$u$me timeout=\$t$me"
   exitfile=$states/$name.exit
   now_ms && start=$ms
@@ -209,30 +212,41 @@ oneshot() {
   say_starting "$name" oneshot
   [ -n "$argv" ] || { finish "$me" "$start"; return; }
   eval "set -- $argv"
-  "$@" </dev/null 3>&- 5>&- 6>&- &
-  child=$!
-  timer=
-  if [ "$timeout" -gt 0 ]; then
-    # The timer leaves a mark first: the worker must know why its command died.
-    frac=00$((timeout % 1000))
-    setsid /bin/sh -c 'sleep "$1" && : >"$2" && kill -KILL "-$3"' goetia-timer "$((timeout / 1000)).${frac#"${frac%???}"}" "$exitfile.timeout" "$child" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &
-    timer=$!
-  fi
-  wait $child 2>/dev/null
-  code=$?
-  # A timer that has not yet made its group (setsid) is ended alone, and its group then if it made one meanwhile.
-  [ -z "$timer" ] || kill -TERM "-$timer" 2>/dev/null || { kill -TERM "$timer"; kill -TERM "-$timer"; } 2>/dev/null
+  "$@" </dev/null 3>&- 6>&- &
+  eval "x$me=\$! a$me=\$start z$me="
+  running="$running $me"
+  [ "$timeout" -gt 0 ] || return 0
+  frac=00$((timeout % 1000))
+  setsid /bin/sh -c 'sleep "$1" && : >"$2" && kill -KILL "-$3" && echo "e$4 137" >&5' goetia-timer "$((timeout / 1000)).${frac#"${frac%???}"}" "$exitfile.timeout" "$!" "$me" </dev/null >/dev/null 2>&1 3>&- 4>&- 6>&- &
+  eval "z$me=\$!"
+}
+
+# ended I CODE: oneshot I's command ended with CODE (told twice when its
+# timer fired as it ended: the second is not heard); on record, and told.
+ended() {
+  eval "child=\$x$1 start=\$a$1 timer=\$z$1 name=\$n$1 timeout=\$t$1"
+  [ -n "$child" ] || return 0
+  eval "x$1="
+  stop_timer
+  exitfile=$states/$name.exit
   if [ -e "$exitfile.timeout" ]; then
     rm -f "$exitfile.timeout"
     why_timed_out "$timeout"
-  elif [ $code -gt 128 ]; then
-    why_killed "$((code - 128))"
-  elif [ $code -ne 0 ]; then
-    why_exited "$code"
+  elif [ "$2" -gt 128 ]; then
+    why_killed "$(($2 - 128))"
+  elif [ "$2" -ne 0 ]; then
+    why_exited "$2"
   else
     why=
   fi
-  finish "$me" "$start" "$why"
+  finish "$1" "$start" "$why"
+}
+
+# stop_timer: $timer's group ended, if it has one; a timer that has not yet
+# made its group (setsid) is ended alone, and its group then if it made one
+# meanwhile.
+stop_timer() {
+  [ -z "$timer" ] || kill -TERM "-$timer" 2>/dev/null || { kill -TERM "$timer"; kill -TERM "-$timer"; } 2>/dev/null
 }
 
 # longruns I...: longruns that became startable together (several only when
@@ -631,6 +645,13 @@ join_producers() {
 # wait for the lock, kills this script instead: the next change settles.)
 interrupt() {
   for worker in $workers; do kill "$worker" 2>/dev/null; done
+  for i in $running; do
+    eval "child=\$x$i start=\$a$i timer=\$z$i"
+    [ -n "$child" ] || continue
+    kill -KILL -- "-$child" 2>/dev/null
+    stop_timer
+    finish "$i" "$start" "$reason_interrupted"
+  done
   wait
   : >"$lock"
   cut=$(set +f && cd "$states" && grep -l "\"reason\":\"$reason_interrupted\"" -- *.json 2>/dev/null | sed 's/\.json$//' | {
@@ -645,7 +666,7 @@ bringup() {
   exec 5<>"$states/.bringup" 6<>"$states/.nap" && rm -f "$states/.bringup" "$states/.nap"
   read -r pid _ </proc/self/stat
   printf '%s\nup bundle %s\n' "$pid" "$name_asked" >"$lock"
-  workers=
+  workers= running=
   trap interrupt TERM
 
   # p$i: how many of what service i needs are still to come up (all of it
@@ -672,8 +693,7 @@ bringup() {
         skip "$i" "$blocker"
         queue_after="$queue_after $i"
       elif [ "$kind" = oneshot ]; then
-        oneshot "$i" &
-        workers="$workers $!"
+        oneshot "$i"
       else
         # Up is at once for a longrun without readiness: those wait together.
         # One with readiness waits alone, not to hold back what needs it.
@@ -696,7 +716,11 @@ bringup() {
     [ $left -gt 0 ] || break
     i=
     read -r i outcome <&5
-    [ -z "$i" ] || settle "$i" "$outcome"
+    case $i in
+      '') ;;
+      e*) ended "${i#e}" "$outcome" ;;
+      *) settle "$i" "$outcome" ;;
+    esac
   done
   trap - TERM
   : >"$lock" # done cleanly: the next change has nothing to settle

@@ -27,6 +27,9 @@ import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
 import { describeProblem } from "./service.ts";
 
+/** The driver's descriptor on which what is done is told: a oneshot's runner writes "eI CODE" there once its command ended. */
+const OUTCOMES_FD = 5;
+
 /** The bring-up script of a database whose graph is graph and whose left-out names are leftOut. */
 export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): string {
   const paths = treePaths(tree);
@@ -74,7 +77,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
       `t${i}=${service.timeoutUp}`,
     ];
     if (service.type === "oneshot" && service.up) {
-      const argv = runnerArgv(oneshotExitFile(paths.states, name), oneshotArgv(service.up), service.nice, name);
+      const argv = runnerArgv(oneshotExitFile(paths.states, name), oneshotArgv(service.up), service.nice, name, { fd: OUTCOMES_FD, word: `e${i}` });
       vars.push(`u${i}=${shellQuote(argv.map(shellQuote).join(" "))}`);
     }
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);

@@ -30,14 +30,16 @@ const EXECLINE_PROGRAMS = "/usr/lib/execline/bin";
  * process group of its own, nice notches nicer (the runner too, which at
  * boot would otherwise compete at full priority with what is not niced),
  * with execline's PATH, its exit code written into exitFile; with copyAs,
- * its lines also go to descriptor 4 after that name. One static program,
+ * its lines also go to descriptor 4 after that name; with outcome, the line
+ * "WORD CODE" goes to that descriptor once it ended. One static program,
  * where a shell with a fifo, setsid and nice cost five execs under
  * emulation.
  */
-export const runnerArgv = (exitFile: string, argv: string[], nice?: number, copyAs?: string): string[] => [
+export const runnerArgv = (exitFile: string, argv: string[], nice?: number, copyAs?: string, outcome?: { fd: number; word: string }): string[] => [
   join(LIB_DIR, "oneshot"),
   ...(nice === undefined ? [] : ["-n", String(nice)]),
   ...(copyAs === undefined ? [] : ["-c", copyAs]),
+  ...(outcome === undefined ? [] : ["-e", `${outcome.fd}:${outcome.word}`]),
   "-p",
   EXECLINE_PROGRAMS,
   exitFile,

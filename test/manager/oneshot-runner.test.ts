@@ -87,3 +87,14 @@ test("a line of plain words runs as execlineb runs it, execline's own programs f
   expect(await quiet.exited).toBe(0);
   expect(await new Response(quiet.stdout).text()).toBe("");
 });
+
+test("with an outcome descriptor, the line WORD CODE once its command ended (the exit file written first); the command never holds it", async () => {
+  const told = join(dir, "told");
+  const fd = openSync(told, "w");
+  const argv = runnerArgv(exitFile(), ["sh", "-c", `[ -e /proc/self/fd/3 ] && exit 9; [ -s ${exitFile()} ] && exit 8; exit 5`], undefined, undefined, { fd: 3, word: "e7" });
+  const child = Bun.spawn([RUNNER, ...argv.slice(1)], { stdio: ["ignore", "pipe", "pipe", fd] });
+  closeSync(fd);
+  expect(await child.exited).toBe(5);
+  expect(readFileSync(told, "utf8")).toBe("e7 5\n");
+  expect(readFileSync(exitFile(), "utf8")).toBe("5\n");
+});
