@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -129,7 +128,6 @@ int main(int argc, char **argv)
     switch (opt) {
     case 'n': {
       char *end;
-      errno = 0;
       long notches = strtol(optarg, &end, 10);
       if (*end || end == optarg || notches < -40 || notches > 40) usage("NICE must be a number of notches");
       errno = 0;
@@ -179,10 +177,11 @@ int main(int argc, char **argv)
     }
     if (first_in_path) {
       char const *path = getenv("PATH");
-      size_t length = strlen(first_in_path) + 1 + strlen(path ? path : "/usr/bin:/bin") + 1;
+      if (!path) path = "/usr/bin:/bin";
+      size_t length = strlen(first_in_path) + 1 + strlen(path) + 1;
       char *joined = malloc(length);
       if (!joined) die(111, "malloc");
-      snprintf(joined, length, "%s:%s", first_in_path, path ? path : "/usr/bin:/bin");
+      snprintf(joined, length, "%s:%s", first_in_path, path);
       if (setenv("PATH", joined, 1) == -1) die(111, "setenv");
     }
     execvp(prog[0], prog);
