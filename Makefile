@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner, the fifo maker.
-HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/mkfifo
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner, the bring-up's file maker.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
@@ -31,8 +31,8 @@ build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
 build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
 # /usr/lib/goetia/oneshot: a oneshot's command, in a group of its own, its exit code recorded and its lines copied.
 build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
-# /usr/lib/goetia/mkfifo: the bring-up's fifos, at a static program's cost.
-build/mkfifo: initramfs/shim/mkfifo.c initramfs/shim/fail.h
+# /usr/lib/goetia/files: the bring-up's file work (its sources' check, copies, folders, fifos, links), at one static program's cost.
+build/files: initramfs/shim/files.c initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
 	strip $@

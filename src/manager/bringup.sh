@@ -34,21 +34,30 @@ warn() { say "warning: $1"; }
 error() { say "error: $1"; }
 
 # Sources edited since this database was compiled: goetia compiles them
-# ($exit_sources_changed), and finds the run directory untouched.
+# ($exit_sources_changed), and finds the run directory untouched. Else the
+# run directory as s6-svscan must find it: the run image, the catch-all
+# log's fifo, and this script's own two fifos, opened here for the
+# background (made anew: a runner left by a killed bring-up must never
+# write into the next one's). Every
+# line also goes to the catch-all log. Its logger may not read yet: held
+# open for reading too, the fifo takes the lines meanwhile (where a writer
+# alone would be killed by SIGPIPE). One static program does the file
+# work (fifos below too): a program's start is what costs under emulation.
 eval "set -- $sources"
-[ -z "$(find "$@" -newer "$0" -print -quit 2>/dev/null)" ] || exit $exit_sources_changed
-
-# The run directory as s6-svscan must find it: the run image, and the
-# catch-all log's fifo. Every line also goes to the catch-all log. Its
-# logger may not read yet: held open for reading too, the fifo takes the
-# lines meanwhile (where a writer alone would be killed by SIGPIPE).
-set -- "$states/.bringup" "$states/.nap"
-[ -p "$catchall" ] || set -- "$catchall" "$@"
-cp -a "$runimage/." "$rundir/" && mkdir -p "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" && "$mkfifo" -m 600 "$@" || {
-  error "cannot make $rundir ready from $runimage"
-  exit $exit_cannot_prepare
-}
-exec 4<>"$catchall"
+set -- unchanged-since "$0" "$@" -- copy "$rundir" "$runimage/." \
+  -- dirs "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" \
+  -- remove "$states/.bringup" "$states/.nap" -- fifos 600 "$states/.bringup" "$states/.nap"
+[ -p "$catchall" ] || set -- "$@" "$catchall"
+"$files" "$@"
+case $? in
+  0) ;;
+  1) exit $exit_sources_changed ;;
+  *)
+    error "cannot make $rundir ready from $runimage"
+    exit $exit_cannot_prepare
+    ;;
+esac
+exec 4<>"$catchall" 5<>"$states/.bringup" 6<>"$states/.nap"
 
 # now_ms: milliseconds since the epoch, in $ms; now_us, microseconds, in $us.
 now_us() {
@@ -167,27 +176,24 @@ for i in $wanted; do eval "w$i=1"; done
 
 # The longruns' directories, stopped (a `down` file), where s6-svscan's first
 # scan finds them; the fifos of pipelines before their consumers start.
-# Each list is built in the positional parameters: a name is never split.
-set --
+# The lists are built in the positional parameters: a name is never split.
+set -- copy "$servicedirs"
 for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$db/servicedirs/\$n$i\""
 done
-if [ $# -gt 0 ]; then
-  cp -R "$@" "$servicedirs/" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
-  set --
-  for i in $wanted; do
-    eval "[ \"\$k$i\" = longrun ]" || continue
-    eval "dir=\$servicedirs/\$n$i"
-    : >"$dir/down" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
-    set -- "$@" "$dir"
-  done
-  ln -s "$@" "$scandir/" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
-fi
-set --
+set -- "$@" -- links "$scandir"
+for i in $wanted; do
+  eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""
+done
+set -- "$@" -- fifos 600
 for i in $wanted; do
   eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
 done
-[ $# = 0 ] || "$mkfifo" -m 600 "$@" || { error "cannot make the pipelines' fifos in $pipes"; exit $exit_cannot_prepare; }
+"$files" "$@" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
+for i in $wanted; do
+  eval "[ \"\$k$i\" = longrun ]" || continue
+  eval ": >\"\$servicedirs/\$n$i/down\"" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
+done
 
 # ---- In the background: the bring-up ----
 
@@ -458,7 +464,7 @@ subscribe() {
     sub=goetia-$n-$start
     while [ ${#sub} -lt 31 ]; do sub=$sub-; done
     eval "fifo=\$servicedirs/\$n$i/event/ftrig1:@\$sub"
-    "$mkfifo" -m 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
+    "$files" fifos 600 "$fifo" 2>/dev/null && exec 7<>"$fifo" || return
     awaiting "${ready:-u}" "$deadline" "$i" </dev/null 3>&- 4>&- 5>&- 6>&- &
     readers="$readers $!"
   done
@@ -663,7 +669,6 @@ interrupt() {
 }
 
 bringup() {
-  exec 5<>"$states/.bringup" 6<>"$states/.nap" && rm -f "$states/.bringup" "$states/.nap"
   read -r pid _ </proc/self/stat
   printf '%s\nup bundle %s\n' "$pid" "$name_asked" >"$lock"
   workers= running=

@@ -54,7 +54,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     kept_boots: String(KEPT_BOOTS),
     sources: sourceRoots(tree).map(shellQuote).join(" "),
     spawn_wait: String(SPAWN_WAIT_MS),
-    mkfifo: join(LIB_DIR, "mkfifo"),
+    files: join(LIB_DIR, "files"),
     emergency_shell: tree.owner ? "" : "yes",
   };
   const lines = [
