@@ -19,8 +19,11 @@ build: setup build/goetia $(HELPERS) build/pam_goetia.so
 build/goetia: $(SOURCES)
 	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
 
-# /sbin/init: mounts /proc (Bun cannot start without it) and execs goetia.
-build/init-shim: initramfs/shim/init.c
+# /sbin/init: stage 1 where the boot is plain, else mounts /proc (Bun cannot start without it) and execs goetia's.
+build/init-shim: initramfs/shim/init.c build/init.h
+# What the init shim names as stage 1 does, generated from stage 1's sources.
+build/init.h: scripts/init-header.ts $(SOURCES)
+	$(BUN) scripts/init-header.ts > $@.new && mv $@.new $@
 # /usr/lib/goetia/sd-notify: a daemon's READY=1 on $NOTIFY_SOCKET into s6's notification fd.
 build/sd-notify: initramfs/shim/sd-notify.c initramfs/shim/fail.h
 # /usr/lib/goetia/power-button: a press of the power button into goetia poweroff.
@@ -34,7 +37,7 @@ build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
 # /usr/lib/goetia/files: the bring-up's file work (its sources' check, copies, folders, fifos, links), at one static program's cost.
 build/files: initramfs/shim/files.c initramfs/shim/fail.h
 $(HELPERS):
-	gcc -static -Os -Wall -Wextra -Werror -o $@ $<
+	gcc -static -Os -Wall -Wextra -Werror -Ibuild -o $@ $<
 	strip $@
 
 # pam_goetia.so: a login's session (the runtime directory, the user's tree), in PAM's session stack.

@@ -3,6 +3,7 @@
 // each role loads only its own modules.
 //   PID 1 as .s6-svscan/finish        -> stage 4: the end
 //   PID 1 as .s6-svscan/crash         -> the emergency shell
+//   PID 1 as goetia-stage1-failed     -> the init shim's stage 1 failed: the emergency shell
 //   PID 1 under any other name        -> stage 1: boot
 //   .s6-svscan/SIGINT, SIGTERM...     -> stage 3: the way down, for that signal's action
 //   goetia-stage2 (started by stage 1) -> stage 2: the boot bundle up
@@ -10,7 +11,7 @@
 //                                        own when its init, kept as the fallback, is PID 1)
 //   anything else                     -> the command line
 import { basename } from "node:path";
-import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, POWER_COMMANDS, QUIET_VARIABLE, STAGE2_NAME } from "./roles.ts";
+import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, POWER_COMMANDS, QUIET_VARIABLE, STAGE1_FAILED_NAME, STAGE1_FAILURE_VARIABLE, STAGE2_NAME } from "./roles.ts";
 
 type Role = () => Promise<number>;
 
@@ -18,6 +19,7 @@ function roleFor(name: string, args: string[]): Role {
   if (process.pid === 1) {
     if (name === "finish") return async () => (await import("./shutdown/stage4.ts")).stage4();
     if (name === "crash") return async () => (await import("./boot/emergency.ts")).emergencyShell("s6-svscan crashed");
+    if (name === STAGE1_FAILED_NAME) return async () => (await import("./boot/stage1.ts")).stage1Failed(process.env[STAGE1_FAILURE_VARIABLE] ?? "");
     return async () => (await import("./boot/stage1.ts")).stage1();
   }
   const action = HANDLER_ACTIONS.get(name);

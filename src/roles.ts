@@ -9,6 +9,9 @@ export const STAGE2_NAME = "goetia-stage2";
 export const EMERGENCY_VARIABLE = "GOETIA_EMERGENCY";
 /** Set by stage 1 for stage 2 when the kernel command line says `quiet`. */
 export const QUIET_VARIABLE = "GOETIA_QUIET";
+/** The argv[0] under which the init shim, its stage 1 failed, has goetia say so (the reason in STAGE1_FAILURE_VARIABLE) and start the emergency shell. */
+export const STAGE1_FAILED_NAME = "goetia-stage1-failed";
+export const STAGE1_FAILURE_VARIABLE = "GOETIA_STAGE1_FAILURE";
 
 /** .s6-svscan/SIGxxx, the handlers PID 1 runs: busybox init's signals, and SIGINT for Ctrl-Alt-Del. */
 export const HANDLER_ACTIONS = new Map<string, Action>([

@@ -8,13 +8,16 @@ import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
 import * as libc from "../sys/libc.ts";
 
 /**
- * The shell the bring-up runs under: bash where the root has it, for a
- * clock and sub-second waits without a process (dash, Debian's /bin/sh,
+ * The shells the bring-up may run under, the first the root has: bash, for
+ * a clock and sub-second waits without a process (dash, Debian's /bin/sh,
  * forks date and sleep for each); else /bin/sh (busybox's has both).
  */
-function bringupShell(): string {
-  return libc.readable("/bin/bash") ? "/bin/bash" : "/bin/sh";
-}
+export const BRINGUP_SHELLS = ["/bin/bash", "/bin/sh"];
+
+const bringupShell = () => BRINGUP_SHELLS.find((shell) => libc.readable(shell)) ?? BRINGUP_SHELLS.at(-1)!;
+
+/** The tree's compiled bring-up: the newest database's. */
+export const compiledBringup = (tree: Tree) => `${treePaths(tree).compiledLink}/bringup`;
 
 /**
  * Starts the compiled bring-up of bundle: it prepares, in the foreground,
@@ -26,7 +29,7 @@ function bringupShell(): string {
  */
 export function startBringup(tree: Tree, bundle: string, env: Record<string, string>, { boot = "", quiet = false } = {}): boolean {
   const paths = treePaths(tree);
-  const script = `${paths.compiledLink}/bringup`;
+  const script = compiledBringup(tree);
   try {
     libc.close(libc.open(script, libc.O.RDONLY | libc.O.CLOEXEC));
   } catch (error) {

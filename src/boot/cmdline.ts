@@ -31,7 +31,7 @@ export function parseCmdline(text: string): KernelCommandLine {
 }
 
 /** The words that ask for the emergency shell before any service starts: goetia's own, and the conventional ones. */
-const EMERGENCY_FLAGS = ["goetia.emergency", "emergency", "single", "-s"];
+export const EMERGENCY_FLAGS = ["goetia.emergency", "emergency", "single", "-s"];
 
 /** The word that asked for the emergency shell, if one did. */
 export function emergencyFromCmdline(cmdline: KernelCommandLine): string | undefined {
@@ -39,11 +39,15 @@ export function emergencyFromCmdline(cmdline: KernelCommandLine): string | undef
 }
 
 /** `quiet`: the console gets errors and the boot's summary only. */
-export const quietFromCmdline = (cmdline: KernelCommandLine) => cmdline.flags.includes("quiet");
+export const QUIET_FLAG = "quiet";
+export const quietFromCmdline = (cmdline: KernelCommandLine) => cmdline.flags.includes(QUIET_FLAG);
+
+/** The parameter that names the bundle to bring up. */
+export const BUNDLE_PARAM = "GOETIABUNDLE";
 
 /** The bundle to bring up: GOETIABUNDLE, or `default` when absent or empty. */
 export function bundleFromCmdline(cmdline: KernelCommandLine): string {
-  return cmdline.params.GOETIABUNDLE || DEFAULT_BUNDLE;
+  return cmdline.params[BUNDLE_PARAM] || DEFAULT_BUNDLE;
 }
 
 function skipBlanks(text: string): string {

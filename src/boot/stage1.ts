@@ -23,7 +23,7 @@ import { bundleFromCmdline, emergencyFromCmdline, parseCmdline, quietFromCmdline
 import { emergencyShell } from "./emergency.ts";
 
 /** The file systems every goetia machine has, mounted in this order. */
-const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number, data: string | null][] = [
+export const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number, data: string | null][] = [
   ["proc", "/proc", "proc", libc.MS.NOSUID | libc.MS.NODEV | libc.MS.NOEXEC, null],
   ["sysfs", "/sys", "sysfs", libc.MS.NOSUID | libc.MS.NODEV | libc.MS.NOEXEC, null],
   ["devtmpfs", "/dev", "devtmpfs", libc.MS.NOSUID, "mode=0755"],
@@ -33,20 +33,29 @@ const EARLY_MOUNTS: [source: string, target: string, type: string, flags: number
 ];
 
 /** The console descriptor handed to s6-svscan -X, for the catch-all logger's own errors. */
-const CONSOLE_FD = 3;
+export const CONSOLE_FD = 3;
+
+/** The boot record's marks of stage 1: its start, and its exec of s6-svscan. */
+export const STAGE1_MARK = "stage1";
+export const SVSCAN_MARK = "svscan";
 
 export function stage1(): never {
   try {
     boot();
   } catch (error) {
-    // The failure may come after stdout went to the catch-all fifo, which nobody reads yet.
-    try {
-      speakOnConsole();
-    } catch {
-      // No console to speak on: the shell below still gets its chance.
-    }
-    log.fatal(`stage 1 failed: ${errorText(error)}`);
+    stage1Failed(errorText(error));
   }
+}
+
+/** Stage 1 failed for reason (here, or in the init shim's: initramfs/shim/init.c): said on the console, and the emergency shell. */
+export function stage1Failed(reason: string): never {
+  // The failure may come after stdout went to the catch-all fifo, which nobody reads yet.
+  try {
+    speakOnConsole();
+  } catch {
+    // No console to speak on: the shell below still gets its chance.
+  }
+  log.fatal(`stage 1 failed: ${reason}`);
   return emergencyShell("stage 1 could not hand over to s6-svscan");
 }
 
@@ -78,7 +87,7 @@ function boot(): never {
   const record = bootRecord(tree);
   const boot = bootName();
   record.note(BOOT_MARK, [boot], undefined, 0n); // /run is there only now
-  record.mark("stage1", startedNs);
+  record.mark(STAGE1_MARK, startedNs);
   const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
   // The bring-up makes the run directory ready itself, catch-all fifo included.
   const quiet = quietFromCmdline(cmdline);
@@ -102,7 +111,7 @@ function boot(): never {
   libc.dup2(consoleFd, CONSOLE_FD);
   libc.close(consoleFd);
   outputToCatchAll(paths.catchAllFifo);
-  record.mark("svscan");
+  record.mark(SVSCAN_MARK);
   return execSvscan(paths.scandir, env, CONSOLE_FD);
 }
 
