@@ -13,8 +13,8 @@
  * else is goetia's, whole: before it has started the bring-up, this
  * program execs goetia's stage 1 in its place (having undone the record),
  * and after, goetia under STAGE1_FAILED_NAME, which tells why and starts
- * the emergency shell. test/boot/init-shim.test.ts holds the two to the
- * same words. If goetia cannot be run: a word of why and a shell, and if
+ * the emergency shell. test/unit/init-shim.test.ts holds the two to the
+ * same reading of the command line and the envdir. If goetia cannot be run: a word of why and a shell, and if
  * even that fails, stay alive and quiet (PID 1 exiting is a kernel panic).
  */
 #include <dirent.h>
@@ -159,12 +159,11 @@ static void mount_early(void)
 
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
-/* The kernel's words, split as it splits them where none is quoted: the bundle asked for, and quiet. */
-static void read_cmdline(char const **bundle, int *quiet)
+/* The kernel's words, split as it splits them where none is quoted: the bundle asked for, and quiet; 0 where stage 1 must read them. */
+static int parse_cmdline(char *text, char const **bundle, int *quiet)
 {
-  static char text[8192];
   static char const *const emergency[] = EMERGENCY_FLAGS;
-  if (read_text("/proc/cmdline", text, sizeof text) == -1 || strchr(text, '"')) HAND_OVER();
+  if (strchr(text, '"')) return 0;
   *bundle = "";
   *quiet = 0;
   for (char *word = text; *word;) {
@@ -177,7 +176,7 @@ static void read_cmdline(char const **bundle, int *quiet)
     if (!equals && !strcmp(word, "--")) break;
     if (!equals) {
       for (size_t i = 0; emergency[i]; i++)
-        if (!strcmp(word, emergency[i])) HAND_OVER();
+        if (!strcmp(word, emergency[i])) return 0;
       if (!strcmp(word, QUIET_FLAG)) *quiet = 1;
     } else if ((size_t)(equals - word) == strlen(BUNDLE_PARAM) && !strncmp(word, BUNDLE_PARAM, strlen(BUNDLE_PARAM))) {
       *bundle = equals + 1;
@@ -185,6 +184,7 @@ static void read_cmdline(char const **bundle, int *quiet)
     word = end;
   }
   if (!**bundle) *bundle = DEFAULT_BUNDLE;
+  return 1;
 }
 
 /* What this boot's record is kept under: when the kernel started, in UTC, and the start of its boot id. */
@@ -230,34 +230,34 @@ static void set_variable(char const *name, size_t length, char const *value)
   if (i == variables) environment[++variables] = 0;
 }
 
-/* The system tree's environment, as stage 1 makes it: PATH, overlaid by the envdir (s6-envdir's format), and the bundle. */
-static void tree_environment(char const *bundle)
+/* An envdir's settings (s6-envdir's format) applied to the environment, as stage 1 reads them; 0 where stage 1 must. */
+static int apply_envdir(char const *path)
 {
-  set_variable("PATH", 4, DEFAULT_PATH);
-  DIR *dir = opendir(ENV_DIR);
-  if (!dir && errno != ENOENT) HAND_OVER();
-  for (struct dirent *entry; dir && (entry = readdir(dir));) {
+  DIR *dir = opendir(path);
+  if (!dir) return errno == ENOENT;
+  int plain = 1;
+  for (struct dirent *entry; plain && (entry = readdir(dir));) {
     char const *name = entry->d_name;
     if (entry->d_type == DT_DIR || name[0] == '.' || strchr(name, '=')) continue;
-    char path[4096], value[4096];
-    snprintf(path, sizeof path, "%s/%s", ENV_DIR, name);
-    ssize_t length = read_text(path, value, sizeof value);
-    if (length == -1) HAND_OVER();
-    for (char const *c = name; *c; c++)
-      if ((unsigned char)*c >= 0x80) HAND_OVER();
+    char file[4096], value[4096];
+    snprintf(file, sizeof file, "%s/%s", path, name);
+    ssize_t length = read_text(file, value, sizeof value);
+    plain = length != -1;
+    for (char const *c = name; plain && *c; c++) plain = (unsigned char)*c < 0x80;
     /* The first line, its NULs newlines, its blanks at the end gone: text only (stage 1 reads UTF-8 as such). */
-    char *newline = memchr(value, '\n', (size_t)length);
+    char *newline = plain ? memchr(value, '\n', (size_t)length) : 0;
     if (newline) length = newline - value;
-    for (ssize_t i = 0; i < length; i++) {
-      if ((unsigned char)value[i] >= 0x80) HAND_OVER();
+    for (ssize_t i = 0; plain && i < length; i++) {
+      plain = (unsigned char)value[i] < 0x80;
       if (!value[i]) value[i] = '\n';
     }
+    if (!plain) break;
     while (length > 0 && blank(value[length - 1])) length--;
     value[length] = 0;
     set_variable(name, strlen(name), length ? value : 0);
   }
-  if (dir) closedir(dir);
-  set_variable(BUNDLE_PARAM, strlen(BUNDLE_PARAM), bundle);
+  closedir(dir);
+  return plain;
 }
 
 /* The compiled bring-up, its foreground to its end, holding the change lock on descriptor 3: its exit code. */
@@ -301,12 +301,15 @@ int main(int argc, char **argv, char **envp)
   umask(022);
   mount_early();
 
+  static char cmdline[8192];
   char const *bundle;
   int quiet;
-  read_cmdline(&bundle, &quiet);
+  if (read_text("/proc/cmdline", cmdline, sizeof cmdline) == -1 || !parse_cmdline(cmdline, &bundle, &quiet)) HAND_OVER();
   char boot[64];
   boot_name(boot, sizeof boot);
-  tree_environment(bundle);
+  set_variable("PATH", 4, DEFAULT_PATH);
+  if (!apply_envdir(ENV_DIR)) HAND_OVER();
+  set_variable(BUNDLE_PARAM, strlen(BUNDLE_PARAM), bundle);
 
   make_dirs(BOOT_RECORD_DIR);
   int lock = open(TREE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
