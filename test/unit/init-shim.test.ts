@@ -32,7 +32,7 @@ function stage1Reads(text: string): string {
   return `${bundleFromCmdline(cmdline)}\n${quietFromCmdline(cmdline) ? 1 : 0}\n`;
 }
 
-const WORDS = ["GOETIABUNDLE=rescue", "GOETIABUNDLE=", "GOETIABUNDLE", "GOETIABUNDLE=a=b", "=GOETIABUNDLE", "quiet", "quiet=1", "single", "emergency", "-s", "goetia.emergency", "--", "ro", "root=/dev/vda", "console=ttyS0", '"quiet"', 'x="a b"', "init=/sbin/init", "a=", "="];
+const WORDS = ["GOETIABUNDLE=rescue", "GOETIABUNDLE=", "GOETIABUNDLE", "GOETIABUNDLE=a=b", "=GOETIABUNDLE", "GOETIABUNDLEX=x", "quiet", "quiet=1", "quieter", "Quiet", "single", "emergency", "-s", "goetia.emergency", "--", "ro", "root=/dev/vda", "console=ttyS0", '"quiet"', 'x="a b"', "init=/sbin/init", "a=", "="];
 const BLANKS = [" ", "  ", "\t", "\n", " \n"];
 
 test("the command line: the same bundle and quiet as stage 1's, or handed over where it is quoted or asks for the emergency shell", () => {
