@@ -10,7 +10,10 @@
  *   unchanged-since REF ROOT...  exits 1 if anything under a ROOT (itself
  *                                included, links not followed) was modified
  *                                after REF, as find ROOT -newer REF finds
- *                                it; a ROOT that is not there is unchanged
+ *                                it; a ROOT that is not there is unchanged,
+ *                                one that is an earlier ROOT by another name
+ *                                (/lib/systemd/system on a merged /usr) is
+ *                                looked at once
  *   copy DIR SRC...              cp -a SRC DIR/: each SRC as DIR/ITS-NAME,
  *                                SRC/. as DIR itself (its contents, merged)
  *   dirs DIR...                  mkdir -p DIR
@@ -171,10 +174,14 @@ static int run(char const *op, char **operands, int n)
 {
   if (!strcmp(op, "unchanged-since")) {
     if (n < 1) usage();
-    struct stat ref;
+    struct stat ref, roots[n];
     if (stat(operands[0], &ref) == -1) die(111, operands[0]);
-    for (int i = 1; i < n; i++)
-      if (changed(operands[i], ref.st_mtim)) return 1;
+    for (int i = 1; i < n; i++) {
+      if (stat(operands[i], &roots[i]) == -1) roots[i].st_ino = 0; /* no inode is 0 */
+      int again = 0;
+      for (int j = 1; j < i && !again; j++) again = roots[i].st_ino && roots[j].st_ino == roots[i].st_ino && roots[j].st_dev == roots[i].st_dev;
+      if (!again && changed(operands[i], ref.st_mtim)) return 1;
+    }
   } else if (!strcmp(op, "copy")) {
     if (n < 1) usage();
     for (int i = 1; i < n; i++) {

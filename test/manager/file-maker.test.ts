@@ -85,10 +85,15 @@ test("unchanged-since: exits 1 when anything below a root is newer than the refe
   expect(files("unchanged-since", reference, sources, join(dir, "not-there"), "--", "dirs", join(dir, "made")).code).toBe(0);
   expect(lstatSync(join(dir, "made")).isDirectory()).toBe(true);
 
+  // The same folder by a second name (as /lib/systemd/system is /usr/lib/systemd/system): its changes are found all the same.
+  symlinkSync(dir, join(dir, "again"));
+  expect(files("unchanged-since", reference, sources, join(dir, "again", "sources")).code).toBe(0);
+
   const future = new Date(Date.now() + 60_000);
   utimesSync(join(sources, "ssh", "deep", "run"), future, future);
   expect(found()).not.toBe("");
   expect(files("unchanged-since", reference, sources, "--", "dirs", join(dir, "not-made")).code).toBe(1);
+  expect(files("unchanged-since", reference, join(dir, "again", "sources"), sources).code).toBe(1);
   expect(() => lstatSync(join(dir, "not-made"))).toThrow();
 });
 
