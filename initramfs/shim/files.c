@@ -17,6 +17,7 @@
  *   copy DIR SRC...              cp -a SRC DIR/: each SRC as DIR/ITS-NAME,
  *                                SRC/. as DIR itself (its contents, merged)
  *   dirs DIR...                  mkdir -p DIR
+ *   empty FILE...                : >FILE
  *   fifos MODE PATH...           mkfifo -m MODE PATH (MODE octal)
  *   links DIR TARGET...          ln -s TARGET DIR/
  *   remove PATH...               rm -f PATH (not a directory)
@@ -37,7 +38,7 @@
 
 static void usage(void)
 {
-  say("usage: files OP ARG... [-- OP ARG...]... with OP unchanged-since, copy, dirs, fifos, links or remove");
+  say("usage: files OP ARG... [-- OP ARG...]... with OP unchanged-since, copy, dirs, empty, fifos, links or remove");
   _exit(100);
 }
 
@@ -191,6 +192,11 @@ static int run(char const *op, char **operands, int n)
     }
   } else if (!strcmp(op, "dirs")) {
     for (int i = 0; i < n; i++) make_dirs(operands[i]);
+  } else if (!strcmp(op, "empty")) {
+    for (int i = 0; i < n; i++) {
+      int fd = open(operands[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+      if (fd == -1 || close(fd) == -1) die(111, operands[i]);
+    }
   } else if (!strcmp(op, "fifos")) {
     if (n < 1) usage();
     mode_t mode = octal(operands[0]);

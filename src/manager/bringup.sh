@@ -37,12 +37,12 @@ error() { say "error: $1"; }
 # ($exit_sources_changed), and finds the run directory untouched. Else the
 # run directory as s6-svscan must find it: the run image, the catch-all
 # log's fifo, and this script's own two fifos, opened here for the
-# background (made anew: a runner left by a killed bring-up must never
-# write into the next one's). Every
-# line also goes to the catch-all log. Its logger may not read yet: held
-# open for reading too, the fifo takes the lines meanwhile (where a writer
-# alone would be killed by SIGPIPE). One static program does the file
-# work (fifos below too): a program's start is what costs under emulation.
+# background and removed below once open (made anew: a runner left by a
+# killed bring-up must never write into the next one's). Every line also
+# goes to the catch-all log. Its logger may not read yet: held open for
+# reading too, the fifo takes the lines meanwhile (where a writer alone
+# would be killed by SIGPIPE). One static program does the file work
+# (fifos below too): a program's start is what costs under emulation.
 eval "set -- $sources"
 set -- unchanged-since "$0" "$@" -- copy "$rundir" "$runimage/." \
   -- dirs "$catchalllog" "$logdir" "${catchall%/*}" "$states" "$servicedirs" "$pipes" \
@@ -181,6 +181,10 @@ set -- copy "$servicedirs"
 for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$db/servicedirs/\$n$i\""
 done
+set -- "$@" -- empty
+for i in $wanted; do
+  eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$servicedirs/\$n$i/down\""
+done
 set -- "$@" -- links "$scandir"
 for i in $wanted; do
   eval "[ \"\$k$i\" = longrun ]" && eval "set -- \"\$@\" \"\$servicedirs/\$n$i\""
@@ -189,11 +193,7 @@ set -- "$@" -- fifos 600
 for i in $wanted; do
   eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
 done
-"$files" "$@" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
-for i in $wanted; do
-  eval "[ \"\$k$i\" = longrun ]" || continue
-  eval ": >\"\$servicedirs/\$n$i/down\"" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
-done
+"$files" "$@" -- remove "$states/.bringup" "$states/.nap" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
 
 # ---- In the background: the bring-up ----
 

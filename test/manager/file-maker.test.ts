@@ -97,9 +97,11 @@ test("unchanged-since: exits 1 when anything below a root is newer than the refe
   expect(() => lstatSync(join(dir, "not-made"))).toThrow();
 });
 
-test("dirs, fifos with their mode whatever the umask, remove of what may not be there", () => {
+test("dirs, empty files, fifos with their mode whatever the umask, remove of what may not be there", () => {
   const fifo = join(dir, "a", "b", "fifo");
-  expect(files("dirs", join(dir, "a", "b"), join(dir, "a"), "--", "remove", fifo, "--", "fifos", "600", fifo).code).toBe(0);
+  writeFileSync(join(dir, "down"), "not empty");
+  expect(files("dirs", join(dir, "a", "b"), join(dir, "a"), "--", "empty", join(dir, "down"), join(dir, "a", "down"), "--", "remove", fifo, "--", "fifos", "600", fifo).code).toBe(0);
+  expect([readFileSync(join(dir, "down"), "utf8"), readFileSync(join(dir, "a", "down"), "utf8")]).toEqual(["", ""]);
   expect(lstatSync(fifo).isFIFO()).toBe(true);
   expect(lstatSync(fifo).mode & 0o777).toBe(0o600);
   expect(files("remove", fifo, "--", "fifos", "620", fifo).code).toBe(0);
