@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
 #define PROGRAM "files"
 #include "fail.h"

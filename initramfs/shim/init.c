@@ -14,8 +14,9 @@
  * program execs goetia's stage 1 in its place (having undone the record),
  * and after, goetia under STAGE1_FAILED_NAME, which tells why and starts
  * the emergency shell. test/unit/init-shim.test.ts holds the two to the
- * same reading of the command line and the envdir. If goetia cannot be run: a word of why and a shell, and if
- * even that fails, stay alive and quiet (PID 1 exiting is a kernel panic).
+ * same reading of the command line and the envdir. If goetia cannot be
+ * run: a word of why and a shell, and if even that fails, stay alive and
+ * quiet (PID 1 exiting is a kernel panic).
  */
 #include <dirent.h>
 #include <errno.h>
