@@ -20,7 +20,7 @@ build/goetia: $(SOURCES)
 	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
 
 # /sbin/init: stage 1 where the boot is plain, else mounts /proc (Bun cannot start without it) and execs goetia's.
-build/init-shim: initramfs/shim/init.c build/init.h
+build/init-shim: initramfs/shim/init.c initramfs/shim/dirs.h build/init.h
 # What the init shim names as stage 1 does, generated from stage 1's sources.
 build/init.h: scripts/init-header.ts $(SOURCES)
 	$(BUN) scripts/init-header.ts > $@.new && mv $@.new $@
@@ -35,7 +35,7 @@ build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
 # /usr/lib/goetia/oneshot: a oneshot's command, in a group of its own, its exit code recorded and its lines copied.
 build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
 # /usr/lib/goetia/files: the bring-up's file work (its sources' check, copies, folders, fifos, links), at one static program's cost.
-build/files: initramfs/shim/files.c initramfs/shim/fail.h
+build/files: initramfs/shim/files.c initramfs/shim/dirs.h initramfs/shim/fail.h
 $(HELPERS):
 	gcc -static -Os -Wall -Wextra -Werror -Ibuild -o $@ $<
 	strip $@

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 
 #define PROGRAM "files"
+#include "dirs.h"
 #include "fail.h"
 
 static void usage(void)
@@ -150,17 +151,6 @@ static void copy(char const *from, char const *to)
   keep_attributes(to, &st);
 }
 
-static void make_dirs(char *path)
-{
-  for (char *slash = strchr(path + 1, '/');; slash = strchr(slash + 1, '/')) {
-    if (slash) *slash = 0;
-    struct stat st;
-    if (mkdir(path, 0777) == -1 && !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))) die(111, path);
-    if (!slash) return;
-    *slash = '/';
-  }
-}
-
 static mode_t octal(char const *word)
 {
   char *end;
@@ -190,7 +180,8 @@ static int run(char const *op, char **operands, int n)
       copy(operands[i], to);
     }
   } else if (!strcmp(op, "dirs")) {
-    for (int i = 0; i < n; i++) make_dirs(operands[i]);
+    for (int i = 0; i < n; i++)
+      if (make_dirs(operands[i], 0777) == -1) die(111, operands[i]);
   } else if (!strcmp(op, "empty")) {
     for (int i = 0; i < n; i++) {
       int fd = open(operands[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

@@ -40,6 +40,7 @@ struct early_mount {
   char const *data;
 };
 
+#include "dirs.h"
 #include "init.h"
 
 static char **kernel_argv, **kernel_envp;
@@ -109,16 +110,12 @@ static ssize_t read_text(char const *path, char *buffer, size_t size)
   return length < size - 1 ? (ssize_t)length : -1;
 }
 
-static void make_dirs(char const *path)
+/* A folder made, with those above it, as stage 1 makes them; what cannot be made fails what comes next. */
+static void make_folder(char const *path)
 {
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", path);
-  for (char *slash = strchr(dir + 1, '/');; slash = strchr(slash + 1, '/')) {
-    if (slash) *slash = 0;
-    mkdir(dir, 0755);
-    if (!slash) return;
-    *slash = '/';
-  }
+  make_dirs(dir, 0755);
 }
 
 /* Whether option is one of the comma-separated options. */
@@ -151,7 +148,7 @@ static void mount_early(void)
   }
   for (size_t i = 0; i < count; i++) {
     if (mounted[i]) continue;
-    make_dirs(early[i].target);
+    make_folder(early[i].target);
     if (mount(early[i].source, early[i].target, early[i].type, early[i].flags, early[i].data) == -1) HAND_OVER();
   }
   if (run_noexec && mount(0, "/run", 0, MS_REMOUNT | MS_NOSUID | MS_NODEV, 0) == -1) HAND_OVER();
@@ -312,7 +309,7 @@ int main(int argc, char **argv, char **envp)
   if (!apply_envdir(ENV_DIR)) HAND_OVER();
   set_variable(BUNDLE_PARAM, strlen(BUNDLE_PARAM), bundle);
 
-  make_dirs(BOOT_RECORD_DIR);
+  make_folder(BOOT_RECORD_DIR);
   int lock = open(TREE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock == -1 || flock(lock, LOCK_EX | LOCK_NB) == -1) HAND_OVER();
   printf("goetia: stage 1: bundle %s\n", bundle);
