@@ -16,8 +16,10 @@ HELPERS := build/init-shim build/sd-notify build/power-button build/forking buil
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
+# Never autoloaded: a bunfig.toml or .env in the folder root runs goetia in would run its preload as root, or reach every child.
+NO_AUTOLOAD := --no-compile-autoload-dotenv --no-compile-autoload-bunfig --no-compile-autoload-tsconfig --no-compile-autoload-package-json
 build/goetia: $(SOURCES)
-	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 src/main.ts --outfile $@
+	$(BUN) build --compile --bytecode --splitting --format=esm --target=bun-linux-x64 $(NO_AUTOLOAD) src/main.ts --outfile $@
 
 # /sbin/init: stage 1 where the boot is plain, else mounts /proc (Bun cannot start without it) and execs goetia's.
 build/init-shim: initramfs/shim/init.c initramfs/shim/dirs.h build/init.h
@@ -79,7 +81,7 @@ test: build typecheck
 
 # The fast part, while working: unit and host tests, no QEMU boot (a minute or two).
 check: build typecheck
-	$(BUN) test test/unit test/manager test/shutdown test/install
+	$(BUN) test test/unit test/manager test/shutdown test/install test/security
 
 # Benchmarks (bench/): timing goals live here, never in tests. Writes bench/RESULTS.md.
 bench: build

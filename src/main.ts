@@ -39,4 +39,6 @@ function roleFor(name: string, args: string[]): Role {
   return async () => (await import("./cli/index.ts")).runCli(commandLine);
 }
 
+// What goetia writes is made with the modes it names, whatever umask its caller had (root's `su USER` keeps a 000).
+process.umask(0o022);
 void roleFor(basename(process.argv0), process.argv.slice(2))().then((code) => process.exit(code));

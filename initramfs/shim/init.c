@@ -310,7 +310,7 @@ int main(int argc, char **argv, char **envp)
   set_variable(BUNDLE_PARAM, strlen(BUNDLE_PARAM), bundle);
 
   make_folder(BOOT_RECORD_DIR);
-  int lock = open(TREE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int lock = open(TREE_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (lock == -1 || flock(lock, LOCK_EX | LOCK_NB) == -1) HAND_OVER();
   printf("goetia: stage 1: bundle %s\n", bundle);
   fflush(stdout);

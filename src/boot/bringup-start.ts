@@ -2,6 +2,7 @@
 // compiled script (manager/bringup.ts) run in the foreground holding the
 // tree's change lock, which its background part keeps. libc and Bun only:
 // stage 1 loads nothing of node:fs.
+import { openLockFile } from "../lib/lock-file.ts";
 import { log } from "../lib/log.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { BRINGUP_EXIT } from "../manager/bringup-exit.ts";
@@ -36,7 +37,7 @@ export function startBringup(tree: Tree, bundle: string, env: Record<string, str
     if (libc.failedWith(error, libc.errno.ENOENT)) return false;
     throw error;
   }
-  const lock = libc.open(paths.lock, libc.O.RDWR | libc.O.CREAT | libc.O.CLOEXEC, 0o644);
+  const lock = openLockFile(paths.lock);
   try {
     if (!libc.lockFile(lock)) throw new Error(`${paths.lock} is locked: who changes the tree before it boots?`);
     const offsetUs = (libc.realtimeNs() - libc.monotonicNs()) / 1000n;

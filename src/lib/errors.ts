@@ -33,6 +33,13 @@ export class FailedError extends GoetiaError {
   }
 }
 
+/** A wait reached its limit: exit 2. */
+export class TimedOutError extends GoetiaError {
+  constructor(message: string) {
+    super(message, EXIT.TIMEOUT);
+  }
+}
+
 /** Something the system would not do (a busy lock, no supervisor): exit 111. */
 export class SystemError extends GoetiaError {
   constructor(message: string) {

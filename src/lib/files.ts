@@ -1,9 +1,8 @@
 // How goetia touches its own files: a record or a link replaced whole (a
 // reader sees the old or the new, never a mix), a file that may not be
-// there, and a file lock around work that must not overlap.
+// there.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { lockFile } from "../sys/libc.ts";
 import { errnoCode, namingFile } from "./errors.ts";
 
 /**
@@ -66,31 +65,4 @@ export function switchLink(link: string, target: string): void {
   rmSync(`${link}.new`, { force: true });
   symlinkSync(target, `${link}.new`);
   renameSync(`${link}.new`, link);
-}
-
-/**
- * Runs fn holding an exclusive flock on path (created if missing), waiting
- * for it. Where the lock file cannot be opened (a read-only folder that
- * never had one), no writer can be at work there either, and fn runs
- * unlocked.
- */
-export function withFileLock<T>(path: string, fn: () => T): T {
-  let fd: number;
-  try {
-    fd = openSync(path, "a+", 0o644);
-  } catch (error) {
-    if (errnoCode(error) !== "EACCES" && errnoCode(error) !== "EROFS") throw error;
-    try {
-      fd = openSync(path, "r");
-    } catch (again) {
-      if (isMissing(again)) return fn();
-      throw again;
-    }
-  }
-  try {
-    lockFile(fd, { wait: true });
-    return fn();
-  } finally {
-    closeSync(fd);
-  }
 }

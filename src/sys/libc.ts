@@ -29,6 +29,8 @@ const open_ = () =>
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
   dup2: { args: ["i32", "i32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
+  fstat: { args: ["i32", "ptr"], returns: "i32" },
+  unlink: { args: ["ptr"], returns: "i32" },
   geteuid: { args: [], returns: "u32" },
   flock: { args: ["i32", "i32"], returns: "i32" },
   fcntl: { args: ["i32", "i32", "ptr"], returns: "i32" },
@@ -68,6 +70,7 @@ export const errno = {
   ECHILD: 10,
   EBUSY: 16,
   EEXIST: 17,
+  EROFS: 30,
 } as const;
 
 function lastErrno(): number {
@@ -197,9 +200,11 @@ export const O = {
   WRONLY: 1,
   RDWR: 2,
   CREAT: 0o100,
+  EXCL: 0o200,
   NOCTTY: 0o400,
   APPEND: 0o2000,
   NONBLOCK: 0o4000,
+  NOFOLLOW: 0o400000,
   CLOEXEC: 0o2000000,
 } as const;
 
@@ -257,6 +262,17 @@ export function writeText(fd: number, text: string): void {
 
 export function open(path: string, flags: number, mode = 0): number {
   return check(`open ${path}`, c().open(cstr(path), flags, mode));
+}
+
+/** fstat(2): the owner and the mode (type and permissions) of fd's file. */
+export function fstat(fd: number): { uid: number; mode: number } {
+  const stat = new Uint32Array(36); // struct stat (glibc, x86_64), 144 bytes: st_mode at 24, st_uid at 28
+  check(`fstat ${fd}`, c().fstat(fd, stat));
+  return { mode: stat[6], uid: stat[7] };
+}
+
+export function unlink(path: string): void {
+  check(`unlink ${path}`, c().unlink(cstr(path)));
 }
 
 /** Whether this process can open path for reading (open(2) and close, no symbol of its own: each costs stage 1 its trampoline). */

@@ -46,7 +46,8 @@ test("a busy lock fails after the wait, naming its holder", async () => {
 });
 
 test("a holder killed with SIGKILL leaves no lock behind", async () => {
-  // flock(1) holds the same kind of lock (--close: itself only, not sleep), and names nobody in the file.
+  // flock(1) holds the same kind of lock (--close: itself only, not sleep), and names nobody in the file (made first, as goetia makes it: flock's own would be replaced).
+  (await takeLock(path, "made", 100)).release();
   const holder = Bun.spawn(["flock", "--close", path, "sleep", "100"]);
   await Bun.sleep(200);
   expect(await takeLock(path, "while held", 100).catch((e) => e.message)).toContain("its holder is not known yet");

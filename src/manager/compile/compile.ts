@@ -11,7 +11,8 @@
 import { accessSync, constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { errorText } from "../../lib/errors.ts";
-import { switchLink, withFileLock, writeAtomically } from "../../lib/files.ts";
+import { switchLink, writeAtomically } from "../../lib/files.ts";
+import { withFileLock } from "../../lib/lock-file.ts";
 import { treePaths, type Tree } from "../../lib/tree.ts";
 import { bringupScript } from "../bringup.ts";
 import { databasePaths, writeDatabase, type CompiledService, type Database } from "../database.ts";

@@ -5,8 +5,9 @@
 // the last one died mid-change, and what it left must be settled.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { FailedError, namingFile, SystemError } from "../../lib/errors.ts";
+import { errnoCode, FailedError, namingFile, SystemError } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
+import { openLockFile } from "../../lib/lock-file.ts";
 import { log } from "../../lib/log.ts";
 import { isAncestor } from "../../lib/proc.ts";
 import * as libc from "../../sys/libc.ts";
@@ -29,7 +30,7 @@ export interface Lock {
  */
 export async function takeLock(path: string, what: string, waitMs: number, { preempt = false } = {}): Promise<Lock> {
   mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, "a+", 0o644);
+  const fd = openLockFile(path);
   let announced = false;
   let lookedAt: number | undefined; // the holder whose ancestry was looked at: once for each
   for (const deadline = Date.now() + waitMs; ; await Bun.sleep(RETRY_MS)) {
@@ -82,6 +83,7 @@ export function isLockHeld(path: string): boolean {
     fd = openSync(path, "r");
   } catch (error) {
     if (isMissing(error)) return false; // no change ever ran
+    if (errnoCode(error) === "EACCES") return true; // another's tree: what its records say is taken as it is
     throw error;
   }
   try {
