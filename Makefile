@@ -43,7 +43,7 @@ $(HELPERS):
 	strip $@
 
 # pam_goetia.so: a login's session (the runtime directory, the user's tree), in PAM's session stack.
-build/pam_goetia.so: initramfs/shim/pam_goetia.c
+build/pam_goetia.so: initramfs/shim/pam_goetia.c initramfs/shim/tree-name.h
 	gcc -shared -fPIC -Os -Wall -Wextra -Werror -o $@ $< -lpam
 	strip $@
 

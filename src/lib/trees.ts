@@ -3,7 +3,7 @@
 // --tree or USERTREE and owned by the caller, or, for root, by USER.
 import { lookupAccount, type Account } from "./accounts.ts";
 import { FailedError, UsageError } from "./errors.ts";
-import { badNameReason } from "./names.ts";
+import { badTreeNameReason } from "./names.ts";
 import { systemTree, userTree, type Tree } from "./tree.ts";
 
 /**
@@ -13,7 +13,7 @@ import { systemTree, userTree, type Tree } from "./tree.ts";
 export function selectTree(option: string | undefined, env: Record<string, string | undefined> = process.env): Tree {
   const name = option ?? env.USERTREE;
   if (name === undefined || name === "" || name === "system") return systemTree(env);
-  const reason = badNameReason(name);
+  const reason = badTreeNameReason(name);
   if (reason) throw new UsageError(`${option !== undefined ? "--tree" : "USERTREE"}: bad tree name "${name}": ${reason}`);
   return userTree(treeOwner(env), name, env);
 }

@@ -1,0 +1,113 @@
+// Findings 2, 3 and 6 (doc/security.md), and the profile's reach: what a
+// login hands root is the user's own, and root handles it as data. The real
+// pam_goetia runs in a real PAM stack (/etc/pam.d/goetia-test-PID, its
+// helper a recorder), for a throwaway user whose session-tree is hostile:
+// a shell payload, a fifo, a huge file, a link to another's file. Then the
+// real session hook, as root under umask 000, on a real s6-svscan.
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pollUntil } from "../../src/lib/poll.ts";
+import { ROOT } from "../helpers/guest.ts";
+import { HostTree } from "../helpers/host-tree.ts";
+import { makeUser, removeUser, type User } from "../helpers/users.ts";
+
+setDefaultTimeout(60_000);
+
+const MODULE = join(ROOT, "build/pam_goetia.so");
+const SERVICE = `goetia-test-${process.pid}`;
+let dir: string;
+let client: string;
+let recorder: string;
+let user: User;
+let system: User;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "goetia-pam-"));
+  chmodSync(dir, 0o755);
+  client = join(dir, "pam-session");
+  const gcc = Bun.spawnSync(["gcc", "-Wall", "-Werror", "-o", client, join(ROOT, "test/helpers/pam-session.c"), "-lpam"], { stderr: "pipe" });
+  if (gcc.exitCode !== 0) throw new Error(`cannot build the PAM client: ${gcc.stderr}`);
+  recorder = join(dir, "record");
+  writeFileSync(recorder, `#!/bin/sh\necho "$*" >> ${join(dir, "calls")}\n`, { mode: 0o755 });
+  writeFileSync(`/etc/pam.d/${SERVICE}`, `session optional ${MODULE} helper=${recorder}\n`);
+  user = makeUser();
+  system = makeUser();
+  Bun.spawnSync(["usermod", "--shell", "/usr/sbin/nologin", system.name]);
+});
+afterAll(() => {
+  rmSync(`/etc/pam.d/${SERVICE}`, { force: true });
+  removeUser(user);
+  removeUser(system);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A login of who's, its session opened and closed; the helper's calls it made. */
+async function login(who: User): Promise<string[]> {
+  rmSync(join(dir, "calls"), { force: true });
+  const child = Bun.spawn([client, SERVICE, who.name], { stdout: "pipe", stderr: "pipe" });
+  const ended = await Promise.race([child.exited, Bun.sleep(30_000).then(() => "hung")]);
+  if (ended === "hung") child.kill("SIGKILL");
+  expect(ended).toBe(0);
+  return existsSync(join(dir, "calls")) ? readFileSync(join(dir, "calls"), "utf8").trim().split("\n") : [];
+}
+
+/** Puts what into the user's session-tree, made by make as the user would (their file, in their folder). */
+function setting(make: (path: string) => void): void {
+  const folder = join(user.home, ".config", "goetia");
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  make(join(folder, "session-tree"));
+  for (const path of [join(user.home, ".config"), folder, join(folder, "session-tree")]) lchownSync(path, user.uid, user.gid);
+}
+
+test("an ordinary setting names the tree", async () => {
+  setting((path) => writeFileSync(path, "work\n"));
+  expect((await login(user)).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([`open ${user.name} work`, `close ${user.name} work`]);
+});
+
+test.each([
+  ["a shell payload", (path: string) => writeFileSync(path, "main;cd;id>x\n")],
+  ["a name with a slash", (path: string) => writeFileSync(path, "../../etc\n")],
+  ["a fifo, which would block root for ever", (path: string) => Bun.spawnSync(["mkfifo", path])],
+  ["a file too big to be a name", (path: string) => writeFileSync(path, "work".repeat(100_000))],
+  ["a link to another's file", (path: string) => symlinkSync("/etc/hostname", path)],
+])("a session-tree holding %s: the login completes, on the tree main", async (_, make) => {
+  setting(make);
+  expect((await login(user)).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([`open ${user.name} main`, `close ${user.name} main`]);
+});
+
+test("an account that cannot log in (a nologin shell: postgres, www-data) gets no tree", async () => {
+  expect(await login(system)).toEqual([]);
+});
+
+test("the profile is for interactive sessions only, as pam_systemd's: cron, su -c and runuser open no tree", () => {
+  const profile = readFileSync(join(ROOT, "initramfs/install/usr/share/pam-configs/goetia"), "utf8");
+  expect(profile).toMatch(/^Session-Interactive-Only: yes$/m);
+});
+
+test("the session hook under umask 000 makes nothing another user can write, and writes the names as data", async () => {
+  const tree = await new HostTree().start();
+  const scandir = join(tree.run, "sessions");
+  tree.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
+  const env = { ...tree.env, PATH: `${join(tree.dir, "bin")}:${process.env.PATH}`, GOETIA_USER_RUNDIR: join(tree.dir, "user"), GOETIA_LINGERDIR: join(tree.dir, "linger") };
+  const hook = join(ROOT, "initramfs/install/usr/lib/goetia/session");
+  const sleeper = Bun.spawn(["sleep", "600"]);
+  try {
+    const opened = Bun.spawnSync(["sh", "-c", `umask 000; exec ${hook} open ${user.name} main ${sleeper.pid}`], { env, stderr: "pipe" });
+    expect([opened.exitCode, opened.stderr.toString()]).toEqual([0, ""]);
+    const service = join(scandir, `${user.name}:main`);
+    expect(readFileSync(join(service, "env", "USER"), "utf8")).toBe(`${user.name}\n`);
+    expect(readFileSync(join(service, "run"), "utf8")).not.toContain(user.name);
+    const made = [join(tree.run, "goetia", "sessions"), join(tree.dir, "user", String(user.uid)), service, ...["run", "env", "env/USER", "env/USERTREE"].map((f) => join(service, f))];
+    for (const root of [join(tree.run, "goetia", "sessions", String(user.uid))]) for (const entry of readdirSync(root, { recursive: true, encoding: "utf8" })) made.push(join(root, entry));
+    const writable = made.filter((path) => (statSync(path).mode & 0o002) !== 0 || ((statSync(path).mode & 0o020) !== 0 && statSync(path).gid !== 0));
+    expect(writable).toEqual([]);
+    expect(await pollUntil(() => existsSync(join(service, "supervise")), 10_000)).toBe(true);
+  } finally {
+    sleeper.kill();
+    Bun.spawnSync(["s6-svscanctl", "-t", scandir]);
+    await tree.stop();
+  }
+});
