@@ -53,7 +53,7 @@ describe("going up", () => {
   });
 
   test("a longrun with sd-notify counts as up only once it sends READY=1 to $NOTIFY_SOCKET", async () => {
-    // A daemon speaking sd_notify as libsystemd does: an abstract socket when the name starts with @.
+    // A daemon speaking sd_notify as libsystemd does (an abstract socket when the name starts with @, else a path).
     const daemon = tree.file(
       "bin/notifying-daemon",
       `#!/usr/bin/env python3
