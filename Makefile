@@ -11,8 +11,8 @@ APPEND ?=
 setup:
 	@scripts/setup.sh
 
-# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner, the bring-up's file maker.
-HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files
+# The small static programs beside goetia (initramfs/shim/): the init shim, the sd_notify bridge, the power button's watcher, the forking daemons' keeper, the socket maker, the oneshots' runner, the bring-up's file maker, the environment files' reader.
+HELPERS := build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files build/env-file
 
 build: setup build/goetia $(HELPERS) build/pam_goetia.so
 
@@ -27,15 +27,17 @@ build/init-shim: initramfs/shim/init.c initramfs/shim/dirs.h build/init.h
 build/init.h: scripts/init-header.ts $(SOURCES)
 	$(BUN) scripts/init-header.ts > $@.new && mv $@.new $@
 # /usr/lib/goetia/sd-notify: a daemon's READY=1 on $NOTIFY_SOCKET into s6's notification fd.
-build/sd-notify: initramfs/shim/sd-notify.c initramfs/shim/fail.h
+build/sd-notify: initramfs/shim/sd-notify.c initramfs/shim/fail.h initramfs/shim/proc.h
 # /usr/lib/goetia/power-button: a press of the power button into goetia poweroff.
 build/power-button: initramfs/shim/power-button.c initramfs/shim/fail.h
 # /usr/lib/goetia/forking: a daemon that forks away (systemd's Type=forking), kept under s6.
-build/forking: initramfs/shim/forking.c initramfs/shim/fail.h
+build/forking: initramfs/shim/forking.c initramfs/shim/fail.h initramfs/shim/proc.h
 # /usr/lib/goetia/sockets: the sockets of a socket-activated daemon (systemd's .socket units), passed as systemd passes them.
 build/sockets: initramfs/shim/sockets.c initramfs/shim/fail.h
 # /usr/lib/goetia/oneshot: a oneshot's command, in a group of its own, its exit code recorded and its lines copied.
 build/oneshot: initramfs/shim/oneshot.c initramfs/shim/fail.h
+# /usr/lib/goetia/env-file: a unit's EnvironmentFile= read as systemd reads it, printed as quoted sh (never sourced).
+build/env-file: initramfs/shim/env-file.c initramfs/shim/fail.h
 # /usr/lib/goetia/files: the bring-up's file work (its sources' check, copies, folders, fifos, links), at one static program's cost.
 build/files: initramfs/shim/files.c initramfs/shim/dirs.h initramfs/shim/fail.h
 $(HELPERS):

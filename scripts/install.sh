@@ -10,11 +10,12 @@
 # configuration (/etc/goetia/system, the supervision-scripts templates in
 # /etc/svcdef and /etc/sv) unless the root has one already; its helpers in
 # /usr/lib/goetia (with the sd_notify bridge, the power button's watcher,
-# the forking daemons' keeper, the socket maker, the oneshots' runner and
-# the bring-up's fifo maker), and on a PAM machine pam_goetia, a login's
-# session. Needs build/goetia, build/init-shim, build/sd-notify,
-# build/power-button, build/forking, build/sockets, build/oneshot,
-# build/files and build/pam_goetia.so (make build).
+# the forking daemons' keeper, the socket maker, the oneshots' runner,
+# the bring-up's file maker and the environment files' reader), and on a
+# PAM machine pam_goetia, a login's session. Needs build/goetia,
+# build/init-shim, build/sd-notify, build/power-button, build/forking,
+# build/sockets, build/oneshot, build/files, build/env-file and
+# build/pam_goetia.so (make build).
 #
 # On a root that dpkg manages, the distribution's own /sbin/init, poweroff,
 # reboot, halt and shutdown are diverted to NAME.distrib (dpkg-divert
@@ -26,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: install.sh DESTDIR}
-for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files build/pam_goetia.so; do
+for file in build/goetia build/init-shim build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files build/env-file build/pam_goetia.so; do
   [ -x "$file" ] || { echo "install: $file is missing: run make build" >&2; exit 1; }
 done
 [ -d "$dest" ] || { echo "install: $dest is not a directory" >&2; exit 1; }
@@ -77,7 +78,7 @@ install -m 755 build/init-shim "$dest/sbin/init"
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"
-install -m 755 build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files "$dest/usr/lib/goetia/"
+install -m 755 build/sd-notify build/power-button build/forking build/sockets build/oneshot build/files build/env-file "$dest/usr/lib/goetia/"
 # A login's session on a PAM machine: pam_goetia where PAM's modules are, its
 # profile, and pam-auth-update (in the root, with /proc) to add it to common-session.
 security=$(find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_unix.so' 2>/dev/null | head -n 1 || true)

@@ -37,6 +37,7 @@
 
 #define PROGRAM "sd-notify"
 #include "fail.h"
+#include "proc.h"
 
 /* Whether a datagram holds the line READY=1. */
 static int says_ready(char const *message, size_t length)
@@ -49,31 +50,6 @@ static int says_ready(char const *message, size_t length)
     if (size == 7 && memcmp(line, "READY=1", 7) == 0) return 1;
     line += size + 1;
   }
-  return 0;
-}
-
-/* The parent of pid, from /proc/PID/stat; 0 when it is gone or cannot be read. */
-static pid_t parent_of(pid_t pid)
-{
-  char path[64], text[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd == -1) return 0;
-  ssize_t got = read(fd, text, sizeof text - 1);
-  close(fd);
-  if (got <= 0) return 0;
-  text[got] = 0;
-  char const *after_name = strrchr(text, ')'); /* the name may hold spaces and parentheses: the last ) ends it */
-  int parent = 0;
-  if (!after_name || sscanf(after_name, ") %*c %d", &parent) != 1) return 0;
-  return (pid_t)parent;
-}
-
-/* Whether pid is the daemon or one of its descendants. */
-static int is_daemons(pid_t pid, pid_t daemon)
-{
-  for (int depth = 0; pid > 1 && depth < 64; depth++, pid = parent_of(pid))
-    if (pid == daemon) return 1;
   return 0;
 }
 
@@ -112,7 +88,7 @@ static void listen_for(int socket_fd, char const *path, int notification_fd, pid
       pid_t sender;
       ssize_t got = receive(socket_fd, message, sizeof message, &sender);
       if (got == -1 && errno != EINTR) die(111, "recvmsg");
-      if (got > 0 && says_ready(message, (size_t)got) && is_daemons(sender, daemon)) {
+      if (got > 0 && says_ready(message, (size_t)got) && descends_from(sender, daemon)) {
         unlink(path);
         if (write(notification_fd, "\n", 1) != 1) die(111, "write to the notification fd");
         _exit(0);

@@ -1,7 +1,7 @@
 // A real supervision tree on the host, in a temporary directory: Debian's
 // s6-svscan on its own scandir, and goetia's command line pointed at it
 // through GOETIA_CONFDIR / GOETIA_RUNDIR / GOETIA_LOGDIR. No QEMU, no mocks.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
@@ -55,6 +55,19 @@ export class HostTree {
     for (const [file, text] of Object.entries(files)) this.file(`conf/src/test/${name}/${file}`, text);
   }
 
+  /** A systemd unit in the tree's unit folders (units/lib, as a package installs it), enabled (units/etc/multi-user.target.wants, as deb-systemd-helper links it); the default target made first. */
+  unit(name: string, text: string): void {
+    const lib = join(this.dir, "units", "lib");
+    if (!existsSync(join(lib, "multi-user.target"))) {
+      this.file("units/lib/multi-user.target", "[Unit]\nDescription=Multi-User System\n");
+      symlinkSync("multi-user.target", join(lib, "default.target"));
+    }
+    this.file(`units/lib/${name}`, text);
+    const wants = join(this.dir, "units", "etc", "multi-user.target.wants");
+    mkdirSync(wants, { recursive: true });
+    symlinkSync(join(lib, name), join(wants, name));
+  }
+
   /** A oneshot that marks its up (and down) in the event log, sleeping a little. */
   oneshot(name: string, { deps = [] as string[], seconds = 0.1, exit = 0, extra = {} as Record<string, string> } = {}): void {
     const mark = join(this.dir, "bin/mark");
@@ -82,7 +95,7 @@ export class HostTree {
   }
 
   get env(): Record<string, string> {
-    return { ...process.env, GOETIA_CONFDIR: this.conf, GOETIA_RUNDIR: this.run, GOETIA_LOGDIR: join(this.dir, "log"), GOETIA_SVDIR: this.dir, GOETIA_UNITDIRS: join(this.dir, "units"), GOETIA_LIBDIR: join(ROOT, "build") } as Record<string, string>;
+    return { ...process.env, GOETIA_CONFDIR: this.conf, GOETIA_RUNDIR: this.run, GOETIA_LOGDIR: join(this.dir, "log"), GOETIA_SVDIR: this.dir, GOETIA_UNITDIRS: `${join(this.dir, "units", "etc")}:${join(this.dir, "units", "lib")}`, GOETIA_LIBDIR: join(ROOT, "build") } as Record<string, string>;
   }
 
   spawn(...args: string[]) {
@@ -122,6 +135,15 @@ export class HostTree {
   /** `goetia status --json`, parsed. */
   async statusRows(): Promise<{ name: string; state: string; detail: string; pid: number | null }[]> {
     return JSON.parse((await this.goetia("status", "--json")).stdout);
+  }
+
+  /** NAME's state once it is the one wanted, or the last one seen when timeoutMs passed. */
+  async stateOnceIs(name: string, wanted: string, timeoutMs = 30_000): Promise<string | undefined> {
+    let state: string | undefined;
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && state !== wanted; await Bun.sleep(100)) {
+      state = (await this.statusRows()).find((row) => row.name === name)?.state;
+    }
+    return state;
   }
 
   happened(name: string, event: string): boolean {

@@ -23,31 +23,10 @@ afterEach(async () => {
   await tree.stop();
 });
 
-/** Writes lib/NAME into the tree's unit folder, and enables it (a wants link, as deb-systemd-helper makes). */
-function unit(name: string, text: string): void {
-  const lib = join(tree.dir, "units", "lib");
-  mkdirSync(lib, { recursive: true });
-  writeFileSync(join(lib, name), text);
-  const wants = join(tree.dir, "units", "etc", "multi-user.target.wants");
-  mkdirSync(wants, { recursive: true });
-  symlinkSync(join(lib, name), join(wants, name));
-}
+const unit = (name: string, text: string) => tree.unit(name, text);
 
-beforeEach(() => {
-  const lib = join(tree.dir, "units", "lib");
-  mkdirSync(lib, { recursive: true });
-  symlinkSync("multi-user.target", join(lib, "default.target"));
-  writeFileSync(join(lib, "multi-user.target"), "[Unit]\nDescription=Multi-User System\n");
-});
-
-const env = () => ({ ...tree.env, GOETIA_UNITDIRS: `${join(tree.dir, "units", "etc")}:${join(tree.dir, "units", "lib")}` });
-async function goetia(...args: string[]) {
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, "../../src/main.ts"), ...args], { env: env(), stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { code, out: out + err, stdout: out };
-}
-const rows = async () => JSON.parse((await goetia("status", "--json")).stdout) as { name: string; state: string; pid: number | null; detail: string }[];
-const row = async (name: string) => (await rows()).find((r) => r.name === name)!;
+const goetia = (...args: string[]) => tree.goetia(...args);
+const row = async (name: string) => (await tree.statusRows()).find((r) => r.name === name)!;
 
 test("a simple unit runs as its User=, with its Environment=, in its RuntimeDirectory= made for it", async () => {
   const mark = join("/run", runtimeDir, "env"); // nobody may write there, and not in the tree's folder
@@ -85,9 +64,7 @@ test("Restart=on-failure: a failure is restarted, a clean exit is not", async ()
   expect(await pollUntil(() => count() >= 2, 20_000)).toBe(true); // failed, restarted
   rmSync(flag);
   // Its next exit is clean: s6 is told not to start it again.
-  let state = "";
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline && state !== "ended"; await Bun.sleep(200)) state = (await row("flaky")).state;
-  expect(state).toBe("ended");
+  expect(await tree.stateOnceIs("flaky", "ended")).toBe("ended");
   const settled = count();
   await Bun.sleep(2500); // s6-supervise would have started it again by now
   expect(count()).toBe(settled);
@@ -177,7 +154,7 @@ test("a goetia service of the same name wins; goetia units says what each unit b
 test("a socket-activated daemon (the real dbus-daemon, told --address=systemd:) is given its socket as systemd gives it, again when it is restarted", async () => {
   const bus = join("/run", runtimeDir, "bus");
   const lib = join(tree.dir, "units", "lib");
-  writeFileSync(join(lib, "bus.socket"), `[Unit]\nDescription=a message bus's socket\n[Socket]\nListenStream=${bus}\nSocketMode=0660\nSocketUser=nobody\n`);
+  tree.file("units/lib/bus.socket", `[Unit]\nDescription=a message bus's socket\n[Socket]\nListenStream=${bus}\nSocketMode=0660\nSocketUser=nobody\n`);
   mkdirSync(join(tree.dir, "units", "etc", "sockets.target.wants"), { recursive: true });
   symlinkSync(join(lib, "bus.socket"), join(tree.dir, "units", "etc", "sockets.target.wants", "bus.socket"));
   writeFileSync(join(lib, "bus.service"), "[Unit]\nRequires=bus.socket\n[Service]\nType=notify\nExecStart=/usr/bin/dbus-daemon --session --address=systemd: --nofork --nopidfile --nosyslog\n");
@@ -209,6 +186,6 @@ test("update --start-added, as dpkg's hook runs it: a unit a package has just en
   const updated = await goetia("update", "--start-added");
   expect(updated.code).toBe(0);
   expect(updated.out).toContain("added: fresh spare spare-log\n");
-  const states = Object.fromEntries((await rows()).map((r) => [r.name, r.state]));
+  const states = Object.fromEntries((await tree.statusRows()).map((r) => [r.name, r.state]));
   expect([states.first, states.second, states.fresh, states.spare]).toEqual(["up", "down", "up", "down"]);
 });

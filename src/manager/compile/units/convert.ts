@@ -8,10 +8,11 @@
 // start it the sockets it is given (sockets.ts). Every key goetia does
 // not do is told, with its file and line: run without it, or the unit left
 // out, with the reason.
+import { join } from "node:path";
 import { keptForking } from "../../../s6/forking.ts";
-import { behindSdNotify, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
+import { behindSdNotify, LIB_DIR, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
 import { parseNice, shellQuote } from "../../../s6/run-script.ts";
-import { signalName } from "../../../s6/signals.ts";
+import { LINUX_SIGNALS, signalName } from "../../../s6/signals.ts";
 import { withSockets } from "../../../s6/sockets.ts";
 import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
@@ -36,7 +37,7 @@ export interface Conversion {
 export type Resolve = (unit: string) => string[];
 
 /** Sandboxing and resource control: systemd's namespaces, cgroups and seccomp, which goetia does not have; the daemon runs without them. */
-const SANDBOXING = /^(Private|Protect|Restrict|ReadWrite|ReadOnly|Inaccessible|Exec(Paths|Search)|NoExec|Temporary|Bind|Lock|Memory|CPU|IO|Tasks|Device|IP|SystemCall|Capability|AmbientCapabilities|NoNewPrivileges|DynamicUser|RemoveIPC|KeyringMode|ProcSubset|Mount|Root|SecureBits|Delegate|Slice|ManagedOOM|Namespace|Personality|CoredumpFilter|LoadCredential|SetCredential)/;
+const SANDBOXING = /^(Private|Protect|Restrict|ReadWrite|ReadOnly|Inaccessible|Exec(Paths|Search)|NoExec|Temporary|Bind|Lock|Memory|CPU|IO|Tasks|Device|IP|SystemCall|Capability|AmbientCapabilities|NoNewPrivileges|RemoveIPC|KeyringMode|ProcSubset|Mount|Root|SecureBits|Delegate|Slice|ManagedOOM|Namespace|Personality|CoredumpFilter|LoadCredential|SetCredential)/;
 
 /** Keys read as information only: they change nothing goetia does. */
 const INFORMATION = new Set(["Unit.Description", "Unit.Documentation", "Install.WantedBy", "Install.RequiredBy", "Install.Alias", "Install.Also", "Install.DefaultInstance", "Service.SyslogIdentifier", "Service.SyslogFacility", "Service.SyslogLevel", "Service.NotifyAccess", "Service.GuessMainPID", "Service.PIDFile", "Unit.PartOf", "Unit.ReloadPropagatedFrom", "Unit.PropagatesReloadTo", "Unit.IgnoreOnIsolate", "Unit.AllowIsolate", "Unit.StopWhenUnneeded", "Unit.RefuseManualStart", "Unit.RefuseManualStop", "Unit.JoinsNamespaceOf", "Unit.SourcePath"]);
@@ -84,6 +85,7 @@ export function convertService(unit: Unit, file: string, resolve: Resolve, socke
   if (start.length === 0) return leaveOut("ExecStart= holds no command goetia can read");
   if (type !== "oneshot" && start.length > 1) return leaveOut(`Type=${type} with ${start.length} ExecStart= commands: only a oneshot runs several`);
   if (isSystemdsOwn(unit, start)) return leaveOut("part of systemd, which it needs as PID 1");
+  if (unit.boolean("Service", "DynamicUser") === true) return leaveOut("DynamicUser=yes: goetia makes no transient users, and will not run as root a daemon meant to run as nobody's");
   if (sockets.length > 0 && type === "oneshot") return leaveOut(`a oneshot started by ${sockets[0].name.full}: goetia passes sockets to daemons only`);
   const listening = socketLines(sockets);
   if ("leftOut" in listening) return leaveOut(listening.leftOut);
@@ -312,22 +314,23 @@ function environmentLines(unit: Unit): string[] {
       else lines.push(`export ${word.slice(0, equals)}=${shellQuote(word.slice(equals + 1))}`);
     }
   }
+  // Read as systemd reads it, by the helper env-file, which prints it as quoted sh: never sourced, which ran its $(...) as root.
   for (const { value } of unit.list("Service", "EnvironmentFile", { whole: true })) {
-    const optional = value.startsWith("-");
-    const path = shellQuote(optional ? value.slice(1) : value);
-    lines.push(optional ? `[ ! -r ${path} ] || { set -a; . ${path}; set +a; }` : `set -a; . ${path}; set +a`);
+    lines.push(`environment=$(${join(LIB_DIR, "env-file")} ${shellQuote(value)}) || exit 111`, 'eval "$environment"');
   }
   return lines;
 }
 
 /** User=, Group= and SupplementaryGroups=: the prefix that drops to them (setpriv, util-linux's), and what it needs set first. */
 function userLines(unit: Unit): { prelude: string[]; drop: string } {
-  const user = unit.value("Service", "User");
-  const group = unit.value("Service", "Group");
+  const user = unit.value("Service", "User") || undefined; // empty: reset to root, as systemd has it
+  const group = unit.value("Service", "Group") || undefined;
   const extra = unit.list("Service", "SupplementaryGroups").map(({ value }) => value);
   if (user === undefined && group === undefined && extra.length === 0) return { prelude: [], drop: "" };
   const prelude = [`user=${shellQuote(user ?? "root")}`, group === undefined ? 'group=$(id -gn "$user") || exit 111' : `group=${shellQuote(group)}`];
-  const groups = extra.length === 0 ? "--init-groups" : `--groups="$(id -G "$user" | tr ' ' ,),${extra.join(",")}"`;
+  // A user's own groups where User= names one, as systemd's initgroups(); Group= alone is root with that group and no other.
+  const own = user === undefined ? [] : ['$(id -G "$user" | tr \' \' ,)'];
+  const groups = extra.length === 0 ? (user === undefined ? "--clear-groups" : "--init-groups") : `--groups="${[...own, ...extra].join(",")}"`;
   return { prelude, drop: `setpriv --reuid="$user" --regid="$group" ${groups} -- ` };
 }
 
@@ -357,7 +360,7 @@ function limitLines(unit: Unit): string[] {
 
 /** RuntimeDirectory= and its kin: made before the daemon starts, the service's user's, with their *DirectoryMode= (0755). */
 function directoryLines(unit: Unit): string[] {
-  const owner = unit.has("Service", "User") ? `"$user:$group"` : "";
+  const owner = unit.value("Service", "User") || unit.value("Service", "Group") ? `"$user:$group"` : "";
   const lines: string[] = [];
   for (const { key, root } of DIRECTORIES) {
     const names = unit.list("Service", key).map(({ value }) => value);
@@ -415,9 +418,24 @@ function finishScript(unit: Unit, afterDeath: string[]): string {
   };
   if (!(restart in decision)) unit.warn("Service", "Restart", `"${restart}" is not a Restart= value: as no`);
   unit.markUsed("Service", "SuccessExitStatus");
-  unit.markUsed("Service", "RestartPreventExitStatus");
   const leftovers = killsGroup(unit) ? [`[ ! -r ${MAIN_PID_FILE} ] || kill -KILL -- "-$(cat ${MAIN_PID_FILE})" 2>/dev/null`] : [];
-  return ["#!/bin/sh", `# Generated by goetia: KillMode=, ExecStopPost= and Restart=${restart}.`, ...leftovers, ...afterDeath, decision[restart] ?? decision.no, "exit 0", ""].join("\n");
+  return ["#!/bin/sh", `# Generated by goetia: KillMode=, ExecStopPost= and Restart=${restart}.`, ...leftovers, ...afterDeath, ...preventedRestart(unit), decision[restart] ?? decision.no, "exit 0", ""].join("\n");
+}
+
+/** RestartPreventExitStatus=: exit codes and signals after which the daemon is not restarted, whatever Restart= says. */
+function preventedRestart(unit: Unit): string[] {
+  const codes: string[] = [];
+  const signals: string[] = [];
+  for (const { value } of unit.list("Service", "RestartPreventExitStatus")) {
+    const signal = /^\d+$/.test(value) ? undefined : signalName(value);
+    if (/^\d+$/.test(value) && Number(value) <= 255) codes.push(value);
+    else if (signal !== undefined) signals.push(String(LINUX_SIGNALS.indexOf(signal) + 1));
+    else unit.warn("Service", "RestartPreventExitStatus", `"${value}" is neither an exit code nor a signal: ignored`);
+  }
+  return [
+    ...(codes.length > 0 ? [`case $1 in ${codes.join("|")}) exit 125 ;; esac`] : []),
+    ...(signals.length > 0 ? [`[ "$1" != 256 ] || case $2 in ${signals.join("|")}) exit 125 ;; esac`] : []),
+  ];
 }
 
 /** TimeoutStartSec= or TimeoutStopSec= (TimeoutSec= sets both), ms: 90 s unless set, as systemd's default; 0 (wait for ever) for infinity. */
