@@ -84,7 +84,8 @@ static int bound_unix(char const *address, struct how const *how)
   mode_t mask = umask(~how->mode & 0777);
   if (bind(fd, (struct sockaddr *)&where, size) == -1) die(111, address);
   umask(mask);
-  if (address[0] == '/' && how->owned && chown(address, how->uid, how->gid) == -1) die(111, address);
+  /* Never through a link another may have put in the socket's place since the bind. */
+  if (address[0] == '/' && how->owned && fchownat(AT_FDCWD, address, how->uid, how->gid, AT_SYMLINK_NOFOLLOW) == -1) die(111, address);
   return fd;
 }
 
