@@ -31,3 +31,9 @@ export function findAccount(who: string | number, passwd: string, group: string)
 export function lookupAccount(who: string | number): Account | undefined {
   return findAccount(who, readIfExists("/etc/passwd") ?? "", readIfExists("/etc/group") ?? "");
 }
+
+/** The id of the group named name in this machine's /etc/group, or undefined. */
+export function lookupGroupId(name: string): number | undefined {
+  const id = (readIfExists("/etc/group") ?? "").split("\n").map((line) => line.split(":")).find((fields) => fields[0] === name)?.[2];
+  return id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
+}

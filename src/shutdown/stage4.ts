@@ -1,9 +1,10 @@
 // Stage 4: PID 1 once more, run by s6-svscan's finish script once the
 // supervision tree has gone. Ends every process, keeps the catch-all log,
 // syncs, unmounts and calls reboot(2). It must never return.
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emergencyShell } from "../boot/emergency.ts";
+import { lookupGroupId } from "../lib/accounts.ts";
 import { speakOnConsole } from "../lib/console.ts";
 import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
@@ -80,10 +81,13 @@ function catchAllLoggerPid(tree: Tree): number | undefined {
   }
 }
 
+/** The catch-all log holds what the daemons say: root's, and adm's to read, as Debian's /var/log/syslog. */
 function saveCatchAllLog(tree: Tree): void {
   const target = join(tree.logDir, "uncaught-logs");
   try {
-    mkdirSync(target, { recursive: true });
+    mkdirSync(target, { recursive: true, mode: 0o750 });
+    chownSync(target, 0, lookupGroupId("adm") ?? 0);
+    chmodSync(target, 0o2750);
     cpSync(treePaths(tree).catchAllLog, target, { recursive: true });
   } catch (error) {
     log.warn(`catch-all log not saved to ${target}: ${errorText(error)}`);

@@ -28,6 +28,8 @@ test("from a disk: read-only, checked, read-write; nothing lost across reboot an
   g = await diskToPrompt(disk);
   expect(await ask(g, "KEPT", "cat /root/kept")).toBe("kept-across-reboots");
   expect(await ask(g, "LASTBOOT", "grep -c BOOT1-MARK /var/log/system/uncaught-logs/current")).toBe("1");
+  // What the daemons said is root's (and adm's, where there is one): no other user reads it.
+  expect(await ask(g, "LOGMODE", "stat -c %a:%u /var/log/system/uncaught-logs")).toBe("2750:0");
   // The first boot's record, kept: its bundle up, its services, and its way down to the end.
   await g.waitFor(/goetia: bundle default up/);
   expect(await ask(g, "BOOTS", "goetia analyze boots | awk '{ print $1 }'")).toBe("-1 0");
