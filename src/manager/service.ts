@@ -64,7 +64,7 @@ export interface Service {
   stderrToo?: boolean;
 }
 
-/** In a unit's live service directory: why its conditions kept the daemon from starting (its run script writes it; status reads it). */
+/** In a longrun's live service directory: why its conditions kept the daemon from starting (its run script writes it: a unit's, the Debian set's ssh; status reads it). */
 export const CONDITION_FILE = "condition-unmet";
 
 /** How long a daemon without readiness must stay up to count as up, unless its source says (stay-up). */

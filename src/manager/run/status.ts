@@ -56,7 +56,7 @@ function describeOne(live: Live, name: string, underWay: () => boolean): StatusR
   }
   const s6 = service.type === "longrun" ? readStatus(live.servicedir(name)) : undefined;
   if (s6?.pid) row.pid = s6.pid;
-  const unmet = s6?.pid && record.phase === "up" && service.made?.from === "unit" ? readIfExists(join(live.servicedir(name), CONDITION_FILE))?.trim() : undefined;
+  const unmet = s6?.pid && record.phase === "up" ? readIfExists(join(live.servicedir(name), CONDITION_FILE))?.trim() : undefined;
   if (unmet) row.detail = `not started, its conditions do not all hold: ${unmet}`;
   if (s6?.pid && record.phase === "up" && service.check) {
     const said = lastCheck(live.servicedir(name), service.check);

@@ -207,9 +207,42 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
     service.dependencies = service.dependencies.filter((name) => set.services.has(name));
   }
 
+  honourAdminsChoice(set, path, new Set(enabled.map((name) => path.canonical(name))), report);
   const contents = [...new Set(enabled.flatMap((name) => met.get(standing(name).unit) ?? []))].filter((name) => set.services.has(name)).sort();
   addBundle(set, path.dirs[0], contents);
   return report;
+}
+
+/**
+ * What the admin said of the units goetia's own services stand for
+ * (systemctl disable, mask): a service whose units are all enable-able and
+ * none enabled leaves every bundle (a boot brings it up no more; goetia
+ * start still does, and what needs it still pulls it in, as systemd
+ * starts a disabled unit another requires); one whose unit is masked is
+ * left out altogether.
+ */
+function honourAdminsChoice(set: SourceSet, path: UnitPath, enabled: Set<string>, report: UnitReport): void {
+  for (const service of [...set.services.values()]) {
+    if (service.type === "bundle" || service.name.endsWith("@")) continue;
+    const units = (service.systemdUnits ?? [`${service.name}.service`]).filter((unit) => unit.endsWith(".service") && path.find(unit) !== undefined);
+    if (units.length === 0) continue;
+    const masked = units.find((unit) => path.find(unit) === "masked");
+    if (masked !== undefined) {
+      set.services.delete(service.name);
+      report.units.push({ unit: masked, became: `masked (a link to /dev/null): ${service.name}, goetia's own, left out` });
+      continue;
+    }
+    if (units.some((unit) => enabled.has(unit)) || !units.every((unit) => isEnableable(path, unit))) continue;
+    for (const bundle of set.services.values()) if (bundle.type === "bundle") bundle.contents = bundle.contents.filter((name) => name !== service.name);
+    report.units.push({ unit: units[0], became: `disabled: ${service.name}, goetia's own, is in no bundle (goetia start ${service.name} starts it)` });
+  }
+}
+
+/** Whether a unit can be enabled (its [Install] says what wants it), rather than static. */
+function isEnableable(path: UnitPath, name: string): boolean {
+  const found = path.find(name);
+  const unit = found === undefined || found === "masked" ? undefined : loadUnit(name, found);
+  return unit !== undefined && ["WantedBy", "RequiredBy"].some((key) => unit.list("Install", key).length > 0);
 }
 
 /** The bundle units, unless a service of that name is defined already. */
