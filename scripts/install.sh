@@ -41,12 +41,20 @@ if ((dpkg)); then
   command -v dpkg-divert >/dev/null || { echo "install: $dest is managed by dpkg, and this machine has no dpkg-divert to install beside it" >&2; exit 1; }
 fi
 # The path dpkg knows NAME by (/sbin/NAME, or /usr/sbin/NAME where packages ship there), diverted once.
+# The distribution's file is copied aside before the diversion is recorded, and goetia's takes its
+# place by a rename (place, below): at every step of an install the root has a /sbin/NAME to boot.
 divert() {
   local path=/sbin/$1
   dpkg-query --admindir="$dest/var/lib/dpkg" -S "$path" >/dev/null 2>&1 || ! dpkg-query --admindir="$dest/var/lib/dpkg" -S "/usr$path" >/dev/null 2>&1 || path=/usr$path
   [ -z "$(dpkg-divert --root "$dest" --listpackage "$path")" ] || return 0
-  dpkg-divert --root "$dest" --local --rename --divert "$path.distrib" --add "$path" >/dev/null
+  if [ -e "$dest$path" ] || [ -L "$dest$path" ]; then cp -a "$dest$path" "$dest$path.distrib"; fi
+  dpkg-divert --root "$dest" --local --divert "$path.distrib" --add "$path" >/dev/null
   echo "install: the distribution's $path is $path.distrib now"
+}
+
+# place NAME: $dest/sbin/NAME.new (made by the caller) renamed over $dest/sbin/NAME, which is never missing.
+place() {
+  mv -fT "$dest/sbin/$1.new" "$dest/sbin/$1"
 }
 
 # Whether PATH is there in the root, its links followed in the root (Debian's are often absolute), not on this machine.
@@ -62,11 +70,11 @@ in_root() {
 }
 
 mkdir -p "$dest/sbin" "$dest/usr/lib" "$dest/etc" "$dest/run" "$dest/var/log/system"
-install -m 755 build/goetia "$dest/sbin/goetia"
+install -m 755 build/goetia "$dest/sbin/goetia.new" && place goetia
 for name in init poweroff reboot halt shutdown; do
   if ((dpkg)); then divert "$name"; fi
 done
-for name in poweroff reboot halt shutdown user-init user-shutdown; do ln -sfn goetia "$dest/sbin/$name"; done
+for name in poweroff reboot halt shutdown user-init user-shutdown; do ln -sfn goetia "$dest/sbin/$name.new" && place "$name"; done
 # Users act on their own trees: goetia where their PATH finds it (Debian's has no /sbin).
 mkdir -p "$dest/usr/bin" && ln -sfn /sbin/goetia "$dest/usr/bin/goetia"
 # invoke-rc.d asks policy-rc.d before it runs an init script: goetia's runs a daemon's
@@ -74,7 +82,7 @@ mkdir -p "$dest/usr/bin" && ln -sfn /sbin/goetia "$dest/usr/bin/goetia"
 if ((dpkg)) && [ ! -e "$dest/usr/sbin/policy-rc.d" ] && [ ! -L "$dest/usr/sbin/policy-rc.d" ]; then ln -s /usr/lib/goetia/policy-rc.d "$dest/usr/sbin/policy-rc.d"; fi
 # After each dpkg run, what packages enabled, changed or removed in their units reaches the running machine.
 if ((dpkg)); then install -D -m 644 initramfs/install/etc/dpkg/dpkg.cfg.d/goetia "$dest/etc/dpkg/dpkg.cfg.d/goetia"; fi
-install -m 755 build/init-shim "$dest/sbin/init"
+install -m 755 build/init-shim "$dest/sbin/init.new" && place init
 ln -sfn init "$dest/sbin/system-init"
 rm -rf "$dest/usr/lib/goetia"
 cp -R initramfs/install/usr/lib/goetia "$dest/usr/lib/goetia"

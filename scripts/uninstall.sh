@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Takes goetia out of a root file system install.sh put it in, and gives
 # the distribution back its own: the /sbin/init, poweroff, reboot, halt and
-# shutdown it diverted return to their places (dpkg-divert --rename
-# --remove). goetia's configuration (/etc/goetia, /etc/svcdef, /etc/sv,
+# shutdown it diverted return to their places, each renamed over goetia's,
+# and their diversions are removed. goetia's configuration (/etc/goetia, /etc/svcdef, /etc/sv,
 # /service) and its logs stay, as a removed package's configuration does.
 #
 #   uninstall.sh DESTDIR
@@ -10,6 +10,21 @@ set -euo pipefail
 dest=${1:?usage: uninstall.sh DESTDIR}
 [ -d "$dest" ] || { echo "uninstall: $dest is not a directory" >&2; exit 1; }
 [ -e "$dest/sbin/goetia" ] || { echo "uninstall: goetia is not installed in $dest" >&2; exit 1; }
+
+# The distribution's own back in their places first, each renamed over goetia's (never a
+# moment without a /sbin/init to boot), and their diversions removed.
+restored=0
+if [ -d "$dest/var/lib/dpkg/info" ]; then
+  for name in init poweroff reboot halt shutdown; do
+    for path in "/sbin/$name" "/usr/sbin/$name"; do
+      [ "$(dpkg-divert --root "$dest" --listpackage "$path")" = LOCAL ] || continue
+      if [ -e "$dest$path.distrib" ] || [ -L "$dest$path.distrib" ]; then mv -fT "$dest$path.distrib" "$dest$path"; fi
+      dpkg-divert --root "$dest" --local --remove "$path" >/dev/null
+      echo "uninstall: $path is the distribution's again"
+      restored=1
+    done
+  done
+fi
 
 # goetia's names, and the shim that is /sbin/init (it execs /sbin/goetia).
 for name in poweroff reboot halt shutdown user-init user-shutdown system-init; do
@@ -28,16 +43,5 @@ if [ -e "$dest/usr/share/pam-configs/goetia" ]; then
 fi
 find "$dest/lib" "$dest/usr/lib" -path '*/security/pam_goetia.so' -delete 2>/dev/null || true
 
-restored=0
-if [ -d "$dest/var/lib/dpkg/info" ]; then
-  for name in init poweroff reboot halt shutdown; do
-    for path in "/sbin/$name" "/usr/sbin/$name"; do
-      [ "$(dpkg-divert --root "$dest" --listpackage "$path")" = LOCAL ] || continue
-      dpkg-divert --root "$dest" --local --rename --remove "$path" >/dev/null
-      echo "uninstall: $path is the distribution's again"
-      restored=1
-    done
-  done
-fi
 ((restored)) || [ -e "$dest/sbin/init" ] || echo "uninstall: warning: $dest has no /sbin/init now: put the init it had back before booting it" >&2
 echo "uninstall: goetia removed from $dest (its configuration in /etc/goetia and /etc/svcdef kept)"

@@ -61,19 +61,24 @@ test("no destination, or no build: a clear refusal", () => {
   expect(missing.stderr.toString()).toContain("is not a directory");
 });
 
+/** A Debian root, as far as install.sh looks: systemd-sysv's files, known to dpkg; sshd installed, cron not. */
+const systemdSysv = { init: "/lib/systemd/systemd", poweroff: "/bin/systemctl", reboot: "/bin/systemctl", halt: "/bin/systemctl", shutdown: "/bin/systemctl" };
+function debianRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "goetia-install-"));
+  mkdirSync(join(root, "var/lib/dpkg/info"), { recursive: true });
+  mkdirSync(join(root, "usr/sbin"), { recursive: true });
+  symlinkSync("usr/sbin", join(root, "sbin"));
+  mkdirSync(join(root, "etc"));
+  writeFileSync(join(root, "etc/debian_version"), "12.8\n");
+  writeFileSync(join(root, "var/lib/dpkg/status"), "Package: systemd-sysv\nStatus: install ok installed\nPriority: important\nSection: admin\nMaintainer: Debian <debian@example.org>\nArchitecture: amd64\nVersion: 252\nDescription: system and service manager - SysV links\n\n");
+  writeFileSync(join(root, "var/lib/dpkg/info/systemd-sysv.list"), ["/.", "/sbin", ...Object.keys(systemdSysv).map((name) => `/sbin/${name}`)].join("\n") + "\n");
+  for (const [name, target] of Object.entries(systemdSysv)) symlinkSync(target, join(root, "sbin", name));
+  writeFileSync(join(root, "usr/sbin/sshd"), "", { mode: 0o755 });
+  return root;
+}
+
 test("on a root dpkg manages: the distribution's init and power commands diverted, Debian's services chosen by what is installed; uninstall puts all back", () => {
-  dest = mkdtempSync(join(tmpdir(), "goetia-install-"));
-  // A Debian root, as far as install.sh looks: systemd-sysv's files, known to dpkg; sshd installed, cron not.
-  const systemdSysv = { init: "/lib/systemd/systemd", poweroff: "/bin/systemctl", reboot: "/bin/systemctl", halt: "/bin/systemctl", shutdown: "/bin/systemctl" };
-  mkdirSync(join(dest, "var/lib/dpkg/info"), { recursive: true });
-  mkdirSync(join(dest, "usr/sbin"), { recursive: true });
-  symlinkSync("usr/sbin", join(dest, "sbin"));
-  mkdirSync(join(dest, "etc"));
-  writeFileSync(join(dest, "etc/debian_version"), "12.8\n");
-  writeFileSync(join(dest, "var/lib/dpkg/status"), "Package: systemd-sysv\nStatus: install ok installed\nPriority: important\nSection: admin\nMaintainer: Debian <debian@example.org>\nArchitecture: amd64\nVersion: 252\nDescription: system and service manager - SysV links\n\n");
-  writeFileSync(join(dest, "var/lib/dpkg/info/systemd-sysv.list"), ["/.", "/sbin", ...Object.keys(systemdSysv).map((name) => `/sbin/${name}`)].join("\n") + "\n");
-  for (const [name, target] of Object.entries(systemdSysv)) symlinkSync(target, join(dest, "sbin", name));
-  writeFileSync(join(dest, "usr/sbin/sshd"), "", { mode: 0o755 });
+  dest = debianRoot();
 
   const first = install();
   expect(first.exitCode).toBe(0);
@@ -109,4 +114,19 @@ test("on a root dpkg manages: the distribution's init and power commands diverte
   expect(existsSync(join(dest, "usr/bin/goetia"))).toBe(false);
   expect(existsSync(join(dest, "usr/lib/goetia"))).toBe(false);
   expect(existsSync(join(dest, "etc/goetia/system/src/base/default/contents"))).toBe(true);
+});
+
+test("finding 15 (doc/security.md): at every step of an install and an uninstall, the root has a /sbin/init and its power commands", () => {
+  dest = debianRoot();
+  // Before each command the scripts run (bash's DEBUG trap, set through BASH_ENV, and kept in functions by set -T), each name is looked for.
+  const watch = join(dest, "watch.sh");
+  const names = ["init", "poweroff", "reboot", "halt", "shutdown"].map((name) => join(dest, "sbin", name));
+  writeFileSync(watch, `set -T\ntrap 'for f in ${names.join(" ")}; do [ -e "$f" ] || [ -L "$f" ] || echo "missing $f before: $BASH_COMMAND" >&2; done' DEBUG\n`);
+  const watched = (script: string) => Bun.spawnSync([script, dest], { cwd: ROOT, env: { ...process.env, BASH_ENV: watch }, stdout: "pipe", stderr: "pipe" });
+  for (const script of ["scripts/install.sh", "scripts/install.sh", "scripts/uninstall.sh"]) {
+    const run = watched(script);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr.toString().split("\n").filter((line) => line.startsWith("missing"))).toEqual([]);
+  }
+  for (const [name, target] of Object.entries(systemdSysv)) expect(readlinkSync(join(dest, "sbin", name))).toBe(target);
 });
