@@ -2,18 +2,19 @@
 // where the bring-up compiled with the database cannot (stage1.ts says
 // when): in dependency order, beside the freshly started s6-svscan, then it
 // exits. When asked on the kernel command line, or when the bundle is
-// missing or does not fully come up, it opens an emergency shell on the
-// console first or after: s6-svscan runs, so goetia status and goetia
-// change work there.
+// missing or does not fully come up for a failure that asks for it
+// (failure-action), it opens an emergency shell on the console first or
+// after: s6-svscan runs, so goetia status and goetia change work there.
 import { isatty } from "node:tty";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { bootRecord } from "../lib/timeline.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
-import { startOrder } from "../manager/graph.ts";
+import { closure, resolveNames, startOrder } from "../manager/graph.ts";
 import { change } from "../manager/run/change.ts";
-import { openLive } from "../manager/run/live.ts";
+import { openLive, type Live } from "../manager/run/live.ts";
+import { failureActionOf } from "../manager/service.ts";
 import { bootSummary } from "../manager/analyze/boot.ts";
 import { BOOT_ASKER, BUNDLE_MARK } from "../manager/events.ts";
 import * as messages from "../manager/messages.ts";
@@ -61,8 +62,8 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     const summary = bootSummary(bundle, record.read(), startOrder(live.graph));
     if (code === EXIT.OK) log.info(summary);
     else log.error(summary);
-    // 2 is a shutdown taking over the boot: no shell then.
-    if (code === EXIT.FAILED) shell(messages.emergency.notUp(bundle));
+    // 2 is a shutdown taking over the boot: no shell then; nor for a failure that does not ask for it.
+    if (code === EXIT.FAILED && failureTakesConsole(live, bundle)) shell(messages.emergency.notUp(bundle));
   } catch (error) {
     // s6-svscan runs on regardless: the catch-all logger, and the handlers for a clean shutdown.
     log.fatal(`stage 2 failed, no service was started: ${errorText(error)}`);
@@ -70,6 +71,12 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     shell("stage 2 failed");
   }
   return code;
+}
+
+/** Whether a service of bundle that is not up asks for the console (service.ts failureActionOf), as the bring-up's g$i do. */
+function failureTakesConsole(live: Live, bundle: string): boolean {
+  const wanted = closure(resolveNames(live.graph, [bundle]), live.graph.dependencies);
+  return [...wanted].some((name) => live.states.phase(name) !== "up" && failureActionOf(live.graph.atoms.get(name)!) === "emergency");
 }
 
 /** The emergency shell, once, said so on the console first; where there is no terminal to give it, only said. */

@@ -734,12 +734,13 @@ bringup() {
   # The summary: how many, and when on the kernel's clock (the mark's own
   # reading, $us; goetia analyze says where the time went); what did not
   # come up, in the order of their numbers.
-  failed= skipped= failures=0 skips=0
+  # The console's emergency shell only for a failure that asks for it (g$i: service.ts failureActionOf).
+  failed= skipped= failures=0 skips=0 console=
   for i in $wanted; do
-    eval "outcome=\$o$i name=\$n$i"
+    eval "outcome=\$o$i name=\$n$i takes_console=\$g$i"
     case $outcome in
-      1) failed="$failed, $name" failures=$((failures + 1)) ;;
-      2) skipped="$skipped, $name" skips=$((skips + 1)) ;;
+      1) failed="$failed, $name" failures=$((failures + 1)) console=$console$takes_console ;;
+      2) skipped="$skipped, $name" skips=$((skips + 1)) console=$console$takes_console ;;
     esac
   done
   if [ -z "$failed$skipped" ]; then mark "$mark_bundle_up" "$name_asked"; else mark "$mark_bundle_not_up" "$name_asked"; fi
@@ -757,6 +758,7 @@ bringup() {
   fi
   error "$summary"
   install_live
+  [ -n "$console" ] || return 0
   shell_not_up "$name_asked"
   shell "$why"
 }

@@ -7,7 +7,7 @@
 // n$i name, k$i kind, d$i what it needs (p$i how many), f$i what needs it,
 // t$i timeout, u$i a oneshot's up (the runner's argv, quoted, as the
 // engine runs it: s6/execline.ts), r$i a longrun's readiness, y$i how long one without must stay up, c$i a
-// pipeline consumer), what each name asks for
+// pipeline consumer, g$i one whose failure takes the console), what each name asks for
 // with all it needs (lookup: the change's plan; a bundle's written out, a
 // service's found from what it needs), and the engine's own words as
 // variables and functions (VOCABULARY), above a driver that is the same for
@@ -25,7 +25,7 @@ import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
-import { describeProblem } from "./service.ts";
+import { describeProblem, failureActionOf } from "./service.ts";
 
 /** The driver's descriptor on which what is done is told: a oneshot's runner writes "eI CODE" there once its command ended. */
 const OUTCOMES_FD = 5;
@@ -83,6 +83,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     if (service.notificationFd !== undefined) vars.push(`r${i}=U`);
     if (service.stayUpMs) vars.push(`y${i}=${service.stayUpMs}`);
     if (service.consumerFor.length > 0) vars.push(`c${i}=1`);
+    if (failureActionOf(service) === "emergency") vars.push(`g${i}=1`);
     lines.push(vars.join(" "));
   }
 

@@ -38,6 +38,8 @@ export interface Service {
   stayUpMs?: number;
   /** Longruns: goetia's restart policy, where the source sets one (compile/restart-policy.ts). */
   restartPolicy?: RestartPolicy;
+  /** What its failure at boot does (a `failure-action` file; failureActionOf says the default): open the console's emergency shell, or nothing more than being told. */
+  failureAction?: FailureAction;
   /** The systemd units it stands for (a `systemd-units` file): a unit that names one of them names this service (compile/units/). */
   systemdUnits?: string[];
   /** Longruns: a `stop` file, a command line run (with the daemon's pid in MAINPID) before the daemon is sent its down-signal. */
@@ -62,6 +64,20 @@ export interface Service {
   instance?: string;
   /** A producer whose consumer is a logger: its stderr goes down the pipe too. */
   stderrToo?: boolean;
+}
+
+export const FAILURE_ACTIONS = ["emergency", "none"] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
+
+/**
+ * Whether a service that fails at boot (or is skipped for a failure) takes
+ * the console for the emergency shell: as its failure-action file says,
+ * else yes for goetia's own sources and no for a systemd unit's service,
+ * which systemd sends to its emergency target only when it asks
+ * (OnFailure=emergency.target; compile/units/convert.ts).
+ */
+export function failureActionOf(service: Service): FailureAction {
+  return service.failureAction ?? (service.made?.from === "unit" ? "none" : "emergency");
 }
 
 /** In a longrun's live service directory: why its conditions kept the daemon from starting (its run script writes it: a unit's, the Debian set's ssh; status reads it). */
@@ -105,6 +121,7 @@ export const SOURCE_FILES = new Set([
   "consumer-for",
   "pipeline-name",
   "flag-essential",
+  "failure-action",
   "no-log",
   "sd-notify",
   "reload",

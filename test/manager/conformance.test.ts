@@ -66,6 +66,21 @@ const SCENARIOS: Record<string, Scenario> = {
       bundle(tree, "default", ["top", "after-killed"]);
     },
   },
+  "a failure that asks for no console (failure-action none) opens none; one skipped for it that asks does": {
+    bundle: "default",
+    build(tree) {
+      oneshot(tree, "quiet-failure", "sh -c \"exit 4\"", { "failure-action": "none\n" });
+      bundle(tree, "default", ["quiet-failure"]);
+    },
+  },
+  "the same, its dependent asking for the console": {
+    bundle: "both",
+    build(tree) {
+      oneshot(tree, "quiet-failure", "sh -c \"exit 4\"", { "failure-action": "none\n" });
+      oneshot(tree, "asks", "true", {}, ["quiet-failure"]);
+      bundle(tree, "both", ["asks"]);
+    },
+  },
   "a oneshot that times out, and all it started with it; a quick one's timer": {
     bundle: "default",
     gone: ["sleep 41.5", "sleep 30.000"],

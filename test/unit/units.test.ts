@@ -13,7 +13,7 @@ import { loadUnits, UnitPath } from "../../src/manager/compile/units/load.ts";
 import { expandSpecifiers, unitName } from "../../src/manager/compile/units/specifiers.ts";
 import { parseUnitFile } from "../../src/manager/compile/units/syntax.ts";
 import { Unit } from "../../src/manager/compile/units/unit.ts";
-import type { Service } from "../../src/manager/service.ts";
+import { failureActionOf, type Service } from "../../src/manager/service.ts";
 import type { SourceSet } from "../../src/manager/compile/source.ts";
 
 const unit = (name: string, ...texts: string[]) => new Unit(unitName(name), texts.map((text, i) => ({ path: i === 0 ? `/lib/systemd/system/${name}` : `/etc/systemd/system/${name}.d/${i}.conf`, text })));
@@ -373,4 +373,10 @@ test("no unit folder at all: nothing read, and the bundle units only where a bun
   set.services.set("default", { name: "default", type: "bundle", dir: "/src/default", contents: ["units"], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [] });
   loadUnits([join(root, "none")], set);
   expect(set.services.get("units")?.contents).toEqual([]);
+});
+
+test("a unit's failure takes the console only where it asks (OnFailure=emergency.target), as systemd's emergency target", () => {
+  const plain = convert("web.service", "[Service]\nExecStart=/usr/bin/web\n").service!;
+  const asking = convert("fsck-root.service", "[Unit]\nOnFailure=emergency.target\n[Service]\nType=oneshot\nExecStart=/sbin/fsck /\n").service!;
+  expect([failureActionOf(plain), failureActionOf(asking)]).toEqual(["none", "emergency"]);
 });

@@ -11,7 +11,7 @@ import { badNameReason } from "../../lib/names.ts";
 import { parseNice } from "../../s6/run-script.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
-import { STAY_UP_MS, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
+import { FAILURE_ACTIONS, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 import { CHECK_DEFAULTS } from "../health-check.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
@@ -223,6 +223,9 @@ export function readService(name: string, dir: string, problem: Report, impliedT
 
   service.origins = files.names("dependencies");
   service.dependencies = Object.keys(service.origins);
+  const failureAction = files.line("failure-action");
+  if (failureAction !== undefined && !(FAILURE_ACTIONS as readonly string[]).includes(failureAction)) files.fail("failure-action", `"${failureAction}": ${FAILURE_ACTIONS.join(" or ")}`);
+  else if (failureAction !== undefined) service.failureAction = failureAction as FailureAction;
   service.timeoutUp = files.number("timeout-up") ?? 0;
   service.timeoutDown = files.number("timeout-down") ?? 0;
   service.nice = readNice(files);

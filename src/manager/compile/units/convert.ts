@@ -104,6 +104,8 @@ export function convertService(unit: Unit, file: string, resolve: Resolve, socke
     consumerFor: [],
     noLog: true, // its output goes where the catch-all log is, as systemd's goes to the journal
   };
+  // systemd takes the console for its emergency target where a unit asks (local-fs.target's own OnFailure=); any other failure is told.
+  if (unit.list("Unit", "OnFailure").some(({ value }) => value === "emergency.target" || value === "rescue.target")) service.failureAction = "emergency";
   const environment = environmentLines(unit);
   const privileges = userLines(unit);
   const prelude = ["set -f", ...signalLines(unit), ...environment, ...umaskLines(unit), ...limitLines(unit), ...oomLines(unit), ...schedulingLines(unit), ...directoryLines(unit), ...workingDirectory(unit)];
