@@ -41,9 +41,10 @@ export function systemTree(env: Record<string, string | undefined> = process.env
 /**
  * USER's tree USERTREE: its configuration in ~/.config/goetia/USERTREE (the
  * system's layout: env/, run-image/, src/, with svcdef/, sv/ and service/
- * for definitions), its live state in /run/user/USER/USERTREE (the root of
- * /run/user: GOETIA_USER_RUNDIR, for tests), its logs in
- * ~/.local/state/goetia/USERTREE.
+ * for definitions), its live state in /run/user/UID/goetia/USERTREE (the
+ * root of /run/user: GOETIA_USER_RUNDIR, for tests), its logs in
+ * ~/.local/state/goetia/USERTREE. By uid, not name: a user named 1002 has
+ * no way into uid 1002's folder.
  */
 export function userTree(owner: Account, usertree: string, env: Record<string, string | undefined> = process.env): Tree {
   const confDir = join(owner.home, ".config", "goetia", usertree);
@@ -51,7 +52,7 @@ export function userTree(owner: Account, usertree: string, env: Record<string, s
     name: usertree,
     owner,
     confDir,
-    runDir: join(env.GOETIA_USER_RUNDIR ?? "/run/user", owner.name, usertree),
+    runDir: join(env.GOETIA_USER_RUNDIR ?? "/run/user", String(owner.uid), "goetia", usertree),
     logDir: join(owner.home, ".local", "state", "goetia", usertree),
     definitionsDir: join(confDir, "svcdef"),
     installedDir: join(confDir, "sv"),
@@ -60,9 +61,9 @@ export function userTree(owner: Account, usertree: string, env: Record<string, s
   };
 }
 
-/** A user tree's XDG_RUNTIME_DIR: /run/user/UID, beside the folder of the owner's trees (/run/user/NAME). */
+/** A user tree's XDG_RUNTIME_DIR: /run/user/UID, which holds the owner's trees (goetia/). */
 export function xdgRuntimeDir(tree: Tree): string | undefined {
-  return tree.owner && join(dirname(dirname(tree.runDir)), String(tree.owner.uid));
+  return tree.owner && dirname(dirname(tree.runDir));
 }
 
 /** The supervision-scripts layout: /etc/svcdef, /etc/sv and /service; under root, svcdef/, sv/ and service/. */

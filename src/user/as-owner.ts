@@ -5,15 +5,14 @@ import { dirname } from "node:path";
 import { xdgRuntimeDir, type Tree } from "../lib/tree.ts";
 import * as libc from "../sys/libc.ts";
 
-/** The user runtime directories, /run/user/USER (its trees) and /run/user/UID (XDG_RUNTIME_DIR), made the owner's and theirs alone (0700). */
+/** The user's runtime directory, /run/user/UID (XDG_RUNTIME_DIR, which holds their trees), made the owner's and theirs alone (0700). */
 export function makeRuntimeDirectory(tree: Tree): void {
   const owner = tree.owner!;
-  mkdirSync(dirname(dirname(tree.runDir)), { recursive: true, mode: 0o755 }); // /run/user: everyone passes through
-  for (const runtime of [dirname(tree.runDir), xdgRuntimeDir(tree)!]) {
-    mkdirSync(runtime, { recursive: true });
-    chownSync(runtime, owner.uid, owner.gid);
-    chmodSync(runtime, 0o700);
-  }
+  const runtime = xdgRuntimeDir(tree)!;
+  mkdirSync(dirname(runtime), { recursive: true, mode: 0o755 }); // /run/user: everyone passes through
+  mkdirSync(runtime, { recursive: true });
+  chownSync(runtime, owner.uid, owner.gid);
+  chmodSync(runtime, 0o700);
 }
 
 /**

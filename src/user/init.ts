@@ -37,7 +37,7 @@ export async function userInit(env: Record<string, string | undefined> = process
   try {
     mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new SystemError(`user-init: cannot make ${tree.runDir} (root makes /run/user/${owner.name}): ${errorText(error)}`);
+    throw new SystemError(`user-init: cannot make ${tree.runDir} (root makes /run/user/${owner.uid}): ${errorText(error)}`);
   }
   mkdirSync(tree.logDir, { recursive: true });
   if (!existsSync(paths.sourceDir)) {

@@ -237,7 +237,7 @@ test("a login starts the user's tree: /run/user/UID and XDG_RUNTIME_DIR, one tre
   await machine.guest.waitFor(new RegExp(`CONSOLE=/run/user/${uid} TREES=1`), 60_000);
 
   // bob can neither act on tester's tree nor look into it.
-  const bob = await machine.ssh("bob", `USER=tester USERTREE=main goetia stop envd; ls /run/user/${uid} /run/user/tester 2>&1`);
+  const bob = await machine.ssh("bob", `USER=tester USERTREE=main goetia stop envd; ls /run/user/${uid} /run/user/${uid}/goetia/main 2>&1`);
   expect(bob.out).toContain("only tester or root may act on tester's trees");
   expect(bob.out.match(/Permission denied/g)?.length).toBe(2);
 

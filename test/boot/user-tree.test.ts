@@ -46,7 +46,7 @@ test("root starts alice's tree by hand: it runs as alice, with her groups; user-
   g.type("USER=alice USERTREE=main user-init >/tmp/user-init.log 2>&1 &");
   expect(await ask(g, "RUNNING", eventually(`${pidOf(4321)} | grep -c .`))).toBe("1");
   expect(await ask(g, "IDS", idsOf(4321))).toBe("1000 29 1000");
-  expect(await ask(g, "OWNER", "stat -c %U /run/user/alice/main/goetia/state")).toBe("alice");
+  expect(await ask(g, "OWNER", "stat -c %U /run/user/1000/goetia/main/goetia/state")).toBe("alice");
   expect(await ask(g, "STATUS", "USER=alice USERTREE=main goetia status sleeper | grep -c 'sleeper  *longrun  *up'")).toBe("1");
   expect(await ask(g, "AGAIN", "USER=alice USERTREE=main user-init 2>&1 | grep -c 'already runs'")).toBe("1");
   expect(await ask(g, "DOWN", "USER=alice USERTREE=main user-shutdown >/dev/null 2>&1; echo $?")).toBe("0");
@@ -84,7 +84,7 @@ test("trees started at boot by the system tree: their owners', apart, restarted 
   expect(await ask(g, "ALICEWORK", idsOf(5102))).toBe("1000 29 1000");
   expect(await ask(g, "BOB", idsOf(5201))).toBe("1001 44 1001");
   // Every process of bob's tree is bob's: its s6-svscan, supervisors, logger and service.
-  const bobsTree = "for p in /proc/[0-9]*; do grep -q /run/user/bob/main $p/cmdline 2>/dev/null && awk '/^Uid/ { print $2 }' $p/status; done | sort -u | tr '\\n' ' '";
+  const bobsTree = "for p in /proc/[0-9]*; do grep -q /run/user/1001/goetia/main $p/cmdline 2>/dev/null && awk '/^Uid/ { print $2 }' $p/status; done | sort -u | tr '\\n' ' '";
   expect(await ask(g, "BOBSTREE", bobsTree)).toBe("1001");
 
   // Kept out: the system tree, another user's tree, /run/system, the system's configuration; a tree that runs cannot be started twice.
@@ -93,7 +93,7 @@ test("trees started at boot by the system tree: their owners', apart, restarted 
   const refused = (command: string, why: string) => `${asAlice(`${command}; echo exit $?`)} | grep -c -e '${why}' -e '^exit 1$'`;
   expect(await ask(g, "STOPSYSTEM", refused("goetia stop syslogd", "only root may change the system tree"))).toBe("2");
   expect(await ask(g, "BOBS", refused("USER=bob USERTREE=main goetia stop sleeper", "only bob or root may act on bob.s trees"))).toBe("2");
-  const writes = ["touch /run/system/mine", "touch /run/system/goetia/lock", "mkdir /etc/goetia/system/src/mine", "touch /run/user/bob/main/mine"];
+  const writes = ["touch /run/system/mine", "touch /run/system/goetia/lock", "mkdir /etc/goetia/system/src/mine", "touch /run/user/1001/goetia/main/mine"];
   expect(await ask(g, "WRITE", asAlice(writes.map((write) => `${write} || echo refused`).join("; ")) + " | grep -c refused")).toBe(String(writes.length));
   expect(await ask(g, "TWICE", asAlice("USERTREE=main user-init") + " | grep -c 'main already runs'")).toBe("1");
 
@@ -105,7 +105,7 @@ test("trees started at boot by the system tree: their owners', apart, restarted 
 
   // bob's s6-svscan killed: the system tree starts his tree again.
   const before = await ask(g, "BEFORE", pidOf(5201));
-  g.type("kill -KILL $(grep -l '^s6-svscan.*/run/user/bob/main' /proc/[0-9]*/cmdline | cut -d/ -f3)");
+  g.type("kill -KILL $(grep -l '^s6-svscan.*/run/user/1001/goetia/main' /proc/[0-9]*/cmdline | cut -d/ -f3)");
   const again = `${pidOf(5201)} | grep -vx ${before} | grep -c .`;
   expect(await ask(g, "RESTARTED", eventually(again))).toBe("1");
   expect(await ask(g, "OLDGONE", `[ -e /proc/${before} ] && echo alive || echo gone`)).toBe("gone");

@@ -14,7 +14,7 @@ setDefaultTimeout(60_000);
 
 let home: string;
 let env: Record<string, string>;
-const runDir = () => join(home, "run", "root", "main");
+const runDir = () => join(home, "run", String(process.getuid!()), "goetia", "main");
 const conf = () => join(home, ".config/goetia/main");
 
 beforeEach(() => {

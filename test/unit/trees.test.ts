@@ -24,7 +24,7 @@ test("the tree: --tree, else USERTREE, else the system tree; a user tree is the 
     name: "work",
     owner: root,
     confDir: `${root.home}/.config/goetia/work`,
-    runDir: `/tmp/users/${root.name}/work`,
+    runDir: `/tmp/users/${root.uid}/goetia/work`,
     logDir: `${root.home}/.local/state/goetia/work`,
     installedDir: `${root.home}/.config/goetia/work/sv`,
   });
