@@ -19,10 +19,9 @@ function must(argv: string[]): string {
   return run.stdout.toString();
 }
 
-/** A new account, gtPIDxN, with its home in a new folder of its own (0755, as adduser makes it). */
-export function makeUser(): User {
+/** A new account (gtPIDxN unless named), with its home in a new folder of its own (0755, as adduser makes it). */
+export function makeUser(name = `gt${process.pid % 100000}x${Math.floor(Math.random() * 1e6)}`): User {
   const base = mkdtempSync(join(tmpdir(), "goetia-home-"));
-  const name = `gt${process.pid % 100000}x${Math.floor(Math.random() * 1e6)}`;
   const home = join(base, name);
   must(["useradd", "--create-home", "--home-dir", home, "--shell", "/bin/sh", "--user-group", name]);
   must(["chmod", "755", base, home]);
