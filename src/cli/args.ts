@@ -1,9 +1,11 @@
 // Argument fragments that several commands share, and their parsing.
 import type { ArgsDef } from "citty";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { UsageError } from "../lib/errors.ts";
-import type { Tree } from "../lib/tree.ts";
+import { systemTree, treePaths, type Tree } from "../lib/tree.ts";
 import { selectTree } from "../lib/trees.ts";
+import { isScanned } from "../s6/svscan.ts";
 import { asOwner } from "../user/as-owner.ts";
 
 /** Every command that acts on a tree takes it from here. */
@@ -24,7 +26,18 @@ export function treeOf(args: { tree?: string }, env: Record<string, string | und
 export function enterTree(args: { tree?: string }): Tree {
   const tree = treeOf(args);
   if (tree.owner && process.getuid!() !== tree.owner.uid) asOwner(tree, process.argv.slice(2));
+  if (tree.owner) awaitLoginsTree(tree);
   return tree;
+}
+
+/** How long a command waits for the tree a login has just started, as pam_systemd's login waits for the user's manager. */
+const LOGIN_TREE_WAIT_MS = 10_000;
+
+/** A tree a login started (the system's sessions service has it: /usr/lib/goetia/session) whose s6-svscan is not up yet: waited for. */
+function awaitLoginsTree(tree: Tree): void {
+  const scandir = treePaths(tree).scandir;
+  if (isScanned(scandir) || !existsSync(join(systemTree().runDir, "sessions", `${tree.owner!.name}:${tree.name}`))) return;
+  for (const deadline = Date.now() + LOGIN_TREE_WAIT_MS; Date.now() < deadline && !isScanned(scandir); ) Bun.sleepSync(50);
 }
 
 /** Every query can answer in JSON, for programs. */

@@ -3,7 +3,7 @@
 // Units run on a real s6-svscan, with a throwaway user where the attack is
 // a user's.
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
 import { HostTree } from "../helpers/host-tree.ts";
@@ -86,4 +86,21 @@ test("RestartPreventExitStatus=: an exit it lists is not restarted, whatever Res
   expect(await tree.stateOnceIs("picky", "ended")).toBe("ended");
   await Bun.sleep(1000); // Restart= always would have started it again by now
   expect(readFileSync(starts, "utf8")).toBe("start\n");
+});
+
+test("a StateDirectory= is made the daemon's all through, as systemd does, never through a link the daemon's user made", async () => {
+  const name = `goetia-test-${process.pid}`;
+  const state = join("/var/lib", name);
+  const precious = tree.file("precious", "root's\n");
+  try {
+    mkdirSync(join(state, "deep"), { recursive: true });
+    writeFileSync(join(state, "deep", "file"), "");
+    symlinkSync(precious, join(state, "link"));
+    tree.unit("stateful.service", `[Service]\nUser=nobody\nGroup=nogroup\nStateDirectory=${name}\nExecStart=/bin/sleep 1000\n`);
+    expect((await tree.goetia("start", "stateful")).code).toBe(0);
+    expect([statSync(state).uid, statSync(join(state, "deep", "file")).uid]).toEqual([65534, 65534]);
+    expect(statSync(precious).uid).toBe(0);
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
 });

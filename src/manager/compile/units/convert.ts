@@ -372,7 +372,8 @@ function directoryLines(unit: Unit): string[] {
       const path = shellQuote(`${root}/${name}`);
       // The configuration is the administrator's: made if missing, never changed.
       if (key === "ConfigurationDirectory") lines.push(`[ -d ${path} ] || mkdir -p -m ${mode} ${path} || exit 111`);
-      else lines.push(`mkdir -p ${path}${owner ? ` && chown ${owner} ${path}` : ""} && chmod ${mode} ${path} || exit 111`);
+      // The daemon's, all of it, where it is not yet (as systemd chowns it); links never followed: the daemon's user may have made them.
+      else lines.push(`mkdir -p ${path}${owner ? ` && { [ "$(stat -c %U:%G ${path})" = ${owner} ] || chown -hR ${owner} ${path}; }` : ""} && chmod ${mode} ${path} || exit 111`);
     }
   }
   unit.markUsed("Service", "RuntimeDirectoryPreserve"); // kept: made anew at each start, and /run goes at the end of the boot
