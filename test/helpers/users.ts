@@ -2,7 +2,7 @@
 // real user in /etc/passwd with a home of its own, made by useradd and
 // removed by userdel, and commands run as that user through setpriv (its
 // uid, gid and no other group: nothing of root's is kept).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,10 +28,11 @@ export function makeUser(name = `gt${process.pid % 100000}x${Math.floor(Math.ran
   return { name, uid: Number(must(["id", "-u", name])), gid: Number(must(["id", "-g", name])), home };
 }
 
-/** The account and its home gone. */
+/** The account, its home and its runtime directory gone (a tree a test's login started may have made it). */
 export function removeUser(user: User): void {
   Bun.spawnSync(["pkill", "-KILL", "-u", String(user.uid)]);
   Bun.spawnSync(["userdel", "--remove", "--force", user.name], { stderr: "ignore" });
+  rmSync(join("/run/user", String(user.uid)), { recursive: true, force: true });
 }
 
 /** argv as user: their uid, gid and only their group, their HOME and USER. */

@@ -9,7 +9,9 @@ import { chmodSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readdirSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
+import { badTreeNameReason } from "../../src/lib/names.ts";
 import { ROOT } from "../helpers/guest.ts";
+import { random } from "../helpers/random.ts";
 import { HostTree } from "../helpers/host-tree.ts";
 import { makeUser, removeUser, type User } from "../helpers/users.ts";
 
@@ -78,6 +80,29 @@ test.each([
   expect((await login(user)).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([`open ${user.name} main`, `close ${user.name} main`]);
 });
 
+test("fuzzed: random bytes and sizes as session-tree; every login completes, on the name it holds where that is a tree's, else main", async () => {
+  const next = random(41);
+  for (let round = 0; round < 40; round++) {
+    const length = Math.floor(next() ** 3 * 300);
+    const bytes = Buffer.from(Array.from({ length }, () => (next() < 0.7 ? "abcXYZ019_.-".charCodeAt(Math.floor(next() * 12)) : Math.floor(next() * 256))));
+    setting((path) => writeFileSync(path, bytes));
+    const name = bytes.toString("latin1").split("\n")[0].split("\0")[0]; // a C string's first line
+    const expected = bytes.length < 80 && badTreeNameReason(name) === undefined ? name : "main";
+    const calls = await login(user);
+    expect(calls.map((call) => call.split(" ")[2])).toEqual([expected, expected]);
+  }
+});
+
+test("a user whose home is not there logs in on the tree main", async () => {
+  const homeless = makeUser();
+  rmSync(homeless.home, { recursive: true, force: true });
+  try {
+    expect((await login(homeless)).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([`open ${homeless.name} main`, `close ${homeless.name} main`]);
+  } finally {
+    removeUser(homeless);
+  }
+});
+
 test("an account that cannot log in (a nologin shell: postgres, www-data) gets no tree", async () => {
   expect(await login(system)).toEqual([]);
 });
@@ -85,6 +110,26 @@ test("an account that cannot log in (a nologin shell: postgres, www-data) gets n
 test("the profile is for interactive sessions only, as pam_systemd's: cron, su -c and runuser open no tree", () => {
   const profile = readFileSync(join(ROOT, "initramfs/install/usr/share/pam-configs/goetia"), "utf8");
   expect(profile).toMatch(/^Session-Interactive-Only: yes$/m);
+});
+
+test("300 logins at once, then their logouts: none waits past its limit, one tree, and nothing left after", async () => {
+  const tree = await new HostTree().start();
+  const scandir = join(tree.run, "sessions");
+  tree.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
+  const env = { ...tree.env, PATH: `${join(tree.dir, "bin")}:${process.env.PATH}`, GOETIA_USER_RUNDIR: join(tree.dir, "user"), GOETIA_LINGERDIR: join(tree.dir, "linger") };
+  const hook = (action: string, pid: number) => Bun.spawn([join(ROOT, "initramfs/install/usr/lib/goetia/session"), action, user.name, "main", String(pid)], { env, stdout: "ignore", stderr: "pipe" }).exited;
+  const logins = Array.from({ length: 300 }, () => Bun.spawn(["sleep", "600"]));
+  try {
+    expect(new Set(await Promise.all(logins.map((l) => hook("open", l.pid))))).toEqual(new Set([0]));
+    expect(readdirSync(scandir).filter((name) => !name.startsWith("."))).toEqual([`${user.name}:main`]);
+    expect(new Set(await Promise.all(logins.map((l) => hook("close", l.pid))))).toEqual(new Set([0]));
+    expect(readdirSync(scandir).filter((name) => !name.startsWith("."))).toEqual([]);
+    expect(existsSync(join(tree.dir, "user", String(user.uid)))).toBe(false);
+  } finally {
+    for (const l of logins) l.kill();
+    Bun.spawnSync(["s6-svscanctl", "-t", scandir]);
+    await tree.stop();
+  }
 });
 
 test("the session hook under umask 000 makes nothing another user can write, and writes the names as data", async () => {
