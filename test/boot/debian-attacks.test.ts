@@ -39,6 +39,8 @@ test("an ordinary user gets nothing of root's through goetia: no code run, no lo
   // goetia's locks: root's alone, not to be opened, so not to be held.
   const locks = await as("for l in /run/system/goetia/lock /etc/goetia/system/.lock; do flock -n -s $l true 2>&1 || echo refused; done");
   expect(locks.out.match(/refused/g)?.length).toBe(2);
+  // The readiness sockets' folder (sshd's and udevd's went through it): no name to take there ahead of a daemon.
+  expect((await as(": > /run/goetia/notify/99999 2>&1 || echo refused")).out).toContain("refused");
 
   // A session-tree holding a shell payload, then a fifo: each login completes, on the tree main, and runs nothing.
   expect((await as("mkdir -p ~/.config/goetia && printf 'main;cd;id>x\\n' > ~/.config/goetia/session-tree && echo set")).out).toBe("set\n");
