@@ -6,9 +6,10 @@
 // gone is not counted. nobody stands for the user: their tree cannot start
 // here (no home), which is the QEMU test's part, not this one's.
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pollUntil } from "../../src/lib/poll.ts";
+import { isScanned } from "../../src/s6/svscan.ts";
 import { ROOT } from "../helpers/guest.ts";
 import { HostTree } from "../helpers/host-tree.ts";
 
@@ -108,4 +109,35 @@ test("bad requests are refused (100), and root's logins make nothing", async () 
   expect((await run("shut", 1)).code).toBe(100);
   expect((await run("open", process.pid, "root")).code).toBe(0);
   expect(trees()).toEqual([]);
+});
+
+test("a login whose session-tree changed before it closed still closes its tree, and the tree's records go with it", async () => {
+  const l = login();
+  expect((await run("open", l.pid, "nobody", "work")).code).toBe(0);
+  expect(trees()).toEqual(["nobody:work"]);
+  expect((await run("close", l.pid, "nobody", "main")).code).toBe(0);
+  expect(trees()).toEqual([]);
+  expect(readdirSync(join(tree.run, "goetia", "sessions", String(NOBODY))).filter((name) => name !== "lock")).toEqual([]);
+  l.kill();
+});
+
+test("a tree started with the system runs already: a login starts no second one, and the last logout keeps its runtime directory", async () => {
+  chmodSync(tree.dir, 0o755); // nobody passes through to its runtime directory, as through /run
+  const own = join(runtime(), "goetia", "main", "service");
+  mkdirSync(own, { recursive: true });
+  Bun.spawnSync(["chown", "-R", `${NOBODY}:${NOBODY}`, runtime()]);
+  chmodSync(runtime(), 0o700);
+  const boots = Bun.spawn(["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "s6-svscan", own], { stdout: "ignore", stderr: "ignore" });
+  try {
+    expect(await pollUntil(() => isScanned(own), 10_000)).toBe(true);
+    const l = login();
+    expect((await run("open", l.pid)).code).toBe(0);
+    expect(trees()).toEqual([]);
+    expect((await run("close", l.pid)).code).toBe(0);
+    expect(existsSync(own)).toBe(true);
+    l.kill();
+  } finally {
+    Bun.spawnSync(["s6-svscanctl", "-t", own]);
+    await boots.exited;
+  }
 });
