@@ -39,6 +39,7 @@ function roleFor(name: string, args: string[]): Role {
   return async () => (await import("./cli/index.ts")).runCli(commandLine);
 }
 
-// What goetia writes is made with the modes it names, whatever umask its caller had (root's `su USER` keeps a 000).
-process.umask(0o022);
+// What goetia writes is made with the modes it names, whatever umask its caller had (root's `su USER` keeps a 000):
+// root's files as the system's always are; a user's no more open than 022, and as private as their own umask keeps them.
+process.umask(process.getuid!() === 0 ? 0o022 : process.umask() | 0o022);
 void roleFor(basename(process.argv0), process.argv.slice(2))().then((code) => process.exit(code));
