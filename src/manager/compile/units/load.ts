@@ -200,14 +200,14 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
     for (const socket of became.conversion.sockets ?? []) report.units.push({ unit: socket, became: `${became.conversion.service.name}'s sockets, made as it starts` });
     for (const dependency of named) visit(dependency);
   }
-  // A dependency on a unit that was not made cannot be had: it goes, and is told.
+  honourAdminsChoice(set, path, new Set(enabled.map((name) => path.canonical(name))), report);
+  // A dependency on a unit that was not made (or a service the admin masked) cannot be had: it goes, and is told.
   for (const conversion of made) {
     const service = conversion.service!;
     for (const dependency of service.dependencies.filter((name) => !set.services.has(name))) conversion.ignored.push(`dependency ${dependency}: not made (goetia units says why)`);
     service.dependencies = service.dependencies.filter((name) => set.services.has(name));
   }
 
-  honourAdminsChoice(set, path, new Set(enabled.map((name) => path.canonical(name))), report);
   const contents = [...new Set(enabled.flatMap((name) => met.get(standing(name).unit) ?? []))].filter((name) => set.services.has(name)).sort();
   addBundle(set, path.dirs[0], contents);
   return report;
