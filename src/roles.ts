@@ -1,7 +1,11 @@
-// The names goetia's one binary runs under (links, or argv[0]), each a role.
-// Kept apart from main.ts so that stage 1 can name stage 2 without importing
-// the entry point, and free of imports so that choosing a role costs nothing.
-import type { Action } from "./shutdown/action.ts";
+// The names goetia's one binary runs under (links, or argv[0]), each a role,
+// and the ends of the way down they may ask for. Kept apart from main.ts so
+// that stage 1 can name stage 2 without importing the entry point, and free
+// of imports so that choosing a role costs nothing.
+
+/** What the machine does at the end of the way down. */
+export const ACTIONS = ["poweroff", "reboot", "halt"] as const;
+export type Action = (typeof ACTIONS)[number];
 
 /** The argv[0] under which stage 1 starts stage 2. */
 export const STAGE2_NAME = "goetia-stage2";

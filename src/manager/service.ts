@@ -4,6 +4,9 @@ import { SERVICEDIR_FILES } from "../s6/servicedir.ts";
 
 export type ServiceType = "longrun" | "oneshot" | "bundle";
 
+/** Which way a change takes services. */
+export type Direction = "up" | "down";
+
 export interface Service {
   name: string;
   type: ServiceType;

@@ -8,10 +8,8 @@ import { errnoCode } from "../lib/errors.ts";
 import { readIfExists } from "../lib/files.ts";
 import { Timeline } from "../lib/timeline.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
+import { ACTIONS, type Action } from "../roles.ts";
 import { RB, SIG } from "../sys/libc.ts";
-
-export const ACTIONS = ["poweroff", "reboot", "halt"] as const;
-export type Action = (typeof ACTIONS)[number];
 
 export const REBOOT_COMMAND: Record<Action, number> = {
   poweroff: RB.POWER_OFF,

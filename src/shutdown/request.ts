@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import { FailedError } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
 import type { Tree } from "../lib/tree.ts";
+import type { Action } from "../roles.ts";
 import * as libc from "../sys/libc.ts";
-import { readAction, REBOOT_COMMAND, shutdownTimeline, SIGNAL_FOR, writeGrace, type Action } from "./action.ts";
+import { readAction, REBOOT_COMMAND, shutdownTimeline, SIGNAL_FOR, writeGrace } from "./action.ts";
 
 export interface ShutdownRequest {
   /** Skip the services and the grace time: sync and reboot(2) at once. */

@@ -12,8 +12,9 @@ import { systemTree, treePaths } from "../lib/tree.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive } from "../manager/run/live.ts";
 import { consoleReporter } from "../manager/run/report.ts";
+import type { Action } from "../roles.ts";
 import { leave, startWatchdog } from "../s6/svscan.ts";
-import { claimAction, readAction, shutdownTimeline, type Action } from "./action.ts";
+import { claimAction, readAction, shutdownTimeline } from "./action.ts";
 
 /** The services get this long, in all; then the tree stops regardless. */
 const SERVICES_LIMIT_MS = 60_000;

@@ -1,6 +1,6 @@
-// The shape of the code, checked from its import lines: no module imports
-// itself in a circle, and the light entries (help, status) do not load the
-// way down. (That they open no FFI is checked by running them:
+// The shape of the code, checked from its import lines: every import runs
+// down the layers doc/DESIGN.md draws, no module imports itself in a circle,
+// and the light entries (help, status) do not load the way down. (That they open no FFI is checked by running them:
 // test/manager/light.test.ts.)
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -25,6 +25,26 @@ function importGraph(): Map<string, { target: string; kind: Kind }[]> {
 }
 
 const graph = importGraph();
+
+/**
+ * The folders from the top down, as doc/DESIGN.md draws them: a module may
+ * import from its own layer and from those below it. The first prefix a
+ * module's path starts with is its layer.
+ */
+const LAYERS = ["main.ts", "cli/", "svcdef/", "user/", "shutdown/", "boot/", "manager/run/", "manager/analyze/", "manager/compile/", "manager/", "s6/", "roles.ts", "lib/", "sys/", "text.d.ts"];
+
+/** The imports of graph that run back up a layer, each as "file (layer) -> target (layer)". */
+function upward(graph: Map<string, { target: string; kind: Kind }[]>): string[] {
+  return [...graph.entries()].flatMap(([file, edges]) =>
+    edges.filter(({ target }) => layerOf(target) < layerOf(file)).map(({ target }) => `${file} (${LAYERS[layerOf(file)]}) -> ${target} (${LAYERS[layerOf(target)]})`),
+  );
+}
+
+function layerOf(file: string): number {
+  const layer = LAYERS.findIndex((prefix) => file === prefix || (prefix.endsWith("/") && file.startsWith(prefix)));
+  if (layer === -1) throw new Error(`${file}: in no layer of the design's (structure.test.ts LAYERS)`);
+  return layer;
+}
 
 /** The modules loaded from start through imports of the given kinds. */
 function reachable(start: string, kinds: Kind[]): Set<string> {
@@ -58,6 +78,14 @@ describe("imports", () => {
     const exists = (target: string) => graph.has(target) || (!target.endsWith(".ts") && existsSync(join(SRC, target)));
     const missing = [...graph.entries()].flatMap(([file, edges]) => edges.filter(({ target }) => !exists(target)).map(({ target }) => `${file} -> ${target}`));
     expect(missing).toEqual([]);
+  });
+
+  test("every import runs down the layers doc/DESIGN.md draws, never back up", () => {
+    expect(upward(graph)).toEqual([]);
+  });
+
+  test("and that check can fail: a made-up import from lib/ up into manager/ is caught", () => {
+    expect(upward(new Map([["lib/tree.ts", [{ target: "manager/graph.ts", kind: "static" }]]]))).toEqual(["lib/tree.ts (lib/) -> manager/graph.ts (manager/)"]);
   });
 
   const shutdownCode = (files: Set<string>) => [...files].filter((file) => file.startsWith("shutdown/")).sort();

@@ -2,7 +2,8 @@
 // shares their options.
 import { defineCommand, type ArgsDef } from "citty";
 import { systemTree } from "../../lib/tree.ts";
-import { MAX_GRACE_MS, type Action } from "../../shutdown/action.ts";
+import type { Action } from "../../roles.ts";
+import { MAX_GRACE_MS } from "../../shutdown/action.ts";
 import { requestShutdown } from "../../shutdown/request.ts";
 import { parseMs } from "../args.ts";
 

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { UsageError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import type { Action } from "../../shutdown/action.ts";
+import type { Action } from "../../roles.ts";
 import { requestWayDown, wayDownArgs } from "./power-command.ts";
 
 /** Milliseconds until TIME: "now", "+MINUTES" or "HH:MM" (today, or tomorrow if past). */

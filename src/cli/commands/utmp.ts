@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { UsageError } from "../../lib/errors.ts";
-import { recordBoot, recordWayDown } from "../../boot/login-records.ts";
+import { recordBoot, recordWayDown } from "../../shutdown/login-records.ts";
 
 export default defineCommand({
   meta: { name: "utmp", description: "Record the boot (boot) or the way down under way (down) in /run/utmp and /var/log/wtmp" },

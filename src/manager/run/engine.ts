@@ -7,7 +7,7 @@ import { EVENT } from "../events.ts";
 import { reason } from "../messages.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
-import type { Service } from "../service.ts";
+import type { Direction, Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import { clearDeathCount } from "../restart-policy.ts";
 import { runStopCommand } from "./signal.ts";
@@ -15,7 +15,7 @@ import { runLongrun } from "./longrun.ts";
 import { runOneshot } from "./oneshot.ts";
 import { makePipes } from "./pipes.ts";
 import { waitsFor } from "./plan.ts";
-import type { Direction, Outcome, Reporter, TransitionResult } from "./transition.ts";
+import type { Outcome, Reporter, TransitionResult } from "./transition.ts";
 
 /**
  * Runs act on each service of services once everything it waits for (among

@@ -3,10 +3,10 @@
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
 import { spawnOneshot } from "../../s6/execline.ts";
-import type { Service } from "../service.ts";
+import type { Direction, Service } from "../service.ts";
 import type { Live } from "./live.ts";
 import { reason } from "../messages.ts";
-import type { Direction, TransitionResult } from "./transition.ts";
+import type { TransitionResult } from "./transition.ts";
 
 /**
  * Runs the script in the tree's environment; it writes its own exit code

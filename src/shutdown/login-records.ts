@@ -6,9 +6,9 @@
 // set's oneshot `utmp`, after tmpfiles (which makes /run/utmp anew, empty).
 import { readFileSync } from "node:fs";
 import { systemTree } from "../lib/tree.ts";
-import { readAction } from "../shutdown/action.ts";
 import * as libc from "../sys/libc.ts";
 import { appendToWtmp, bootRecord, replaceInUtmp, runlevelRecord, UTMP, WTMP } from "../sys/utmp.ts";
+import { readAction } from "./action.ts";
 
 /** Debian's runlevel for a machine that is up, and sysvinit's for each way down. */
 const UP = "2";
