@@ -11,7 +11,7 @@
 //                                        own when its init, kept as the fallback, is PID 1)
 //   anything else                     -> the command line
 import { basename } from "node:path";
-import { EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, POWER_COMMANDS, QUIET_VARIABLE, STAGE1_FAILED_NAME, STAGE1_FAILURE_VARIABLE, STAGE2_NAME } from "./roles.ts";
+import { BUNDLE_VARIABLE, EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, POWER_COMMANDS, QUIET_VARIABLE, STAGE1_FAILED_NAME, STAGE1_FAILURE_VARIABLE, STAGE2_NAME } from "./roles.ts";
 
 type Role = () => Promise<number>;
 
@@ -25,7 +25,7 @@ function roleFor(name: string, args: string[]): Role {
   const action = HANDLER_ACTIONS.get(name);
   if (action) return async () => (await import("./shutdown/stage3.ts")).stage3(action);
   if (name === STAGE2_NAME) {
-    const { GOETIABUNDLE: bundle = "default", [EMERGENCY_VARIABLE]: emergency, [QUIET_VARIABLE]: quiet } = process.env;
+    const { [BUNDLE_VARIABLE]: bundle, [EMERGENCY_VARIABLE]: emergency, [QUIET_VARIABLE]: quiet } = process.env;
     return async () => (await import("./boot/stage2.ts")).stage2(bundle, { emergency, quiet: quiet === "1" });
   }
   if (POWER_COMMANDS.has(name)) {

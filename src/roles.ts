@@ -7,6 +7,8 @@
 export const ACTIONS = ["poweroff", "reboot", "halt"] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** The bundle to bring up: the kernel command line's parameter, which stage 1 hands on in the environment of the same name. */
+export const BUNDLE_VARIABLE = "GOETIABUNDLE";
 /** The argv[0] under which stage 1 starts stage 2. */
 export const STAGE2_NAME = "goetia-stage2";
 /** Set by stage 1 for stage 2 when the kernel command line asked for an emergency shell: the word that asked. */

@@ -5,14 +5,15 @@
 // value goes with the word's last character if that is a quote; and a bare
 // `--` ends the kernel's words (what follows is init's argv).
 
+import { DEFAULT_BUNDLE } from "../manager/graph.ts";
+import { BUNDLE_VARIABLE } from "../roles.ts";
+
 export interface KernelCommandLine {
   /** name=value words, the last one winning, as the kernel does. */
   params: Record<string, string>;
   /** Words without a value, before `--` (quiet, ro, single...). */
   flags: string[];
 }
-
-export const DEFAULT_BUNDLE = "default";
 
 /** The kernel's isspace() on ASCII. */
 const BLANKS = new Set([" ", "\t", "\n", "\v", "\f", "\r"]);
@@ -43,7 +44,7 @@ export const QUIET_FLAG = "quiet";
 export const quietFromCmdline = (cmdline: KernelCommandLine) => cmdline.flags.includes(QUIET_FLAG);
 
 /** The parameter that names the bundle to bring up. */
-export const BUNDLE_PARAM = "GOETIABUNDLE";
+export const BUNDLE_PARAM = BUNDLE_VARIABLE;
 
 /** The bundle to bring up: GOETIABUNDLE, or `default` when absent or empty. */
 export function bundleFromCmdline(cmdline: KernelCommandLine): string {

@@ -15,7 +15,7 @@ import { errorText } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
 import { BOOT_MARK, bootRecord } from "../lib/timeline.ts";
 import { DEFAULT_PATH, systemTree, treePaths } from "../lib/tree.ts";
-import { EMERGENCY_VARIABLE, QUIET_VARIABLE, STAGE2_NAME } from "../roles.ts";
+import { BUNDLE_VARIABLE, EMERGENCY_VARIABLE, QUIET_VARIABLE, STAGE2_NAME } from "../roles.ts";
 import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import * as libc from "../sys/libc.ts";
 import { startBringup } from "./bringup-start.ts";
@@ -88,7 +88,7 @@ function boot(): never {
   const boot = bootName();
   record.note(BOOT_MARK, [boot], undefined, 0n); // /run is there only now
   record.mark(STAGE1_MARK, startedNs);
-  const env = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
+  const env = { ...treeEnvironment(tree), [BUNDLE_VARIABLE]: bundle };
   // The bring-up makes the run directory ready itself, catch-all fifo included.
   const quiet = quietFromCmdline(cmdline);
   const fast = emergency === undefined && startBringup(tree, bundle, env, { boot, quiet });

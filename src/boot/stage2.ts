@@ -11,7 +11,7 @@ import { copyLogTo, log } from "../lib/log.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { bootRecord } from "../lib/timeline.ts";
 import { systemTree, treePaths } from "../lib/tree.ts";
-import { closure, resolveNames, startOrder } from "../manager/graph.ts";
+import { chooseBundle, closure, DEFAULT_BUNDLE, resolveNames, startOrder } from "../manager/graph.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive, type Live } from "../manager/run/live.ts";
 import { failureActionOf } from "../manager/service.ts";
@@ -20,15 +20,15 @@ import { BOOT_ASKER, BUNDLE_MARK } from "../manager/events.ts";
 import * as messages from "../manager/messages.ts";
 import { consoleReporter, quietReporter, reportOpening } from "../manager/run/report.ts";
 import { isScanned } from "../s6/svscan.ts";
-import { DEFAULT_BUNDLE } from "./cmdline.ts";
 import { runEmergencyShell } from "./emergency.ts";
 import { saveBootRecord } from "./saved-records.ts";
 
 /** Where stage 1 hands over the catch-all log's fifo (non-blocking: a logger that never comes costs lines, never the boot). */
 const CATCH_ALL_COPY_FD = 3;
 
-/** requested: GOETIABUNDLE; emergency: the kernel command line's word that asked for a shell first; quiet: its `quiet`. */
-export async function stage2(requested: string, { emergency, quiet = false }: { emergency?: string; quiet?: boolean } = {}): Promise<number> {
+/** requested: GOETIABUNDLE (the default bundle where unset or empty); emergency: the kernel command line's word that asked for a shell first; quiet: its `quiet`. */
+export async function stage2(asked: string | undefined, { emergency, quiet = false }: { emergency?: string; quiet?: boolean } = {}): Promise<number> {
+  const requested = asked || DEFAULT_BUNDLE;
   const tree = systemTree();
   const record = bootRecord(tree);
   record.markStart("stage2");
@@ -49,7 +49,7 @@ export async function stage2(requested: string, { emergency, quiet = false }: { 
     live.outputCopy = CATCH_ALL_COPY_FD;
     reportOpening(live, { problems: true });
     record.mark("database");
-    const bundle = [requested, DEFAULT_BUNDLE].find((name) => live.graph.bundles.has(name) || live.graph.atoms.has(name));
+    const bundle = chooseBundle(live.graph, requested);
     if (bundle !== requested) log.error(messages.bundle.unknown(requested) + (bundle ? messages.bundle.instead(bundle) : ""));
     if (bundle === undefined) {
       record.note(BUNDLE_MARK.notUp, [requested]);

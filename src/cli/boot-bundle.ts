@@ -1,16 +1,16 @@
 // Which bundle the boot brought up: the kernel command line's GOETIABUNDLE
 // for the system tree (default when it names nothing the tree has, as the
 // bring-up does), default for a user tree.
-import { bundleFromCmdline, DEFAULT_BUNDLE, parseCmdline } from "../boot/cmdline.ts";
+import { bundleFromCmdline, parseCmdline } from "../boot/cmdline.ts";
 import { readIfExists } from "../lib/files.ts";
 import type { Tree } from "../lib/tree.ts";
-import { closure, resolveNames, type Graph } from "../manager/graph.ts";
+import { chooseBundle, closure, DEFAULT_BUNDLE, resolveNames, type Graph } from "../manager/graph.ts";
 
 const defines = (graph: Graph, name: string) => graph.bundles.has(name) || graph.atoms.has(name);
 
 export function bootBundle(tree: Tree, graph: Graph): string {
   const asked = tree.owner ? DEFAULT_BUNDLE : bundleFromCmdline(parseCmdline(readIfExists("/proc/cmdline") ?? ""));
-  return defines(graph, asked) ? asked : DEFAULT_BUNDLE;
+  return chooseBundle(graph, asked) ?? DEFAULT_BUNDLE;
 }
 
 /** The services bundle names (nothing, where the tree has no such bundle: a boot's record may be older than the tree). */

@@ -156,14 +156,15 @@ set -f # names and lists below are split on spaces, never globbed
 problems
 name_asked=$requested
 found=
+# What is asked, else the default bundle, else nothing (graph.ts chooseBundle).
 if ! lookup "$requested"; then
-  if [ "$requested" != default ] && lookup default; then
-    name_asked=default
-    say_unknown_instead "$requested" default
+  if [ "$requested" != "$default_bundle" ] && lookup "$default_bundle"; then
+    name_asked=$default_bundle
+    say_unknown_instead "$requested" "$default_bundle"
   else
     say_unknown "$requested"
     names=$requested
-    [ "$requested" = default ] || nor_default "$requested" default
+    [ "$requested" = "$default_bundle" ] || nor_default "$requested" "$default_bundle"
     nothing_named "$names"
     mark "$mark_bundle_not_up" "$requested"
     shell "$nothing" </dev/null &

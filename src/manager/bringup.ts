@@ -21,7 +21,7 @@ import { shellQuote } from "../s6/run-script.ts";
 import { LIB_DIR } from "../s6/sd-notify.ts";
 import { LINUX_SIGNALS } from "../s6/signals.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
-import { closure, resolveNames, startOrder, type Graph } from "./graph.ts";
+import { closure, DEFAULT_BUNDLE, resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
@@ -56,6 +56,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     spawn_wait: String(SPAWN_WAIT_MS),
     files: join(LIB_DIR, "files"),
     emergency_shell: tree.owner ? "" : "yes",
+    default_bundle: DEFAULT_BUNDLE,
   };
   const lines = [
     "#!/bin/sh",

@@ -24,6 +24,14 @@ export function reverseEdges(dependencies: Map<string, string[]>): Map<string, s
 
 export class UnknownServiceError extends UsageError {}
 
+/** The bundle a tree comes up into when nothing names another (or what names one names nothing the tree has). */
+export const DEFAULT_BUNDLE = "default";
+
+/** What a boot asked for brings up: requested where the tree defines it, else the default bundle, else nothing (bringup.sh's lookup says the same, held equal by the conformance test). */
+export function chooseBundle(graph: Graph, requested: string): string | undefined {
+  return [requested, DEFAULT_BUNDLE].find((name) => graph.bundles.has(name) || graph.atoms.has(name));
+}
+
 /** Names (services or bundles) to the atomic services they mean. */
 export function resolveNames(graph: Graph, names: string[]): Set<string> {
   const atoms = new Set<string>();

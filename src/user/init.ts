@@ -12,7 +12,9 @@ import { namedUserTree } from "../lib/trees.ts";
 import { startBringup } from "../boot/bringup-start.ts";
 import { compile } from "../manager/compile/compile.ts";
 import { upToDate } from "../manager/compile/stamp.ts";
+import { DEFAULT_BUNDLE } from "../manager/graph.ts";
 import { reportProblems } from "../manager/run/report.ts";
+import { BUNDLE_VARIABLE } from "../roles.ts";
 import { execSvscan, outputToCatchAll } from "../s6/exec-svscan.ts";
 import { isScanned } from "../s6/svscan.ts";
 import { asOwner, makeRuntimeDirectory } from "./as-owner.ts";
@@ -47,8 +49,8 @@ export async function userInit(env: Record<string, string | undefined> = process
   if (ensureRunImage(tree)) log.info(`${tree.name}: made its run image in ${paths.runImage}`);
   reportProblems(upToDate(tree) ?? compile(tree));
 
-  const bundle = env.GOETIABUNDLE || "default";
-  const treeEnv = { ...treeEnvironment(tree), GOETIABUNDLE: bundle };
+  const bundle = env[BUNDLE_VARIABLE] || DEFAULT_BUNDLE;
+  const treeEnv = { ...treeEnvironment(tree), [BUNDLE_VARIABLE]: bundle };
   if (!startBringup(tree, bundle, treeEnv)) throw new SystemError(`user-init: the bring-up of ${paths.compiledLink} could not start`);
   writeShutdownHandlers(tree);
   outputToCatchAll(paths.catchAllFifo);
