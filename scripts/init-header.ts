@@ -4,12 +4,13 @@
 // system tree's places, the command line's words, the boot record's marks,
 // the bring-up's exit codes.
 //   bun scripts/init-header.ts > build/init.h
-import { BUNDLE_PARAM, DEFAULT_BUNDLE, EMERGENCY_FLAGS, QUIET_FLAG } from "../src/boot/cmdline.ts";
+import { BUNDLE_PARAM, EMERGENCY_FLAGS, QUIET_FLAG } from "../src/boot/cmdline.ts";
 import { BRINGUP_SHELLS, compiledBringup } from "../src/boot/bringup-start.ts";
 import { CONSOLE_FD, EARLY_MOUNTS, STAGE1_MARK, SVSCAN_MARK } from "../src/boot/stage1.ts";
 import { BOOT_MARK } from "../src/lib/timeline.ts";
 import { DEFAULT_PATH, systemTree, treePaths } from "../src/lib/tree.ts";
 import { BRINGUP_EXIT } from "../src/manager/bringup-exit.ts";
+import { DEFAULT_BUNDLE } from "../src/manager/graph.ts";
 import { STAGE1_FAILED_NAME, STAGE1_FAILURE_VARIABLE } from "../src/roles.ts";
 
 const c = (text: string | null) => (text === null ? "0" : JSON.stringify(text));
