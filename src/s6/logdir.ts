@@ -5,6 +5,16 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isMissing, readIfExists } from "../lib/files.ts";
+import { shellQuote } from "./run-script.ts";
+
+/**
+ * The catch-all logger's s6-log, into dir: stamped lines (t), readiness on
+ * fd 3, and -p: it outlives SIGTERM (the way down sends every process one
+ * while lines may still come) and ends on SIGHUP or end of file. The same
+ * for the system's (its run image's run, held to this by a test) and a
+ * user tree's (user/run-image.ts).
+ */
+export const catchAllLogger = (dir: string): string => `s6-log -bpd3 -- t ${shellQuote(dir)}`;
 
 /**
  * TAI64N: 2^62 + TAI seconds, then nanoseconds, in hex. TAI runs 37 s

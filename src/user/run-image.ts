@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { treePaths, type Tree } from "../lib/tree.ts";
+import { catchAllLogger } from "../s6/logdir.ts";
 import { shellQuote } from "../s6/run-script.ts";
 import { goetiaCommand } from "./as-owner.ts";
 import { leavingLock } from "./shutdown.ts";
@@ -20,7 +21,7 @@ export function ensureRunImage(tree: Tree): boolean {
     "# The catch-all logger: what s6-svscan, the supervisors and unlogged services write,",
     "# from the fifo user-init opened for them.",
     "exec >/dev/null 0<fifo",
-    `exec s6-log -bd3 -- t ${shellQuote(catchAllLog)}`,
+    `exec ${catchAllLogger(catchAllLog)}`,
   ];
   writeFileSync(join(logger, "run"), `${run.join("\n")}\n`, { mode: 0o755 });
   writeFileSync(join(logger, "notification-fd"), "3\n");

@@ -1,10 +1,11 @@
 // s6-log's folders as goetia reads them: archives before current, and
 // TAI64N stamps in local time as s6's own s6-tai64nlocal prints them.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { followLog, readableLine, readLog } from "../../src/s6/logdir.ts";
+import { systemTree, treePaths } from "../../src/lib/tree.ts";
+import { catchAllLogger, followLog, readableLine, readLog } from "../../src/s6/logdir.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "goetia-logdir-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,4 +43,9 @@ test("following: new lines, across a rotation", async () => {
   stop.abort();
   await following;
   expect(seen.map((line) => line.split(" ")[1])).toEqual(["fourth", "fifth"]);
+});
+
+test("the system's catch-all logger runs the command a user tree's does (one source: catchAllLogger)", () => {
+  const run = readFileSync(join(import.meta.dir, "../../initramfs/install/etc/goetia/system/run-image/service/s6-svscan-log/run"), "utf8");
+  expect(run.split("\n")).toContain(`exec ${catchAllLogger(treePaths(systemTree({})).catchAllLog)}`);
 });
