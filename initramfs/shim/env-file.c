@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define PROGRAM "env-file"
+#define USAGE "usage: env-file [-]FILE"
 #include "fail.h"
 
 enum state { PRE_KEY, KEY, PRE_VALUE, VALUE, VALUE_ESCAPE, SINGLE_QUOTED, DOUBLE_QUOTED, DOUBLE_QUOTED_ESCAPE, COMMENT, COMMENT_ESCAPE };
@@ -80,10 +81,7 @@ static int newline(char c)
 
 int main(int argc, char **argv)
 {
-  if (argc != 2 || !argv[1][0]) {
-    say("usage: env-file [-]FILE");
-    return 100;
-  }
+  if (argc != 2 || !argv[1][0]) usage(0);
   int optional = argv[1][0] == '-';
   char const *file = argv[1] + optional;
   int fd = open(file, O_RDONLY | O_CLOEXEC);

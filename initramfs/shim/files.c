@@ -33,14 +33,10 @@
 #include <sys/stat.h>
 
 #define PROGRAM "files"
+#define USAGE "usage: files OP ARG... [-- OP ARG...]... with OP unchanged-since, copy, dirs, empty, fifos, links or remove"
 #include "dirs.h"
 #include "fail.h"
 
-static void usage(void)
-{
-  say("usage: files OP ARG... [-- OP ARG...]... with OP unchanged-since, copy, dirs, empty, fifos, links or remove");
-  _exit(100);
-}
 
 /* path's last component, as cp and ln name what they make: "." for "X/.". */
 static char const *name_of(char const *path)
@@ -155,7 +151,7 @@ static mode_t octal(char const *word)
 {
   char *end;
   long mode = strtol(word, &end, 8);
-  if (*end || end == word || mode < 0 || mode > 07777) usage();
+  if (*end || end == word || mode < 0 || mode > 07777) usage(0);
   return (mode_t)mode;
 }
 
@@ -163,7 +159,7 @@ static mode_t octal(char const *word)
 static int run(char const *op, char **operands, int n)
 {
   if (!strcmp(op, "unchanged-since")) {
-    if (n < 1) usage();
+    if (n < 1) usage(0);
     struct stat ref, roots[n];
     if (stat(operands[0], &ref) == -1) die(111, operands[0]);
     for (int i = 1; i < n; i++) {
@@ -173,7 +169,7 @@ static int run(char const *op, char **operands, int n)
       if (!again && changed(operands[i], ref.st_mtim)) return 1;
     }
   } else if (!strcmp(op, "copy")) {
-    if (n < 1) usage();
+    if (n < 1) usage(0);
     for (int i = 1; i < n; i++) {
       char to[PATH_MAX];
       join(to, operands[0], name_of(operands[i]));
@@ -188,14 +184,14 @@ static int run(char const *op, char **operands, int n)
       if (fd == -1 || close(fd) == -1) die(111, operands[i]);
     }
   } else if (!strcmp(op, "fifos")) {
-    if (n < 1) usage();
+    if (n < 1) usage(0);
     mode_t mode = octal(operands[0]);
     mode_t mask = umask(0);
     for (int i = 1; i < n; i++)
       if (mkfifo(operands[i], mode) == -1) die(111, operands[i]);
     umask(mask);
   } else if (!strcmp(op, "links")) {
-    if (n < 1) usage();
+    if (n < 1) usage(0);
     for (int i = 1; i < n; i++) {
       char link[PATH_MAX];
       join(link, operands[0], name_of(operands[i]));
@@ -205,14 +201,14 @@ static int run(char const *op, char **operands, int n)
     for (int i = 0; i < n; i++)
       if (unlink(operands[i]) == -1 && errno != ENOENT) die(111, operands[i]);
   } else {
-    usage();
+    usage(0);
   }
   return 0;
 }
 
 int main(int argc, char **argv)
 {
-  if (argc < 2) usage();
+  if (argc < 2) usage(0);
   for (int first = 1; first < argc;) {
     int end = first + 1;
     while (end < argc && strcmp(argv[end], "--")) end++;

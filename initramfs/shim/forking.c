@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #define PROGRAM "forking"
+#define USAGE "usage: forking FD PIDFILE PROG..."
 #include "fail.h"
 #include "proc.h"
 #include <sys/stat.h>
@@ -96,17 +97,8 @@ static void end_children(void)
 
 int main(int argc, char **argv)
 {
-  if (argc < 4) {
-    say("usage: forking FD PIDFILE PROG...");
-    return 100;
-  }
-  char *end;
-  long fd = strtol(argv[1], &end, 10);
-  if (*end || end == argv[1] || fd < 0 || fd > 1023) {
-    say("FD must be a file descriptor number");
-    return 100;
-  }
-  int notification_fd = (int)fd;
+  if (argc < 4) usage(0);
+  int notification_fd = fd_argument(argv[1]);
   if (fcntl(notification_fd, F_SETFD, FD_CLOEXEC) == -1) die(111, "the notification fd");
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) die(111, "prctl PR_SET_CHILD_SUBREAPER");
 

@@ -36,17 +36,11 @@
 #include <unistd.h>
 
 #define PROGRAM "oneshot"
+#define USAGE "usage: oneshot [-n NICE] [-c NAME] [-p DIR] [-e FD:WORD] EXIT_FILE PROG..."
 #include "fail.h"
 
 #define COPY_FD 4
 #define LINE_BYTES 4096
-
-static void usage(char const *what)
-{
-  say(what);
-  say("usage: oneshot [-n NICE] [-c NAME] [-p DIR] [-e FD:WORD] EXIT_FILE PROG...");
-  _exit(100);
-}
 
 /* Writes all of text, or gives up on a descriptor that no longer takes it (a console gone). */
 static void put(int fd, char const *text, size_t length)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define PROGRAM "power-button"
+#define USAGE "usage: power-button PROG..."
 #include "fail.h"
 
 #define MAX_BUTTONS 8
@@ -65,10 +66,7 @@ static int pressed(int fd)
 
 int main(int argc, char **argv)
 {
-  if (argc < 2) {
-    (void)!write(2, "usage: power-button PROG...\n", 28);
-    return 100;
-  }
+  if (argc < 2) usage(0);
   struct pollfd buttons[MAX_BUTTONS];
   nfds_t count = open_buttons(buttons);
   if (count == 0) {

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #define PROGRAM "sd-notify"
+#define USAGE "usage: sd-notify FD PROG..."
 #include "fail.h"
 #include "proc.h"
 
@@ -122,17 +123,8 @@ static void own_folder(char *folder, size_t size)
 
 int main(int argc, char **argv)
 {
-  if (argc < 3) {
-    (void)!write(2, "usage: sd-notify FD PROG...\n", 28);
-    return 100;
-  }
-  char *end;
-  long fd = strtol(argv[1], &end, 10);
-  if (*end || end == argv[1] || fd < 0 || fd > 1023) {
-    say("FD must be a file descriptor number");
-    return 100;
-  }
-  int notification_fd = (int)fd;
+  if (argc < 3) usage(0);
+  int notification_fd = fd_argument(argv[1]);
   if (fcntl(notification_fd, F_GETFD) == -1) die(111, "the notification fd");
 
   pid_t daemon = getpid();

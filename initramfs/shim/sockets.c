@@ -34,6 +34,7 @@
 #include <sys/un.h>
 
 #define PROGRAM "sockets"
+#define USAGE "usage: sockets [-d FD] [-t stream|dgram|seqpacket] [-m MODE] [-o UID:GID] [-b BACKLOG] [-6] [-n NAME] ADDRESS... -- PROG..."
 #include "fail.h"
 
 #define MAX_SOCKETS 64
@@ -48,13 +49,6 @@ struct how {
   int v6_only;
   char const *name;
 };
-
-static void usage(char const *what)
-{
-  say(what);
-  say("usage: sockets [-d FD] [-t stream|dgram|seqpacket] [-m MODE] [-o UID:GID] [-b BACKLOG] [-6] [-n NAME] ADDRESS... -- PROG...");
-  _exit(100);
-}
 
 static long number(char const *text, int base, char const *what)
 {
