@@ -15,6 +15,12 @@ import { BUNDLE_VARIABLE, EMERGENCY_VARIABLE, HANDLER_ACTIONS, LINK_COMMANDS, PO
 
 type Role = () => Promise<number>;
 
+/** The command line, its colours decided first: citty decides once, as it loads, and the bundler may load it before a static import of ours. */
+const commandLine = async (argv: string[]) => {
+  await import("./cli/plain.ts");
+  return (await import("./cli/index.ts")).runCli(argv);
+};
+
 function roleFor(name: string, args: string[]): Role {
   if (process.pid === 1) {
     if (name === "finish") return async () => (await import("./shutdown/stage4.ts")).stage4();
@@ -32,11 +38,11 @@ function roleFor(name: string, args: string[]): Role {
     return async () => {
       const own = (await import("./shutdown/distribution.ts")).distributionsOwn(name);
       if (own) (await import("./sys/libc.ts")).execve(own, [name, ...args], process.env as Record<string, string>);
-      return (await import("./cli/index.ts")).runCli([name, ...args]);
+      return commandLine([name, ...args]);
     };
   }
-  const commandLine = LINK_COMMANDS.has(name) ? [name, ...args] : args;
-  return async () => (await import("./cli/index.ts")).runCli(commandLine);
+  const words = LINK_COMMANDS.has(name) ? [name, ...args] : args;
+  return () => commandLine(words);
 }
 
 // What goetia writes is made with the modes it names, whatever umask its caller had (root's `su USER` keeps a 000):

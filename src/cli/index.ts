@@ -1,7 +1,7 @@
 // The command line: a lazy map of commands (citty), one file each in
 // commands/, and the one place where a command's result or error becomes
 // an exit code (lib/errors.ts) and a line on the terminal.
-import "./plain.ts"; // before citty
+import "./plain.ts"; // before citty (main.ts loads it first, for the compiled binary's sake)
 import { runCommand, showUsage, type ArgsDef, type CommandDef } from "citty";
 import { EXIT, errorText, exitCodeOf } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";

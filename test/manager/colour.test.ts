@@ -4,7 +4,8 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { ROOT } from "../helpers/guest.ts";
 
-const GOETIA = `${process.execPath} ${join(ROOT, "src/main.ts")}`;
+// The binary that ships, as a user runs it: the bundler orders its imports its own way.
+const GOETIA = join(ROOT, "build/goetia");
 
 /** What goetia ARGS writes, run on a terminal (script's pseudo-terminal) or through a pipe, with env. */
 function output(args: string, { terminal = false, env = {} as Record<string, string> } = {}): string {
