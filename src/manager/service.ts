@@ -69,6 +69,11 @@ export interface Service {
   stderrToo?: boolean;
 }
 
+/** A service with the source format's defaults (nothing it contains or needs, no time limits, not essential, in no pipeline), and what more says. */
+export function newService(name: string, type: ServiceType, dir: string, more: Partial<Service> = {}): Service {
+  return { name, type, dir, contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], ...more };
+}
+
 export const FAILURE_ACTIONS = ["emergency", "none"] as const;
 export type FailureAction = (typeof FAILURE_ACTIONS)[number];
 

@@ -14,7 +14,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isFolder, isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
-import { loggerName, type Problem, type Service } from "../service.ts";
+import { loggerName, newService, type Problem, type Service } from "../service.ts";
 import { checkScript, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
 
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
@@ -56,18 +56,7 @@ export function loadDefinitions(tree: Tree, set: SourceSet): void {
     }
     return;
   }
-  set.services.set(ENABLED_BUNDLE, {
-    name: ENABLED_BUNDLE,
-    type: "bundle",
-    dir: enabledDir,
-    contents: enabled,
-    origins: Object.fromEntries(enabled.map((name) => [name, name])),
-    dependencies: [],
-    timeoutUp: 0,
-    timeoutDown: 0,
-    essential: false,
-    consumerFor: [],
-  });
+  set.services.set(ENABLED_BUNDLE, newService(ENABLED_BUNDLE, "bundle", enabledDir, { contents: enabled, origins: Object.fromEntries(enabled.map((name) => [name, name])) }));
 }
 
 /** What is wrong with the installed definition NAME, as compiling would say it; none when it would run. */
@@ -101,18 +90,7 @@ function readDefinition(tree: Tree, name: string, problem: (file: string, messag
   checkScript(files, "run");
   checkScript(files, "finish");
   if (broken) return undefined;
-  const logger: Service = {
-    name: loggerName(name),
-    type: "longrun",
-    dir: logDir,
-    contents: [],
-    dependencies: [],
-    timeoutUp: 0,
-    timeoutDown: 0,
-    essential: false,
-    consumerFor: [name],
-    made: { from: "definition", sharedEnv, logRoot },
-  };
+  const logger = newService(loggerName(name), "longrun", logDir, { consumerFor: [name], made: { from: "definition", sharedEnv, logRoot } });
   service.producerFor = logger.name;
   service.stderrToo = true;
   return [service, logger];

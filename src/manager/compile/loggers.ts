@@ -8,7 +8,7 @@
 // read-only root, nothing writes the logs before they can be written.
 import { join } from "node:path";
 import type { Tree } from "../../lib/tree.ts";
-import { loggerName } from "../service.ts";
+import { loggerName, newService } from "../service.ts";
 import type { SourceSet } from "./source.ts";
 
 /** The bundle (or service) every logger depends on, where the tree has it: what makes the log folder writable. */
@@ -28,18 +28,7 @@ export function addLoggers(tree: Tree, set: SourceSet): void {
     }
     service.producerFor = name;
     service.stderrToo = true;
-    set.services.set(name, {
-      name,
-      type: "longrun",
-      dir: service.dir,
-      contents: [],
-      dependencies: [],
-      timeoutUp: 0,
-      timeoutDown: 0,
-      essential: false,
-      consumerFor: [service.name],
-      made: { from: "logger", logDir: join(tree.logDir, service.name) },
-    });
+    set.services.set(name, newService(name, "longrun", service.dir, { consumerFor: [service.name], made: { from: "logger", logDir: join(tree.logDir, service.name) } }));
   }
   if (!set.services.has(LOG_NEEDS) && !set.broken.has(LOG_NEEDS)) return;
   for (const service of set.services.values()) {

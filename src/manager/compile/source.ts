@@ -11,7 +11,7 @@ import { badNameReason } from "../../lib/names.ts";
 import { parseNice } from "../../s6/run-script.ts";
 import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
-import { FAILURE_ACTIONS, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
+import { FAILURE_ACTIONS, newService, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 import { CHECK_DEFAULTS } from "../health-check.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
 
@@ -202,17 +202,7 @@ export function readService(name: string, dir: string, problem: Report, impliedT
   if (type === undefined) return void problem("type", "missing: every service needs a type file");
   if (!TYPES.includes(type as ServiceType)) return void problem("type", `unknown type "${type}": expected longrun, oneshot or bundle`);
 
-  const service: Service = {
-    name,
-    type: type as ServiceType,
-    dir,
-    contents: [],
-    dependencies: [],
-    timeoutUp: 0,
-    timeoutDown: 0,
-    essential: files.exists("flag-essential"),
-    consumerFor: [],
-  };
+  const service = newService(name, type as ServiceType, dir, { essential: files.exists("flag-essential") });
   const units = files.lines("systemd-units");
   if (units !== undefined) service.systemdUnits = units;
   if (service.type === "bundle") {

@@ -14,7 +14,7 @@ import { behindSdNotify, LIB_DIR, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts"
 import { parseNice, shellQuote } from "../../../s6/run-script.ts";
 import { LINUX_SIGNALS, signalName } from "../../../s6/signals.ts";
 import { withSockets } from "../../../s6/sockets.ts";
-import { CONDITION_FILE, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
+import { CONDITION_FILE, newService, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
 import { conditionLines, notAllHold } from "./conditions.ts";
 import { socketLines } from "./sockets.ts";
@@ -91,19 +91,12 @@ export function convertService(unit: Unit, file: string, resolve: Resolve, socke
   if ("leftOut" in listening) return leaveOut(listening.leftOut);
 
   const sources = [unit, ...sockets].flatMap((read) => read.files);
-  const service: Service = {
-    name,
-    type: type === "oneshot" ? "oneshot" : "longrun",
-    dir: file.slice(0, file.lastIndexOf("/")),
-    contents: [],
+  const service = newService(name, type === "oneshot" ? "oneshot" : "longrun", file.slice(0, file.lastIndexOf("/")), {
     dependencies: dependencies(unit, resolve, name),
     made: { from: "unit", unit: unit.name.full, sources },
     timeoutUp: timeoutMs(unit, "TimeoutStartSec"),
-    timeoutDown: 0,
-    essential: false,
-    consumerFor: [],
     noLog: true, // its output goes where the catch-all log is, as systemd's goes to the journal
-  };
+  });
   // systemd takes the console for its emergency target where a unit asks (local-fs.target's own OnFailure=); any other failure is told.
   if (unit.list("Unit", "OnFailure").some(({ value }) => value === "emergency.target" || value === "rescue.target")) service.failureAction = "emergency";
   const environment = environmentLines(unit);

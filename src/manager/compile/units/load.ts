@@ -19,7 +19,7 @@ import { basename, join, resolve } from "node:path";
 import { isFolder } from "../../../lib/files.ts";
 import { distinctFolders } from "../stamp.ts";
 import { badNameReason } from "../../../lib/names.ts";
-import type { Service } from "../../service.ts";
+import { newService, type Service } from "../../service.ts";
 import type { SourceSet } from "../source.ts";
 import { convertService, type Conversion } from "./convert.ts";
 import { activatedService, PER_CONNECTION } from "./sockets.ts";
@@ -248,18 +248,7 @@ function isEnableable(path: UnitPath, name: string): boolean {
 /** The bundle units, unless a service of that name is defined already. */
 function addBundle(set: SourceSet, dir: string, contents: string[]): void {
   if (set.services.has(UNITS_BUNDLE)) return;
-  set.services.set(UNITS_BUNDLE, {
-    name: UNITS_BUNDLE,
-    type: "bundle",
-    dir,
-    contents,
-    origins: Object.fromEntries(contents.map((name) => [name, DEFAULT_TARGET])),
-    dependencies: [],
-    timeoutUp: 0,
-    timeoutDown: 0,
-    essential: false,
-    consumerFor: [],
-  });
+  set.services.set(UNITS_BUNDLE, newService(UNITS_BUNDLE, "bundle", dir, { contents, origins: Object.fromEntries(contents.map((name) => [name, DEFAULT_TARGET])) }));
 }
 
 /**
