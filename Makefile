@@ -45,9 +45,13 @@ $(HELPERS):
 	strip $@
 
 # pam_goetia.so: a login's session (the runtime directory, the user's tree), in PAM's session stack.
-build/pam_goetia.so: initramfs/shim/pam_goetia.c initramfs/shim/tree-name.h
-	gcc -shared -fPIC -Os -Wall -Wextra -Werror -o $@ $< -lpam
+build/pam_goetia.so: initramfs/shim/pam_goetia.c initramfs/shim/tree-name.h build/names.h
+	gcc -shared -fPIC -Os -Wall -Wextra -Werror -Ibuild -o $@ $< -lpam
 	strip $@
+
+# What a tree's name may be, as pam_goetia reads it, generated from lib/names.ts.
+build/names.h: scripts/names-header.ts src/lib/names.ts
+	$(BUN) scripts/names-header.ts > $@.new && mv $@.new $@
 
 # DESTDIR=ROOT: goetia into that root file system (its configuration kept if there);
 # on a dpkg-managed root, beside the distribution's init, which uninstall puts back.

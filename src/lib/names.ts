@@ -18,16 +18,17 @@ export function badNameReason(name: string): string | undefined {
   return undefined;
 }
 
-/** The longest tree name, in bytes. */
-export const MAX_TREE_NAME_BYTES = 64;
-
 /**
  * A user tree's name becomes folders, a service's name (user-tree@USER:TREE)
- * and words the session hook handles as root: letters, digits, _ . and -,
- * neither first a dot nor a dash, nothing a shell or a path reads.
+ * and words the session hook handles as root: ASCII letters, digits and
+ * these marks, none a shell or a path reads, and none of notFirst first.
+ * pam_goetia's C reads the same (scripts/names-header.ts writes build/names.h).
  */
+export const TREE_NAME = { maxBytes: 64, marks: "_.-", notFirst: ".-" } as const;
+
 export function badTreeNameReason(name: string): string | undefined {
-  if (name.length === 0 || name.length > MAX_TREE_NAME_BYTES) return `a tree's name is 1 to ${MAX_TREE_NAME_BYTES} characters long`;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) return "a tree's name is letters, digits, _ . and -, neither first a dot nor a dash";
+  if (name.length === 0 || name.length > TREE_NAME.maxBytes) return `a tree's name is 1 to ${TREE_NAME.maxBytes} characters long`;
+  const fits = [...name].every((c) => /^[A-Za-z0-9]$/.test(c) || TREE_NAME.marks.includes(c));
+  if (!fits || TREE_NAME.notFirst.includes(name[0])) return `a tree's name is letters, digits and ${[...TREE_NAME.marks].join(" ")}, not first ${[...TREE_NAME.notFirst].join(" or ")}`;
   return undefined;
 }

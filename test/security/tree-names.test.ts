@@ -16,7 +16,7 @@ let probe: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "goetia-tree-name-"));
   probe = join(dir, "tree-name-probe");
-  const gcc = Bun.spawnSync(["gcc", "-Os", "-Wall", "-Werror", "-o", probe, join(ROOT, "test/helpers/tree-name-probe.c")], { stderr: "pipe" });
+  const gcc = Bun.spawnSync(["gcc", "-Os", "-Wall", "-Werror", `-I${join(ROOT, "build")}`, "-o", probe, join(ROOT, "test/helpers/tree-name-probe.c")], { stderr: "pipe" });
   if (gcc.exitCode !== 0) throw new Error(`cannot build the probe: ${gcc.stderr}`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
