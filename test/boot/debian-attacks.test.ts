@@ -46,7 +46,7 @@ test("an ordinary user gets nothing of root's through goetia: no code run, no lo
   expect((await as("mkdir -p ~/.config/goetia && printf 'main;cd;id>x\\n' > ~/.config/goetia/session-tree && echo set")).out).toBe("set\n");
   const held = Bun.spawn(["ssh", ...machine.sshArgs("mallory"), "sleep 600"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
   // (The last login's tree may still be going down: its logout takes it out of the scandir once it is.)
-  expect((await machine.sshUntil("root", "ls /run/system/sessions && cat /run/system/sessions/mallory:main/env/USERTREE", /^mallory:main\nmain\n$/, 120_000)).out).toBe("mallory:main\nmain\n");
+  expect((await machine.sshUntil("root", "ls /run/system/sessions && cat /run/system/sessions/mallory:main/instance", /^mallory:main\nmallory:main\n$/, 120_000)).out).toBe("mallory:main\nmallory:main\n");
   expect((await machine.ssh("root", "ls -d /x /root/x /run/system/sessions/*/x 2>/dev/null | wc -l")).out).toBe("0\n");
   expect((await as("rm ~/.config/goetia/session-tree && mkfifo ~/.config/goetia/session-tree && echo fifo")).out).toBe("fifo\n");
   expect((await as("echo logged-in")).out).toBe("logged-in\n");

@@ -1,7 +1,7 @@
 // A real supervision tree on the host, in a temporary directory: Debian's
 // s6-svscan on its own scandir, and goetia's command line pointed at it
 // through GOETIA_CONFDIR / GOETIA_RUNDIR / GOETIA_LOGDIR. No QEMU, no mocks.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
@@ -66,6 +66,20 @@ export class HostTree {
     const wants = join(this.dir, "units", "etc", "multi-user.target.wants");
     mkdirSync(wants, { recursive: true });
     symlinkSync(join(lib, name), join(wants, name));
+  }
+
+  /**
+   * The logins' trees as a PAM machine has them: the system service
+   * sessions (an s6-svscan of their own, as the Debian set's) and the
+   * template user-tree@, whose run and finish the session hook copies; and
+   * the hook's environment, pointed at this tree.
+   */
+  sessions(): { scandir: string; env: Record<string, string> } {
+    const scandir = join(this.run, "sessions");
+    this.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
+    cpSync(join(ROOT, "initramfs/install/etc/goetia/system/src/base/user-tree@"), join(this.conf, "src/base/user-tree@"), { recursive: true });
+    const env = { ...this.env, PATH: `${join(this.dir, "bin")}:${process.env.PATH}`, GOETIA_USER_RUNDIR: join(this.dir, "user"), GOETIA_LINGERDIR: join(this.dir, "linger") };
+    return { scandir, env };
   }
 
   /** A oneshot that marks its up (and down) in the event log, sleeping a little. */

@@ -20,24 +20,18 @@ const NOBODY = 65534;
 
 let tree: HostTree;
 let scandir: string;
+let env: Record<string, string>;
 beforeEach(async () => {
   tree = await new HostTree().start();
-  scandir = join(tree.run, "sessions");
-  tree.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
+  ({ scandir, env } = tree.sessions());
 });
 afterEach(async () => {
   Bun.spawnSync(["s6-svscanctl", "-t", scandir]);
   await tree.stop();
 });
 
-const env = () => ({
-  ...tree.env,
-  PATH: `${join(tree.dir, "bin")}:${process.env.PATH}`,
-  GOETIA_USER_RUNDIR: join(tree.dir, "user"),
-  GOETIA_LINGERDIR: join(tree.dir, "linger"),
-});
 const session = (action: string, pid: number, user = "nobody", sessionTree = "main") =>
-  Bun.spawn([HELPER, action, user, sessionTree, String(pid)], { env: env(), stdout: "pipe", stderr: "pipe" });
+  Bun.spawn([HELPER, action, user, sessionTree, String(pid)], { env, stdout: "pipe", stderr: "pipe" });
 async function run(action: string, pid: number, user?: string, sessionTree?: string): Promise<{ code: number; err: string }> {
   const child = session(action, pid, user, sessionTree);
   const [err, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);

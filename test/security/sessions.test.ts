@@ -114,9 +114,7 @@ test("the profile is for interactive sessions only, as pam_systemd's: cron, su -
 
 test("300 logins at once, then their logouts: none waits past its limit, one tree, and nothing left after", async () => {
   const tree = await new HostTree().start();
-  const scandir = join(tree.run, "sessions");
-  tree.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
-  const env = { ...tree.env, PATH: `${join(tree.dir, "bin")}:${process.env.PATH}`, GOETIA_USER_RUNDIR: join(tree.dir, "user"), GOETIA_LINGERDIR: join(tree.dir, "linger") };
+  const { scandir, env } = tree.sessions();
   const hook = (action: string, pid: number) => Bun.spawn([join(ROOT, "initramfs/install/usr/lib/goetia/session"), action, user.name, "main", String(pid)], { env, stdout: "ignore", stderr: "pipe" }).exited;
   const logins = Array.from({ length: 300 }, () => Bun.spawn(["sleep", "600"]));
   try {
@@ -134,18 +132,18 @@ test("300 logins at once, then their logouts: none waits past its limit, one tre
 
 test("the session hook under umask 000 makes nothing another user can write, and writes the names as data", async () => {
   const tree = await new HostTree().start();
-  const scandir = join(tree.run, "sessions");
-  tree.service("sessions", { type: "longrun\n", "no-log": "", run: `#!/bin/sh\nmkdir -p ${scandir} || exit 111\nexec s6-svscan ${scandir}\n` });
-  const env = { ...tree.env, PATH: `${join(tree.dir, "bin")}:${process.env.PATH}`, GOETIA_USER_RUNDIR: join(tree.dir, "user"), GOETIA_LINGERDIR: join(tree.dir, "linger") };
+  const { scandir, env } = tree.sessions();
   const hook = join(ROOT, "initramfs/install/usr/lib/goetia/session");
   const sleeper = Bun.spawn(["sleep", "600"]);
   try {
     const opened = Bun.spawnSync(["sh", "-c", `umask 000; exec ${hook} open ${user.name} main ${sleeper.pid}`], { env, stderr: "pipe" });
     expect([opened.exitCode, opened.stderr.toString()]).toEqual([0, ""]);
     const service = join(scandir, `${user.name}:main`);
-    expect(readFileSync(join(service, "env", "USER"), "utf8")).toBe(`${user.name}\n`);
-    expect(readFileSync(join(service, "run"), "utf8")).not.toContain(user.name);
-    const made = [join(tree.run, "goetia", "sessions"), join(tree.dir, "user", String(user.uid)), service, ...["run", "env", "env/USER", "env/USERTREE"].map((f) => join(service, f))];
+    expect(readFileSync(join(service, "instance"), "utf8")).toBe(`${user.name}:main\n`);
+    // The template's own run and finish, the names never in them.
+    const template = join(ROOT, "initramfs/install/etc/goetia/system/src/base/user-tree@");
+    for (const script of ["run", "finish"]) expect(readFileSync(join(service, script), "utf8")).toBe(readFileSync(join(template, script), "utf8"));
+    const made = [join(tree.run, "goetia", "sessions"), join(tree.dir, "user", String(user.uid)), service, ...["run", "finish", "instance"].map((f) => join(service, f))];
     for (const root of [join(tree.run, "goetia", "sessions", String(user.uid))]) for (const entry of readdirSync(root, { recursive: true, encoding: "utf8" })) made.push(join(root, entry));
     const writable = made.filter((path) => (statSync(path).mode & 0o002) !== 0 || ((statSync(path).mode & 0o020) !== 0 && statSync(path).gid !== 0));
     expect(writable).toEqual([]);
