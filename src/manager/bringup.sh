@@ -53,7 +53,7 @@ case $? in
   0) ;;
   1) exit $exit_sources_changed ;;
   *)
-    error "cannot make $rundir ready from $runimage"
+    cannot_ready "$rundir" "$runimage"
     exit $exit_cannot_prepare
     ;;
 esac
@@ -194,7 +194,7 @@ set -- "$@" -- fifos 600
 for i in $wanted; do
   eval "[ -n \"\$c$i\" ]" && eval "set -- \"\$@\" \"\$pipes/\$n$i\""
 done
-"$files" "$@" -- remove "$states/.bringup" "$states/.nap" || { error "cannot install the service directories in $servicedirs"; exit $exit_cannot_prepare; }
+"$files" "$@" -- remove "$states/.bringup" "$states/.nap" || { cannot_install "$servicedirs"; exit $exit_cannot_prepare; }
 
 # ---- In the background: the bring-up ----
 

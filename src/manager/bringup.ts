@@ -24,7 +24,7 @@ import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { closure, DEFAULT_BUNDLE, resolveNames, startOrder, type Graph } from "./graph.ts";
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
-import { bundle, emergency, line, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
+import { bundle, emergency, line, preparing, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
 import { describeProblem, failureActionOf } from "./service.ts";
 
 /** The driver's descriptor on which what is done is told: a oneshot's runner writes "eI CODE" there once its command ended. */
@@ -153,6 +153,8 @@ const VOCABULARY = [
   `reason_sigterm=${shellQuote(reason.sigterm)}`,
   `shell_go_on=${shellQuote(emergency.goOn)}`,
   `exit_prepared=${BRINGUP_EXIT.prepared} exit_cannot_prepare=${BRINGUP_EXIT.cannotPrepare} exit_sources_changed=${BRINGUP_EXIT.sourcesChanged}`,
+  shellMessage("cannot_ready", "error", preparing.runImage),
+  shellMessage("cannot_install", "error", preparing.servicedirs),
   shellMessage("say_starting", "tell", line.starting),
   shellMessage("say_up", "tell", (name, ms) => line.done("up", name, ms)),
   shellMessage("say_failed", "error", line.failed),

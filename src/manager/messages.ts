@@ -21,6 +21,8 @@ export const line = {
 
 export const reason = {
   timedOut: (ms: string) => `timed out after ${ms} ms`,
+  /** A longrun that would not stop within its timeout-down: killed, and so down. */
+  killedAfter: (ms: string) => `did not stop within ${ms} ms: killed`,
   exited: (direction: Direction, code: string) => `${direction} script exited ${code}`,
   killedBySignal: (direction: Direction, signal: string) => `${direction} script killed by signal ${signal}`,
   dependencyFailed: (name: string) => `dependency ${name} failed`,
@@ -66,4 +68,10 @@ export const summary = {
 export const SUMMARY_STATE = { up: "up", notUp: "not fully up" } as const;
 
 /** "service" or "services", as many as count. */
+/** What the boot's bring-up says when it cannot make ready what s6-svscan must find, before any service (bringup.sh). */
+export const preparing = {
+  runImage: (runDir: string, runImage: string) => `cannot make ${runDir} ready from ${runImage}`,
+  servicedirs: (dir: string) => `cannot install the service directories in ${dir}`,
+};
+
 export const servicesWord = (count: number) => (count === 1 ? "service" : "services");

@@ -38,7 +38,7 @@ export async function runLongrun(dir: string, direction: Direction, { ready, tim
     if (direction === "up") return { ok: false, message: reason.timedOut(String(timeoutMs)) };
     command(dir, "k");
     const killed = await awaitGoal(dir, "down", { timeoutMs: KILL_WAIT_MS });
-    return { ok: killed === "reached", message: `did not stop within ${timeoutMs} ms: killed` };
+    return { ok: killed === "reached", message: reason.killedAfter(String(timeoutMs)) };
   } catch (error) {
     return { ok: false, message: errorText(error) };
   }

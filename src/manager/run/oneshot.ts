@@ -32,13 +32,13 @@ export async function runOneshot(service: Service, direction: Direction, live: L
   cancel();
   if (cut === "timeout") return { ok: false, message: reason.timedOut(String(timeoutMs)) };
   if (cut === "abort") return { ok: false, message: reason.interrupted };
-  return exitResult(direction, child.signalCode ? `killed by ${child.signalCode}` : code);
+  return exitResult(direction, child.signalCode ?? code);
 }
 
-/** What an exit code (or a signal's name) says of a script that ran in direction. */
+/** What an exit code (or the name of the signal that killed its runner) says of a script that ran in direction. */
 export function exitResult(direction: Direction, exit: number | string): TransitionResult {
   if (exit === 0) return { ok: true, message: "" };
-  if (typeof exit === "string") return { ok: false, message: `${direction} script ${exit}` };
+  if (typeof exit === "string") return { ok: false, message: reason.killedBySignal(direction, exit) };
   return { ok: false, message: exit > 128 ? reason.killedBySignal(direction, String(exit - 128)) : reason.exited(direction, String(exit)) };
 }
 
