@@ -1,7 +1,7 @@
 // A real supervision tree on the host, in a temporary directory: Debian's
 // s6-svscan on its own scandir, and goetia's command line pointed at it
 // through GOETIA_CONFDIR / GOETIA_RUNDIR / GOETIA_LOGDIR. No QEMU, no mocks.
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
@@ -102,10 +102,28 @@ export class HostTree {
     return this;
   }
 
+  /** Ends the tree; throws, once they are killed, where processes of the tree's outlived it (a test that leaks them). */
   async stop(): Promise<void> {
     Bun.spawnSync(["s6-svscanctl", "-q", this.scandir]);
     await this.svscan?.exited;
+    const left = await pollUntil(() => this.processesLeft().length === 0, 5000) ? [] : this.processesLeft();
+    for (const { pid } of left) Bun.spawnSync(["kill", "-KILL", String(pid)]);
     rmSync(this.dir, { recursive: true, force: true });
+    if (left.length > 0) throw new Error(`processes outlived the tree ${this.dir}: ${left.map(({ pid, command }) => `${pid} ${command}`).join("; ")}`);
+  }
+
+  /** The processes still working in the tree's folder (their working directory in it). */
+  private processesLeft(): { pid: number; command: string }[] {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap((entry) => {
+        try {
+          if (!readlinkSync(`/proc/${entry}/cwd`).startsWith(`${this.dir}/`)) return [];
+          return [{ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim() }];
+        } catch {
+          return []; // gone meanwhile, or not ours to look at
+        }
+      });
   }
 
   get env(): Record<string, string> {

@@ -19,7 +19,9 @@ afterEach(() => tree.stop());
 /** A daemon that marks its start and its death in the event log, living `seconds` and exiting 3; up at once (stay-up 0), as s6 has it. */
 function dying(name: string, seconds: number, policy: Record<string, string>): void {
   const mark = (what: string) => `echo "${name} ${what} $(date +%s%N)" >> ${tree.events}`;
-  tree.service(name, { type: "longrun\n", "stay-up": "0\n", run: `#!/bin/sh\n${mark("started")}\nsleep ${seconds}\n${mark("died")}\nexit 3\n`, ...policy });
+  // Its sleep ends with it when it is stopped (SIGTERM), as a daemon's own work would.
+  const run = `#!/bin/sh\n${mark("started")}\nsleep ${seconds} & child=$!\ntrap 'kill $child; exit 143' TERM\nwait $child\n${mark("died")}\nexit 3\n`;
+  tree.service(name, { type: "longrun\n", "stay-up": "0\n", run, ...policy });
 }
 
 const row = async (name: string) => (await tree.statusRows()).find((r) => r.name === name)!;
@@ -79,7 +81,7 @@ test("a stop is no death to count and waits for no back-off", async () => {
   dying("steady", 1000, { "restart-limit-count": "1\n", "restart-delay": "30000\n" });
   expect((await tree.goetia("start", "steady")).code).toBe(0);
   expect(await pollUntil(() => tree.count("steady", "started") === 1, 10_000)).toBe(true); // its script has run this far
-  Bun.spawnSync(["s6-svc", "-k", `${tree.run}/service/steady`]); // one death: restarted at once
+  process.kill(-(await row("steady")).pid!, "SIGKILL"); // one death, of its whole process group (s6-supervise made it one): restarted at once
   expect(await pollUntil(() => tree.count("steady", "started") === 2, 10_000)).toBe(true);
   const stopping = Date.now();
   expect((await tree.goetia("stop", "steady")).code).toBe(0);
