@@ -12,13 +12,13 @@
 // service's found from what it needs), and the engine's own words as
 // variables and functions (VOCABULARY), above a driver that is the same for
 // every database (bringup.sh, which describes what it does).
-import { join } from "node:path";
 import driver from "./bringup.sh" with { type: "text" };
+import { FILES } from "../helpers/files.ts";
+import { runnerArgv } from "../helpers/oneshot.ts";
+import { shellQuote } from "../lib/sh.ts";
 import { KEPT_BOOTS } from "../lib/timeline.ts";
 import { oneshotExitFile, sourceRoots, treePaths, type Tree } from "../lib/tree.ts";
-import { oneshotArgv, runnerArgv } from "../s6/execline.ts";
-import { shellQuote } from "../s6/run-script.ts";
-import { LIB_DIR } from "../s6/sd-notify.ts";
+import { oneshotArgv } from "../s6/execline.ts";
 import { LINUX_SIGNALS } from "../s6/signals.ts";
 import { SPAWN_WAIT_MS } from "../s6/supervise.ts";
 import { closure, DEFAULT_BUNDLE, resolveNames, startOrder, type Graph } from "./graph.ts";
@@ -54,7 +54,7 @@ export function bringupScript(tree: Tree, graph: Graph, leftOut: string[]): stri
     kept_boots: String(KEPT_BOOTS),
     sources: sourceRoots(tree).map(shellQuote).join(" "),
     spawn_wait: String(SPAWN_WAIT_MS),
-    files: join(LIB_DIR, "files"),
+    files: FILES,
     emergency_shell: tree.owner ? "" : "yes",
     default_bundle: DEFAULT_BUNDLE,
   };

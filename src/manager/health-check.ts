@@ -11,9 +11,9 @@
 // ends at the first tick that finds another pid in supervise/status: the
 // daemon was stopped or restarted, and its successor has a loop of its own.
 // Each result goes into check-result, which `goetia status` reads.
-import type { HealthCheck, Service } from "./service.ts";
-import { shellQuote } from "../s6/run-script.ts";
+import { shellQuote } from "../lib/sh.ts";
 import { reason } from "./messages.ts";
+import type { HealthCheck, Service } from "./service.ts";
 
 export const CHECK_DEFAULTS = { intervalMs: 30_000, failures: 3, timeoutMs: 10_000 };
 

@@ -14,9 +14,9 @@
 // waits nor gives up. goetia start clears both files.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { RestartPolicy, Service } from "./service.ts";
-import { shellQuote } from "../s6/run-script.ts";
+import { shellQuote } from "../lib/sh.ts";
 import { reason } from "./messages.ts";
+import type { RestartPolicy, Service } from "./service.ts";
 
 export const POLICY_DEFAULTS = { limit: 5, intervalMs: 10_000, delayMs: 1_000 };
 

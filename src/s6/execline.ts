@@ -1,7 +1,5 @@
 // execline: how s6-rc stores a oneshot's up and down (one command line,
-// lexed by execlineb), and how goetia runs and records them.
-import { join } from "node:path";
-import { LIB_DIR } from "./sd-notify.ts";
+// lexed by execlineb), and the argv it means.
 
 /** Characters execlineb gives no meaning to: a command line made of them alone is its words. */
 const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
@@ -15,47 +13,4 @@ const PLAIN_WORD = /^[A-Za-z0-9_\-./=:,+@%^~]+$/;
 export function oneshotArgv(script: string): string[] {
   const words = script.split(/[ \t\n\r]+/).filter(Boolean);
   return words.length > 0 && words.every((word) => PLAIN_WORD.test(word)) ? words : ["execlineb", "-P", "-c", script];
-}
-
-/**
- * Where Debian's execlineb (a wrapper) puts execline's own programs (exit,
- * redirfd, fdmove...): first in the PATH of every script it runs. A line of
- * plain words, run without it, is given the same PATH.
- */
-const EXECLINE_PROGRAMS = "/usr/lib/execline/bin";
-
-/**
- * How a oneshot's argv (oneshotArgv) is run, by the engine and the boot's
- * bring-up alike: through goetia's runner (initramfs/shim/oneshot.c), in a
- * process group of its own, nice notches nicer (the runner too, which at
- * boot would otherwise compete at full priority with what is not niced),
- * with execline's PATH, its exit code written into exitFile; with copyAs,
- * its lines also go to descriptor 4 after that name; with outcome, the line
- * "WORD CODE" goes to that descriptor once it ended. One static program,
- * where a shell with a fifo, setsid and nice cost five execs under
- * emulation.
- */
-export const runnerArgv = (exitFile: string, argv: string[], nice?: number, copyAs?: string, outcome?: { fd: number; word: string }): string[] => [
-  join(LIB_DIR, "oneshot"),
-  ...(nice === undefined ? [] : ["-n", String(nice)]),
-  ...(copyAs === undefined ? [] : ["-c", copyAs]),
-  ...(outcome === undefined ? [] : ["-e", `${outcome.fd}:${outcome.word}`]),
-  "-p",
-  EXECLINE_PROGRAMS,
-  exitFile,
-  ...argv,
-];
-
-/**
- * Starts a oneshot's command line through the runner (runnerArgv), in a
- * process group of its own from the start (so a timeout ends all it
- * started); with copy, its lines also go to that descriptor after its name.
- */
-export function spawnOneshot(script: string, nice: number | undefined, env: Record<string, string>, exitFile: string, copy?: { fd: number; name: string }) {
-  return Bun.spawn(runnerArgv(exitFile, oneshotArgv(script), nice, copy?.name), {
-    cwd: "/",
-    env,
-    stdio: copy === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", "inherit", "inherit", "ignore", copy.fd],
-    detached: true,
-  });
 }

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isMissing, readIfExists } from "../lib/files.ts";
-import { shellQuote } from "./run-script.ts";
+import { shellQuote } from "../lib/sh.ts";
 
 /**
  * The catch-all logger's s6-log, into dir: stamped lines (t), readiness on

@@ -2,6 +2,7 @@
 // ./run, ./finish): plain sh, whose redirections, cd and exec are built in,
 // so the plumbing costs one shell start and no more (Debian's execlineb is
 // itself a shell wrapper, and each execline chain link one more program).
+import { shellQuote } from "../lib/sh.ts";
 
 /** A niceness as nice(1) and setpriority(2) take it, -20 (first served) to 19 (served last); undefined for anything else. */
 export function parseNice(text: string): number | undefined {
@@ -10,11 +11,6 @@ export function parseNice(text: string): number | undefined {
 
 /** The words that run a command nice (-20 to 19) notches nicer than its parent, as nice(1) does; none for no niceness. */
 export const nicePrefix = (nice?: number): string[] => (nice === undefined ? [] : ["nice", "-n", String(nice)]);
-
-/** s quoted for sh: nothing in it is expanded. */
-export function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 /** Where a generated run script takes its input from and sends its output to: fifos, either optional; stderrToo sends stderr where stdout goes. */
 export interface Redirect {

@@ -4,9 +4,9 @@
 // system's comes with the image: /etc/goetia/system/run-image.)
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { shellQuote } from "../lib/sh.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
 import { catchAllLogger } from "../s6/logdir.ts";
-import { shellQuote } from "../s6/run-script.ts";
 import { goetiaCommand } from "./as-owner.ts";
 import { leavingLock } from "./shutdown.ts";
 

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runnerArgv } from "../../src/helpers/oneshot.ts";
 import { pollUntil } from "../../src/lib/poll.ts";
-import { oneshotArgv, runnerArgv } from "../../src/s6/execline.ts";
+import { oneshotArgv } from "../../src/s6/execline.ts";
 import { ROOT } from "../helpers/guest.ts";
 
 let dir: string;

@@ -7,13 +7,14 @@
 // a template instance's INSTANCE, its nice, and the loop of its health check.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { behindSdNotify, SD_NOTIFY_FD } from "../../helpers/sd-notify.ts";
+import { shellQuote } from "../../lib/sh.ts";
+import { nicePrefix, runScript, type Redirect } from "../../s6/run-script.ts";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
-import { nicePrefix, runScript, shellQuote, type Redirect } from "../../s6/run-script.ts";
-import { behindSdNotify, SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
+import { CHECK_LOOP_FILE, healthCheckLoop, startHealthCheck } from "../health-check.ts";
+import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
 import type { Service } from "../service.ts";
 import { pipePath } from "./pipeline.ts";
-import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
-import { CHECK_LOOP_FILE, healthCheckLoop, startHealthCheck } from "../health-check.ts";
 
 /** What a logger made by goetia keeps: the last 10 files of up to 1 MB, each line stamped TAI64N. */
 const LOG_POLICY = "n10 s1000000 t";

@@ -4,16 +4,16 @@
 // and what is wrong; a broken service is left out and the rest still loads.
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { SD_NOTIFY_FD } from "../../helpers/sd-notify.ts";
 import { MAX_TIMEOUT_MS } from "../../lib/cutoff.ts";
 import { errorText } from "../../lib/errors.ts";
 import { isMissing, readIfExists } from "../../lib/files.ts";
 import { badNameReason } from "../../lib/names.ts";
 import { parseNice } from "../../s6/run-script.ts";
-import { SD_NOTIFY_FD } from "../../s6/sd-notify.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
-import { FAILURE_ACTIONS, newService, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 import { CHECK_DEFAULTS } from "../health-check.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
+import { FAILURE_ACTIONS, newService, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
 
 export interface SourceSet {
   services: Map<string, Service>;

@@ -1,11 +1,11 @@
 // A oneshot's up or down: its execline command line, run in the tree's clean
 // environment from /, never in the environment of whoever asked.
+import { spawnOneshot } from "../../helpers/oneshot.ts";
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
-import { spawnOneshot } from "../../s6/execline.ts";
+import { reason } from "../messages.ts";
 import type { Direction, Service } from "../service.ts";
 import type { Live } from "./live.ts";
-import { reason } from "../messages.ts";
 import type { TransitionResult } from "./transition.ts";
 
 /**

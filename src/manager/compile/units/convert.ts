@@ -8,12 +8,13 @@
 // start it the sockets it is given (sockets.ts). Every key goetia does
 // not do is told, with its file and line: run without it, or the unit left
 // out, with the reason.
-import { join } from "node:path";
-import { keptForking } from "../../../s6/forking.ts";
-import { behindSdNotify, LIB_DIR, SD_NOTIFY_FD } from "../../../s6/sd-notify.ts";
-import { parseNice, shellQuote } from "../../../s6/run-script.ts";
+import { environmentFileLines } from "../../../helpers/env-file.ts";
+import { keptForking } from "../../../helpers/forking.ts";
+import { behindSdNotify, SD_NOTIFY_FD } from "../../../helpers/sd-notify.ts";
+import { withSockets } from "../../../helpers/sockets.ts";
+import { shellQuote } from "../../../lib/sh.ts";
+import { parseNice } from "../../../s6/run-script.ts";
 import { LINUX_SIGNALS, signalName } from "../../../s6/signals.ts";
-import { withSockets } from "../../../s6/sockets.ts";
 import { CONDITION_FILE, newService, STAY_UP_MS, type RestartPolicy, type Service } from "../../service.ts";
 import { parseCommandLines, splitWords, toShell, type Command } from "./command-line.ts";
 import { conditionLines, notAllHold } from "./conditions.ts";
@@ -310,9 +311,7 @@ function environmentLines(unit: Unit): string[] {
     }
   }
   // Read as systemd reads it, by the helper env-file, which prints it as quoted sh: never sourced, which ran its $(...) as root.
-  for (const { value } of unit.list("Service", "EnvironmentFile", { whole: true })) {
-    lines.push(`environment=$(${join(LIB_DIR, "env-file")} ${shellQuote(value)}) || exit 111`, 'eval "$environment"');
-  }
+  for (const { value } of unit.list("Service", "EnvironmentFile", { whole: true })) lines.push(...environmentFileLines(value));
   return lines;
 }
 

@@ -3,8 +3,7 @@
 // initramfs/shim/sockets.c, makes them and execs the daemon, which stays
 // the process s6-supervise started (or the one the sd_notify bridge
 // became: the bridge has closed its notification fd before).
-import { join } from "node:path";
-import { LIB_DIR } from "./sd-notify.ts";
+import { helper } from "./place.ts";
 
 /** The command line that runs command (sh) with the sockets args (sh words: the helper's options and addresses) make. */
-export const withSockets = (args: string, command: string) => `${join(LIB_DIR, "sockets")} ${args} -- ${command}`;
+export const withSockets = (args: string, command: string) => `${helper("sockets")} ${args} -- ${command}`;
