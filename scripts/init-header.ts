@@ -12,6 +12,7 @@ import { DEFAULT_PATH, systemTree, treePaths } from "../src/lib/tree.ts";
 import { BRINGUP_EXIT } from "../src/manager/bringup-exit.ts";
 import { DEFAULT_BUNDLE } from "../src/manager/graph.ts";
 import { STAGE1_FAILED_NAME, STAGE1_FAILURE_VARIABLE } from "../src/roles.ts";
+import { SVSCAN, svscanArgv } from "../src/s6/exec-svscan.ts";
 
 const c = (text: string | null) => (text === null ? "0" : JSON.stringify(text));
 const tree = systemTree({});
@@ -39,9 +40,9 @@ const defines: [string, string][] = [
   ["STAGE1_MARK", c(STAGE1_MARK)],
   ["SVSCAN_MARK", c(SVSCAN_MARK)],
   ["CATCH_ALL_FIFO", c(paths.catchAllFifo)],
-  ["SCANDIR", c(paths.scandir)],
+  ["SVSCAN", c(SVSCAN)],
+  ["SVSCAN_ARGV", `{ ${[...svscanArgv(paths.scandir, CONSOLE_FD).map(c), "0"].join(", ")} }`],
   ["CONSOLE_FD", String(CONSOLE_FD)],
-  ["CONSOLE_FD_TEXT", c(String(CONSOLE_FD))],
 ];
 if (paths.bootRecord !== `${paths.stateDir}/boot-record` || paths.lock !== `${paths.stateDir}/lock`) throw new Error("the boot record and the lock are no longer in one folder");
 process.stdout.write(

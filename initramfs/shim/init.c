@@ -342,7 +342,7 @@ int main(int argc, char **argv, char **envp)
   close(null);
   snprintf(line, sizeof line, "%s %llu\n", SVSCAN_MARK, (unsigned long long)now_ns(CLOCK_MONOTONIC));
   note(line);
-  char *svscan[] = { "s6-svscan", "-X" CONSOLE_FD_TEXT, "--", SCANDIR, 0 };
-  execve("/usr/bin/s6-svscan", svscan, environment);
-  failed("execve", "/usr/bin/s6-svscan");
+  char *svscan[] = SVSCAN_ARGV;
+  execve(SVSCAN, svscan, environment);
+  failed("execve", SVSCAN);
 }

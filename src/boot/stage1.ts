@@ -120,7 +120,7 @@ function boot(): never {
  * the kernel started, in UTC, so that names sort as boots came, and the
  * start of the kernel's boot id, so that two boots never share one.
  */
-function bootName(): string {
+export function bootName(): string {
   const kernelStart = new Date(Number((libc.realtimeNs() - libc.monotonicNs()) / 1_000_000n));
   let id: string;
   try {

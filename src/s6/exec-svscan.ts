@@ -12,9 +12,13 @@ export function execSvscan(scandir: string, env: Record<string, string>, console
   libc.defaultSignal(libc.SIG.PIPE);
   libc.defaultSignal(libc.SIG.XFSZ);
   libc.unblockAllSignals();
-  const console = consoleFd === undefined ? [] : [`-X${consoleFd}`];
-  return libc.execve("/usr/bin/s6-svscan", ["s6-svscan", ...console, "--", scandir], env);
+  return libc.execve(SVSCAN, svscanArgv(scandir, consoleFd), env);
 }
+
+export const SVSCAN = "/usr/bin/s6-svscan";
+
+/** s6-svscan's argv on scandir (the init shim's too: scripts/init-header.ts writes it into build/init.h). */
+export const svscanArgv = (scandir: string, consoleFd?: number): string[] => ["s6-svscan", ...(consoleFd === undefined ? [] : [`-X${consoleFd}`]), "--", scandir];
 
 /**
  * Points stdout and stderr at the catch-all logger's fifo and stdin at

@@ -2,6 +2,7 @@
  * The init shim's readings, on a test's inputs (test/unit/init-shim.test.ts):
  *   init-probe cmdline TEXT  prints the bundle and quiet (0 or 1), a line each
  *   init-probe envdir DIR    prints the environment made from DIR for bundle "b", NUL-terminated
+ *   init-probe bootname -    prints the name this boot's record is kept under
  * Either prints "hand over" where the shim would leave the boot to goetia's stage 1.
  */
 #define main init_main
@@ -16,6 +17,12 @@ int main(int argc, char **argv)
     int quiet;
     if (!parse_cmdline(argv[2], &bundle, &quiet)) printf("hand over\n");
     else printf("%s\n%d\n", bundle, quiet);
+    return 0;
+  }
+  if (!strcmp(argv[1], "bootname")) {
+    char name[64];
+    boot_name(name, sizeof name);
+    printf("%s\n", name);
     return 0;
   }
   set_variable("PATH", 4, DEFAULT_PATH);

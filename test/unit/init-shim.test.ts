@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleFromCmdline, emergencyFromCmdline, parseCmdline, quietFromCmdline } from "../../src/boot/cmdline.ts";
+import { bootName } from "../../src/boot/stage1.ts";
 import { applyEnvdir } from "../../src/lib/envdir.ts";
 import { DEFAULT_PATH } from "../../src/lib/tree.ts";
 import { ROOT } from "../helpers/guest.ts";
@@ -101,4 +102,8 @@ test("the envdir: handed over to stage 1 where a value or a name is not plain AS
     writeFileSync(join(envdir, name), text);
     expect(run("envdir", envdir)).toBe("hand over\n");
   }
+});
+
+test("the boot's name: the init shim's is stage 1's (the kernel's start in UTC, the boot id's start)", () => {
+  expect(run("bootname", "-")).toBe(`${bootName()}\n`);
 });
