@@ -4,7 +4,7 @@
 // of 100,000 services, compiled and planned). Writes bench/RESULTS.md.
 import { buildGraph } from "../src/manager/compile/check.ts";
 import { planChange, waves } from "../src/manager/run/plan.ts";
-import type { Service } from "../src/manager/service.ts";
+import type { Service } from "../src/service.ts";
 import { HostTree } from "../test/helpers/host-tree.ts";
 import { concurrentCommands, killedChanges, overlappingChanges, type ScenarioResult } from "../test/helpers/scenarios.ts";
 import { writeResults } from "./results.ts";

@@ -14,7 +14,7 @@ import { systemTree, treePaths } from "../lib/tree.ts";
 import { chooseBundle, closure, DEFAULT_BUNDLE, resolveNames, startOrder } from "../manager/graph.ts";
 import { change } from "../manager/run/change.ts";
 import { openLive, type Live } from "../manager/run/live.ts";
-import { failureActionOf } from "../manager/service.ts";
+import { failureActionOf } from "../service.ts";
 import { bootSummary } from "../manager/analyze/boot.ts";
 import { BOOT_ASKER, BUNDLE_MARK } from "../manager/events.ts";
 import * as messages from "../manager/messages.ts";

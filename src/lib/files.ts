@@ -1,7 +1,7 @@
 // How goetia touches its own files: a record or a link replaced whole (a
 // reader sees the old or the new, never a mix), a file that may not be
 // there.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { errnoCode, namingFile } from "./errors.ts";
 
@@ -65,4 +65,22 @@ export function switchLink(link: string, target: string): void {
   rmSync(`${link}.new`, { force: true });
   symlinkSync(target, `${link}.new`);
   renameSync(`${link}.new`, link);
+}
+
+/**
+ * Each folder once, by the first of its names (on a merged /usr,
+ * /lib/systemd/system is /usr/lib/systemd/system); a path that leads
+ * nowhere stands for itself.
+ */
+export function distinctFolders(paths: string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // Nothing there: it is only itself.
+    }
+    return !seen.has(real) && Boolean(seen.add(real));
+  });
 }

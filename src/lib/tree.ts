@@ -20,7 +20,7 @@ export interface Tree {
   definitionsDir: string;
   installedDir: string;
   enabledDir: string;
-  /** systemd's unit folders, first wins (compile/units/): the system tree's are the machine's; a user tree reads none. */
+  /** systemd's unit folders, first wins (systemd/): the system tree's are the machine's; a user tree reads none. */
   unitDirs: string[];
 }
 

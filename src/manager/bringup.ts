@@ -25,7 +25,7 @@ import { closure, DEFAULT_BUNDLE, resolveNames, startOrder, type Graph } from ".
 import { BRINGUP_EXIT } from "./bringup-exit.ts";
 import { BOOT_ASKER, BRINGUP_MARK, BUNDLE_MARK, EVENT } from "./events.ts";
 import { bundle, emergency, line, preparing, reason, servicesWord, summary, SUMMARY_STATE } from "./messages.ts";
-import { describeProblem, failureActionOf } from "./service.ts";
+import { describeProblem, failureActionOf } from "../service.ts";
 
 /** The driver's descriptor on which what is done is told: a oneshot's runner writes "eI CODE" there once its command ended. */
 const OUTCOMES_FD = 5;

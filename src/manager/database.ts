@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomically, readIfExists } from "../lib/files.ts";
 import { reverseEdges, type Graph } from "./graph.ts";
-import type { Problem, Service } from "./service.ts";
+import type { Problem, Service } from "../service.ts";
 
 export interface CompiledService extends Service {
   /** Changes whenever any file of the service's source changes. */

@@ -1,7 +1,7 @@
 // The dependency graph of a compiled database, and the questions asked of
 // it. Every walk is iterative: a chain of any length costs no stack.
 import { UsageError } from "../lib/errors.ts";
-import type { Problem, Service } from "./service.ts";
+import type { Problem, Service } from "../service.ts";
 
 export interface Graph {
   /** Atomic services (longruns and oneshots) that can be brought up. */

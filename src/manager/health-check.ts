@@ -13,7 +13,7 @@
 // Each result goes into check-result, which `goetia status` reads.
 import { shellQuote } from "../lib/sh.ts";
 import { reason } from "./messages.ts";
-import type { HealthCheck, Service } from "./service.ts";
+import type { HealthCheck, Service } from "../service.ts";
 
 export const CHECK_DEFAULTS = { intervalMs: 30_000, failures: 3, timeoutMs: 10_000 };
 

@@ -5,7 +5,7 @@
 // from these when it is compiled (manager/bringup.ts calls them with shell
 // parameters for arguments, so each must only place its arguments, never
 // look into them).
-import type { Direction } from "./service.ts";
+import type { Direction } from "../service.ts";
 
 export const line = {
   starting: (name: string, type: string) => `starting ${name} (${type})`,

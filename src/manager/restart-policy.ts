@@ -16,7 +16,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { shellQuote } from "../lib/sh.ts";
 import { reason } from "./messages.ts";
-import type { RestartPolicy, Service } from "./service.ts";
+import type { RestartPolicy, Service } from "../service.ts";
 
 export const POLICY_DEFAULTS = { limit: 5, intervalMs: 10_000, delayMs: 1_000 };
 

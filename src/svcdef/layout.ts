@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { FailedError, UsageError } from "../lib/errors.ts";
 import { isFolder, switchLink } from "../lib/files.ts";
 import { treePaths, type Tree } from "../lib/tree.ts";
-import { loggerName } from "../manager/service.ts";
+import { loggerName } from "../service.ts";
 import { badNameReason } from "../lib/names.ts";
 
 /** Where a new definition's run links: the seed document's template, else the published tree's. */

@@ -9,7 +9,7 @@ import { systemTree } from "../../src/lib/tree.ts";
 import { compile } from "../../src/manager/compile/compile.ts";
 import { closure, resolveNames } from "../../src/manager/graph.ts";
 import { graphOf } from "../../src/manager/database.ts";
-import { describeProblem } from "../../src/manager/service.ts";
+import { describeProblem } from "../../src/service.ts";
 import recorded from "../fixtures/s6-rc/s6-rc-0.5.4.1.json";
 import { S6_RC_TREES } from "../fixtures/s6-rc/trees.ts";
 import { HostTree } from "../helpers/host-tree.ts";

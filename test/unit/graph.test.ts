@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { buildGraph, findCycles } from "../../src/manager/compile/check.ts";
-import type { SourceSet } from "../../src/manager/compile/source.ts";
 import { closure, resolveNames, UnknownServiceError } from "../../src/manager/graph.ts";
-import type { Service } from "../../src/manager/service.ts";
+import type { Service, SourceSet } from "../../src/service.ts";
 
 function service(name: string, fields: Partial<Service> = {}): Service {
   return { name, type: "oneshot", dir: `/src/${name}`, contents: [], dependencies: [], timeoutUp: 0, timeoutDown: 0, essential: false, consumerFor: [], up: "true", ...fields };

@@ -2,7 +2,7 @@
 // service records, phases and transitions are plain functions.
 import { describe, expect, test } from "bun:test";
 import { buildGraph } from "../../src/manager/compile/check.ts";
-import type { Service } from "../../src/manager/service.ts";
+import type { Service } from "../../src/service.ts";
 import { schedule } from "../../src/manager/run/engine.ts";
 import { planChange, waitsFor, waves } from "../../src/manager/run/plan.ts";
 import type { Phase } from "../../src/manager/run/state.ts";

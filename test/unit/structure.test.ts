@@ -31,7 +31,7 @@ const graph = importGraph();
  * import from its own layer and from those below it. The first prefix a
  * module's path starts with is its layer.
  */
-const LAYERS = ["main.ts", "cli/", "svcdef/", "user/", "shutdown/", "boot/", "manager/run/", "manager/analyze/", "manager/compile/", "manager/", "helpers/", "s6/", "roles.ts", "lib/", "sys/", "text.d.ts"];
+const LAYERS = ["main.ts", "cli/", "svcdef/", "user/", "shutdown/", "boot/", "manager/run/", "manager/analyze/", "manager/compile/", "manager/", "systemd/", "service.ts", "helpers/", "s6/", "roles.ts", "lib/", "sys/", "text.d.ts"];
 
 /** The imports of graph that run back up a layer, each as "file (layer) -> target (layer)". */
 function upward(graph: Map<string, { target: string; kind: Kind }[]>): string[] {

@@ -9,7 +9,7 @@ import { describeServices } from "../../manager/run/status.ts";
 import { openLive } from "../../manager/run/live.ts";
 import { consoleReporter } from "../../manager/run/report.ts";
 import { update } from "../../manager/run/update.ts";
-import { describeProblem } from "../../manager/service.ts";
+import { describeProblem } from "../../service.ts";
 import { createDefinition, installDefinition, linkEnabled, listDefinitions, switchVersion, unlinkEnabled } from "../../svcdef/layout.ts";
 import { enterTree, jsonArgs, printJson, treeArgs } from "../args.ts";
 import { assertMayChange, runChange } from "../run-change.ts";

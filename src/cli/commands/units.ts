@@ -1,5 +1,5 @@
 // goetia units: the systemd units the machine has enabled, and what goetia
-// made of each (manager/compile/units/): a service, goetia's own one that
+// made of each (systemd/): a service, goetia's own one that
 // stands for it, or why none; and each key of it that goetia does not do.
 import { defineCommand } from "citty";
 import { unitReport } from "../../manager/compile/compile.ts";

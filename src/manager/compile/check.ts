@@ -3,9 +3,8 @@
 // with a Problem, and so is everything that depends on it; the rest stands.
 // Every walk is iterative and linear: a chain of any length costs no stack.
 import { reverseEdges, type Graph } from "../graph.ts";
-import type { Service } from "../service.ts";
+import type { Service, SourceSet } from "../../service.ts";
 import { checkPipelines } from "./pipeline.ts";
-import type { SourceSet } from "./source.ts";
 
 type Report = (service: Service, file: string, message: string) => void;
 

@@ -23,7 +23,7 @@ import { addLoggers } from "./loggers.ts";
 import { loadSources } from "./source.ts";
 import { compiledLinkOf, fingerprint, sourceStamp, upToDate } from "./stamp.ts";
 import { instantiateTemplates } from "./templates.ts";
-import { loadUnits, type UnitReport } from "./units/load.ts";
+import { loadUnits, type UnitReport } from "../../systemd/load.ts";
 
 /**
  * Compiles the tree's sources into a new database and switches `compiled`

@@ -14,8 +14,8 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { errorText } from "../../lib/errors.ts";
 import { isFolder, isMissing } from "../../lib/files.ts";
 import type { Tree } from "../../lib/tree.ts";
-import { loggerName, newService, type Problem, type Service } from "../service.ts";
-import { checkScript, linkTarget, readService, SourceFiles, type SourceSet } from "./source.ts";
+import { loggerName, newService, type Problem, type Service, type SourceSet } from "../../service.ts";
+import { checkScript, linkTarget, readService, SourceFiles } from "./source.ts";
 
 /** The bundle of every enabled definition (any service, in fact, whose name is linked in the enabled folder). */
 export const ENABLED_BUNDLE = "enabled";

@@ -8,8 +8,7 @@
 // read-only root, nothing writes the logs before they can be written.
 import { join } from "node:path";
 import type { Tree } from "../../lib/tree.ts";
-import { loggerName, newService } from "../service.ts";
-import type { SourceSet } from "./source.ts";
+import { loggerName, newService, type SourceSet } from "../../service.ts";
 
 /** The bundle (or service) every logger depends on, where the tree has it: what makes the log folder writable. */
 export const LOG_NEEDS = "log-needs";

@@ -9,7 +9,7 @@
 // of file when a producer restarts, and a producer never writes into a pipe
 // with no reader. Data written while the consumer restarts waits in the pipe.
 import { join } from "node:path";
-import type { Service } from "../service.ts";
+import type { Service } from "../../service.ts";
 
 type Report = (service: Service, file: string, message: string) => void;
 

@@ -13,7 +13,7 @@ import { nicePrefix, runScript, type Redirect } from "../../s6/run-script.ts";
 import { copyServicedir, SUPERVISE_SCRIPTS } from "../../s6/servicedir.ts";
 import { CHECK_LOOP_FILE, healthCheckLoop, startHealthCheck } from "../health-check.ts";
 import { finishTimeoutMs, policyFinish } from "../restart-policy.ts";
-import type { Service } from "../service.ts";
+import type { Service } from "../../service.ts";
 import { pipePath } from "./pipeline.ts";
 
 /** What a logger made by goetia keeps: the last 10 files of up to 1 MB, each line stamped TAI64N. */

@@ -13,14 +13,7 @@ import { parseNice } from "../../s6/run-script.ts";
 import { signalName, unsendable } from "../../s6/signals.ts";
 import { CHECK_DEFAULTS } from "../health-check.ts";
 import { MAX_DELAY_MS, POLICY_DEFAULTS } from "../restart-policy.ts";
-import { FAILURE_ACTIONS, newService, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType } from "../service.ts";
-
-export interface SourceSet {
-  services: Map<string, Service>;
-  /** Services whose sources were found but are broken, and left out. */
-  broken: Set<string>;
-  problems: Problem[];
-}
+import { FAILURE_ACTIONS, newService, STAY_UP_MS, type FailureAction, type HealthCheck, type Problem, type RestartPolicy, type Service, type ServiceType, type SourceSet } from "../../service.ts";
 
 const TYPES: ServiceType[] = ["longrun", "oneshot", "bundle"];
 

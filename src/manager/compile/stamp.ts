@@ -2,13 +2,13 @@
 // fingerprint of one service's source. Kept apart from the compiler: the
 // commands that only look (status, list) check the stamp and load the
 // compiler only when it must run.
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { errnoCode, FailedError } from "../../lib/errors.ts";
-import { isMissing, readIfExists } from "../../lib/files.ts";
+import { distinctFolders, isMissing, readIfExists } from "../../lib/files.ts";
 import { sourceRoots, treePaths, type Tree } from "../../lib/tree.ts";
 import { readDatabase, type Database } from "../database.ts";
-import { SOURCE_FILES, type Service } from "../service.ts";
+import { SOURCE_FILES, type Service } from "../../service.ts";
 
 /**
  * A stamp of every entry under the source folders: path and mode, and for
@@ -39,24 +39,6 @@ export function sourceStamp(tree: Tree): string {
   };
   for (const root of distinctFolders(sourceRoots(tree))) walk(root);
   return hash.digest("hex");
-}
-
-/**
- * Each folder once, by the first of its names (on a merged /usr,
- * /lib/systemd/system is /usr/lib/systemd/system); a path that leads
- * nowhere stands for itself.
- */
-export function distinctFolders(paths: string[]): string[] {
-  const seen = new Set<string>();
-  return paths.filter((path) => {
-    let real = path;
-    try {
-      real = realpathSync(path);
-    } catch {
-      // Nothing there: it is only itself.
-    }
-    return !seen.has(real) && Boolean(seen.add(real));
-  });
 }
 
 /**

@@ -4,8 +4,7 @@
 // defined itself, is an instance of it: the template under that name, its
 // run script told ARG in INSTANCE. One template, a service per user tree
 // (or per interface, per tty...).
-import type { Service } from "../service.ts";
-import type { SourceSet } from "./source.ts";
+import type { Service, SourceSet } from "../../service.ts";
 
 const PIPELINE_FILES = ["producer-for", "consumer-for", "pipeline-name"];
 

@@ -11,7 +11,7 @@ import { planChange, waves } from "./plan.ts";
 import { settleInterrupted } from "./settle.ts";
 import { isTransitional } from "./state.ts";
 import { line, reason } from "../messages.ts";
-import type { Direction } from "../service.ts";
+import type { Direction } from "../../service.ts";
 import type { Outcome, Reporter } from "./transition.ts";
 
 export interface ChangeRequest {

@@ -7,7 +7,7 @@ import { EVENT } from "../events.ts";
 import { reason } from "../messages.ts";
 import { treePaths } from "../../lib/tree.ts";
 import { supervise } from "../../s6/scandir.ts";
-import type { Direction, Service } from "../service.ts";
+import type { Direction, Service } from "../../service.ts";
 import type { Live } from "./live.ts";
 import { clearDeathCount } from "../restart-policy.ts";
 import { runStopCommand } from "./signal.ts";

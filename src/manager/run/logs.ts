@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { UsageError } from "../../lib/errors.ts";
 import { treePaths } from "../../lib/tree.ts";
-import { loggerName } from "../service.ts";
+import { loggerName } from "../../service.ts";
 import { readLog, unstamped } from "../../s6/logdir.ts";
 import type { Live } from "./live.ts";
 

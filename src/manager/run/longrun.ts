@@ -4,7 +4,7 @@
 import { errorText } from "../../lib/errors.ts";
 import { awaitGoal, bring, command, restartDaemon, stayingUp } from "../../s6/supervise.ts";
 import { reason } from "../messages.ts";
-import type { Direction } from "../service.ts";
+import type { Direction } from "../../service.ts";
 import type { TransitionResult } from "./transition.ts";
 
 /** After a down timeout and SIGKILL, how long the supervisor gets to report the death. */

@@ -4,7 +4,7 @@ import { spawnOneshot } from "../../helpers/oneshot.ts";
 import { onCutoff, type Cutoff } from "../../lib/cutoff.ts";
 import { readIfExists } from "../../lib/files.ts";
 import { reason } from "../messages.ts";
-import type { Direction, Service } from "../service.ts";
+import type { Direction, Service } from "../../service.ts";
 import type { Live } from "./live.ts";
 import type { TransitionResult } from "./transition.ts";
 

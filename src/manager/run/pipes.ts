@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import * as libc from "../../sys/libc.ts";
 import { pipePath } from "../compile/pipeline.ts";
-import type { Service } from "../service.ts";
+import type { Service } from "../../service.ts";
 
 /** Creates the fifos of the consumers among services, where missing. */
 export function makePipes(pipesDir: string, services: Service[]): void {

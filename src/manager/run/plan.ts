@@ -3,7 +3,7 @@
 // without any process.
 import { closure, levels, type Graph } from "../graph.ts";
 import { isSettled, type Phase } from "./state.ts";
-import type { Direction } from "../service.ts";
+import type { Direction } from "../../service.ts";
 
 /** What a service waits for in a change: its dependencies going up, its dependents going down. */
 export function waitsFor(graph: Graph, direction: Direction): Map<string, string[]> {

@@ -2,7 +2,7 @@
 // goes, the problems of the sources, and what opening the live tree noticed.
 import { log } from "../../lib/log.ts";
 import { line } from "../messages.ts";
-import { describeProblem, type Direction, type Problem, type Service } from "../service.ts";
+import { describeProblem, type Direction, type Problem, type Service } from "../../service.ts";
 import type { Live } from "./live.ts";
 import type { Outcome, Reporter } from "./transition.ts";
 

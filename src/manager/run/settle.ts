@@ -7,7 +7,7 @@
 import { pollUntil } from "../../lib/poll.ts";
 import { processesNaming } from "../../lib/proc.ts";
 import * as libc from "../../sys/libc.ts";
-import type { Service } from "../service.ts";
+import type { Service } from "../../service.ts";
 import type { Live } from "./live.ts";
 import { exitResult, recordedExit } from "./oneshot.ts";
 import { isTransitional, type Phase } from "./state.ts";

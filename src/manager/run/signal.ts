@@ -9,7 +9,7 @@ import { SIGNAL_LETTERS, signalName, unsendable } from "../../s6/signals.ts";
 import { readStatus } from "../../s6/status.ts";
 import { command } from "../../s6/supervise.ts";
 import { resolveNames } from "../graph.ts";
-import type { Service } from "../service.ts";
+import type { Service } from "../../service.ts";
 import type { Live } from "./live.ts";
 
 /** The running daemons names stand for, each with its pid; throws a usage error for a oneshot named as such. */

@@ -37,7 +37,7 @@ import { errorText } from "../../lib/errors.ts";
 import { readIfExists, writeAtomically } from "../../lib/files.ts";
 import { log } from "../../lib/log.ts";
 import { oneshotExitFile } from "../../lib/tree.ts";
-import type { Direction, ServiceType } from "../service.ts";
+import type { Direction, ServiceType } from "../../service.ts";
 
 export type Phase = "up" | "down" | "starting" | "stopping" | "failed";
 

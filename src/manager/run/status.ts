@@ -6,7 +6,7 @@ import { treePaths } from "../../lib/tree.ts";
 import { GAVE_UP_FILE } from "../restart-policy.ts";
 import { deathCount, readStatus } from "../../s6/status.ts";
 import { resolveNames } from "../graph.ts";
-import { CONDITION_FILE, type HealthCheck, type Service } from "../service.ts";
+import { CONDITION_FILE, type HealthCheck, type Service } from "../../service.ts";
 import { CHECK_RESULT_FILE, describeCheckResult } from "../health-check.ts";
 import type { Live } from "./live.ts";
 import { isLockHeld } from "./lock.ts";

@@ -1,6 +1,6 @@
 // What the manager says of a change while it runs: each service's
 // transition, its outcome, and whoever listens (the console, a test).
-import type { Direction, Service } from "../service.ts";
+import type { Direction, Service } from "../../service.ts";
 
 /** How one service's up or down ended. */
 export interface TransitionResult {

@@ -13,14 +13,12 @@
 // stands for is not looked into. What those services need is converted
 // too. All of them make the bundle `units`, which the boot bundle holds.
 // A socket unit met (enabled in sockets.target, or named) is passed to the
-// service it starts, which it makes enabled (manager/compile/units/sockets.ts).
+// service it starts, which it makes enabled (systemd/sockets.ts).
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { isFolder } from "../../../lib/files.ts";
-import { distinctFolders } from "../stamp.ts";
-import { badNameReason } from "../../../lib/names.ts";
-import { newService, type Service } from "../../service.ts";
-import type { SourceSet } from "../source.ts";
+import { distinctFolders, isFolder } from "../lib/files.ts";
+import { badNameReason } from "../lib/names.ts";
+import { newService, type Service, type SourceSet } from "../service.ts";
 import { convertService, type Conversion } from "./convert.ts";
 import { activatedService, PER_CONNECTION } from "./sockets.ts";
 import { serviceName, unitName } from "./specifiers.ts";

@@ -9,7 +9,7 @@
 // (a service per connection) or a kind of listener goetia does not make
 // leaves its service out, with the reason.
 import { dirname } from "node:path";
-import { shellQuote } from "../../../lib/sh.ts";
+import { shellQuote } from "../lib/sh.ts";
 import { serviceName } from "./specifiers.ts";
 import type { Unit } from "./unit.ts";
 

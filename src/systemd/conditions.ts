@@ -7,7 +7,7 @@
 // infinity`), so that what needs it goes on, as under systemd, and status
 // says why (service.ts CONDITION_FILE). An assert that does not hold fails the start.
 // A condition of a kind goetia cannot check is taken as met, and told.
-import { shellQuote } from "../../../lib/sh.ts";
+import { shellQuote } from "../lib/sh.ts";
 import type { Unit } from "./unit.ts";
 
 /** Each kind goetia checks, as a sh test of its value. */

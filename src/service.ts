@@ -1,8 +1,16 @@
 // A service as the s6-rc source format defines it, once read and checked,
 // and a mistake found in the sources.
-import { SERVICEDIR_FILES } from "../s6/servicedir.ts";
+import { SERVICEDIR_FILES } from "./s6/servicedir.ts";
 
 export type ServiceType = "longrun" | "oneshot" | "bundle";
+
+/** What reading the sources made: their services, the ones left out as broken, and what is wrong. */
+export interface SourceSet {
+  services: Map<string, Service>;
+  /** Services whose sources were found but are broken, and left out. */
+  broken: Set<string>;
+  problems: Problem[];
+}
 
 /** Which way a change takes services. */
 export type Direction = "up" | "down";
@@ -43,7 +51,7 @@ export interface Service {
   restartPolicy?: RestartPolicy;
   /** What its failure at boot does (a `failure-action` file; failureActionOf says the default): open the console's emergency shell, or nothing more than being told. */
   failureAction?: FailureAction;
-  /** The systemd units it stands for (a `systemd-units` file): a unit that names one of them names this service (compile/units/). */
+  /** The systemd units it stands for (a `systemd-units` file): a unit that names one of them names this service (systemd/). */
   systemdUnits?: string[];
   /** Longruns: a `stop` file, a command line run (with the daemon's pid in MAINPID) before the daemon is sent its down-signal. */
   stop?: string;
@@ -61,7 +69,7 @@ export interface Service {
   made?:
     | { from: "definition"; sharedEnv: string; logRoot?: string }
     | { from: "logger"; logDir: string }
-    /** A systemd unit (compile/units/), read from sources (its files, its drop-ins, its sockets'); a daemon's run and finish scripts made from it, and the other files of its service directory. */
+    /** A systemd unit (systemd/), read from sources (its files, its drop-ins, its sockets'); a daemon's run and finish scripts made from it, and the other files of its service directory. */
     | { from: "unit"; unit: string; sources: string[]; daemon?: { run: string; finish: string; files: Record<string, string> } };
   /** Longruns: an instance of a template (compile/templates.ts) is told its argument, INSTANCE in its run script's environment. */
   instance?: string;
@@ -82,7 +90,7 @@ export type FailureAction = (typeof FAILURE_ACTIONS)[number];
  * the console for the emergency shell: as its failure-action file says,
  * else yes for goetia's own sources and no for a systemd unit's service,
  * which systemd sends to its emergency target only when it asks
- * (OnFailure=emergency.target; compile/units/convert.ts).
+ * (OnFailure=emergency.target; systemd/convert.ts).
  */
 export function failureActionOf(service: Service): FailureAction {
   return service.failureAction ?? (service.made?.from === "unit" ? "none" : "emergency");
