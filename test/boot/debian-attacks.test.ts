@@ -64,10 +64,16 @@ test("an ordinary user gets nothing of root's through goetia: no code run, no lo
 test("the emergency shell asks for root's password where root has one (sulogin), and the boot goes on without it", async () => {
   const machine = new DebianMachine(image, ["goetia.emergency"]);
   await machine.guest.waitFor(/root's password opens the emergency shell \(sulogin\)/, 600_000);
-  await machine.guest.waitFor(/Give root password for maintenance/, 120_000);
-  machine.guest.type("goetia");
-  const from = machine.guest.output.length;
-  await machine.guest.waitFor(/# $/m, 120_000, from);
+  await machine.guest.waitFor(/Give root password for maintenance[^]*: $/, 120_000);
+  // sulogin flushes the terminal's input as it starts: a password typed before it reads is lost, and typed again.
+  let from = machine.guest.output.length;
+  for (let attempt = 1; ; attempt++) {
+    from = machine.guest.output.length;
+    machine.guest.type("goetia");
+    const shell = await machine.guest.waitFor(/# $/m, 15_000, from).catch(() => undefined);
+    if (shell !== undefined) break;
+    expect(attempt).toBeLessThan(8);
+  }
   machine.guest.type("echo SHELL-IS=$(id -u)");
   await machine.guest.waitFor(/SHELL-IS=0/, 60_000, from);
   machine.guest.type("exit");
