@@ -23,9 +23,22 @@
 
 enum state { PRE_KEY, KEY, PRE_VALUE, VALUE, VALUE_ESCAPE, SINGLE_QUOTED, DOUBLE_QUOTED, DOUBLE_QUOTED_ESCAPE, COMMENT, COMMENT_ESCAPE };
 
+static int blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int newline(char c)
+{
+  return c == '\n' || c == '\r';
+}
+
+#define NONE ((size_t)-1)
+
+/* A key or a value so far, and where the unquoted blanks that end it start (NONE: none), for assign to drop. */
 struct text {
   char *bytes;
-  size_t length, size;
+  size_t length, size, trailing;
 };
 
 static void add(struct text *text, char c)
@@ -39,6 +52,21 @@ static void add(struct text *text, char c)
   text->bytes[text->length] = 0;
 }
 
+/* Adds c as written outside quotes: a blank may end up trailing, and dropped. */
+static void add_unquoted(struct text *text, char c)
+{
+  if (!blank(c)) text->trailing = NONE;
+  else if (text->trailing == NONE) text->trailing = text->length;
+  add(text, c);
+}
+
+static void clear(struct text *text)
+{
+  text->length = 0;
+  text->trailing = NONE;
+  if (text->bytes) text->bytes[0] = 0;
+}
+
 static int is_name(char const *name)
 {
   if (!name[0] || (name[0] >= '0' && name[0] <= '9')) return 0;
@@ -47,11 +75,11 @@ static int is_name(char const *name)
   return 1;
 }
 
-/* One assignment, printed as sh; key's trailing blanks (from key_end) and value's (from value_end) dropped. */
-static void assign(char const *file, struct text *key, size_t key_end, struct text *value, size_t value_end)
+/* One assignment, printed as sh, the unquoted blanks that end its key and its value dropped; both cleared after. */
+static void assign(char const *file, struct text *key, struct text *value)
 {
-  if (key_end < key->length) key->bytes[key->length = key_end] = 0;
-  if (value_end < value->length) value->bytes[value->length = value_end] = 0;
+  if (key->trailing < key->length) key->bytes[key->length = key->trailing] = 0;
+  if (value->trailing < value->length) value->bytes[value->length = value->trailing] = 0;
   if (!is_name(key->bytes)) {
     fprintf(stderr, PROGRAM ": %s: \"%s\" is no variable's name: left out\n", file, key->bytes);
   } else {
@@ -64,19 +92,8 @@ static void assign(char const *file, struct text *key, size_t key_end, struct te
     }
     fputs("'\n", stdout);
   }
-  key->length = value->length = 0;
-  if (key->bytes) key->bytes[0] = 0;
-  if (value->bytes) value->bytes[0] = 0;
-}
-
-static int blank(char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int newline(char c)
-{
-  return c == '\n' || c == '\r';
+  clear(key);
+  clear(value);
 }
 
 int main(int argc, char **argv)
@@ -89,8 +106,7 @@ int main(int argc, char **argv)
     if (optional && errno == ENOENT) return 0;
     die(111, file);
   }
-  struct text key = { 0 }, value = { 0 };
-  size_t key_end = (size_t)-1, value_end = (size_t)-1;
+  struct text key = { .trailing = NONE }, value = { .trailing = NONE };
   enum state state = PRE_KEY;
   char buffer[4096];
   for (ssize_t got; (got = read(fd, buffer, sizeof buffer)) != 0;) {
@@ -103,32 +119,24 @@ int main(int argc, char **argv)
       switch (state) {
       case PRE_KEY:
         if (c == '#' || c == ';') state = COMMENT;
-        else if (!blank(c)) state = KEY, key_end = (size_t)-1, add(&key, c);
+        else if (!blank(c)) state = KEY, add_unquoted(&key, c);
         break;
       case KEY:
-        if (newline(c)) state = PRE_KEY, key.length = 0;
-        else if (c == '=') state = PRE_VALUE, value_end = (size_t)-1;
-        else {
-          if (!blank(c)) key_end = (size_t)-1;
-          else if (key_end == (size_t)-1) key_end = key.length;
-          add(&key, c);
-        }
+        if (newline(c)) state = PRE_KEY, clear(&key);
+        else if (c == '=') state = PRE_VALUE;
+        else add_unquoted(&key, c);
         break;
       case PRE_VALUE:
-        if (newline(c)) state = PRE_KEY, assign(file, &key, key_end, &value, value_end);
+        if (newline(c)) state = PRE_KEY, assign(file, &key, &value);
         else if (c == '\'') state = SINGLE_QUOTED;
         else if (c == '"') state = DOUBLE_QUOTED;
         else if (c == '\\') state = VALUE_ESCAPE;
-        else if (!blank(c)) state = VALUE, add(&value, c);
+        else if (!blank(c)) state = VALUE, add_unquoted(&value, c);
         break;
       case VALUE:
-        if (newline(c)) state = PRE_KEY, assign(file, &key, key_end, &value, value_end);
-        else if (c == '\\') state = VALUE_ESCAPE, value_end = (size_t)-1;
-        else {
-          if (!blank(c)) value_end = (size_t)-1;
-          else if (value_end == (size_t)-1) value_end = value.length;
-          add(&value, c);
-        }
+        if (newline(c)) state = PRE_KEY, assign(file, &key, &value);
+        else if (c == '\\') state = VALUE_ESCAPE, value.trailing = NONE;
+        else add_unquoted(&value, c);
         break;
       case VALUE_ESCAPE:
         state = VALUE;
@@ -159,7 +167,7 @@ int main(int argc, char **argv)
     }
   }
   if (state == PRE_VALUE || state == VALUE || state == VALUE_ESCAPE || state == SINGLE_QUOTED || state == DOUBLE_QUOTED || state == DOUBLE_QUOTED_ESCAPE)
-    assign(file, &key, key_end, &value, value_end);
+    assign(file, &key, &value);
   if (fflush(stdout) == EOF) die(111, "write");
   return 0;
 }

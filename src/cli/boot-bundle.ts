@@ -4,9 +4,7 @@
 import { bundleFromCmdline, parseCmdline } from "../boot/cmdline.ts";
 import { readIfExists } from "../lib/files.ts";
 import type { Tree } from "../lib/tree.ts";
-import { chooseBundle, closure, DEFAULT_BUNDLE, resolveNames, type Graph } from "../manager/graph.ts";
-
-const defines = (graph: Graph, name: string) => graph.bundles.has(name) || graph.atoms.has(name);
+import { chooseBundle, closure, DEFAULT_BUNDLE, defines, resolveNames, type Graph } from "../manager/graph.ts";
 
 export function bootBundle(tree: Tree, graph: Graph): string {
   const asked = tree.owner ? DEFAULT_BUNDLE : bundleFromCmdline(parseCmdline(readIfExists("/proc/cmdline") ?? ""));

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 
 /** Where goetia's helper programs are installed (GOETIA_LIBDIR: elsewhere, for tests). */
-export const LIB_DIR = process.env.GOETIA_LIBDIR ?? "/usr/lib/goetia";
+const LIB_DIR = process.env.GOETIA_LIBDIR ?? "/usr/lib/goetia";
 
 /** The installed path of helper name. */
 export const helper = (name: string): string => join(LIB_DIR, name);

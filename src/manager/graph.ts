@@ -29,8 +29,11 @@ export const DEFAULT_BUNDLE = "default";
 
 /** What a boot asked for brings up: requested where the tree defines it, else the default bundle, else nothing (bringup.sh's lookup says the same, held equal by the conformance test). */
 export function chooseBundle(graph: Graph, requested: string): string | undefined {
-  return [requested, DEFAULT_BUNDLE].find((name) => graph.bundles.has(name) || graph.atoms.has(name));
+  return [requested, DEFAULT_BUNDLE].find((name) => defines(graph, name));
 }
+
+/** Whether name is a bundle or a service of graph's. */
+export const defines = (graph: Graph, name: string): boolean => graph.bundles.has(name) || graph.atoms.has(name);
 
 /** Names (services or bundles) to the atomic services they mean. */
 export function resolveNames(graph: Graph, names: string[]): Set<string> {

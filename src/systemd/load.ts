@@ -222,24 +222,23 @@ export function loadUnits(dirs: string[], set: SourceSet): UnitReport {
 function honourAdminsChoice(set: SourceSet, path: UnitPath, enabled: Set<string>, report: UnitReport): void {
   for (const service of [...set.services.values()]) {
     if (service.type === "bundle" || service.name.endsWith("@")) continue;
-    const units = (service.systemdUnits ?? [`${service.name}.service`]).filter((unit) => unit.endsWith(".service") && path.find(unit) !== undefined);
-    if (units.length === 0) continue;
-    const masked = units.find((unit) => path.find(unit) === "masked");
+    const units = (service.systemdUnits ?? [`${service.name}.service`]).filter((unit) => unit.endsWith(".service")).map((unit) => ({ unit, found: path.find(unit) }));
+    const masked = units.find(({ found }) => found === "masked");
     if (masked !== undefined) {
       set.services.delete(service.name);
-      report.units.push({ unit: masked, became: `masked (a link to /dev/null): ${service.name}, goetia's own, left out` });
+      report.units.push({ unit: masked.unit, became: `masked (a link to /dev/null): ${service.name}, goetia's own, left out` });
       continue;
     }
-    if (units.some((unit) => enabled.has(unit)) || !units.every((unit) => isEnableable(path, unit))) continue;
+    const installed = units.flatMap(({ unit, found }) => (found === undefined || found === "masked" ? [] : [{ unit, found }]));
+    if (installed.length === 0 || installed.some(({ unit }) => enabled.has(unit)) || !installed.every(({ unit, found }) => isEnableable(unit, found))) continue;
     for (const bundle of set.services.values()) if (bundle.type === "bundle") bundle.contents = bundle.contents.filter((name) => name !== service.name);
-    report.units.push({ unit: units[0], became: `disabled: ${service.name}, goetia's own, is in no bundle (goetia start ${service.name} starts it)` });
+    report.units.push({ unit: installed[0].unit, became: `disabled: ${service.name}, goetia's own, is in no bundle (goetia start ${service.name} starts it)` });
   }
 }
 
-/** Whether a unit can be enabled (its [Install] says what wants it), rather than static. */
-function isEnableable(path: UnitPath, name: string): boolean {
-  const found = path.find(name);
-  const unit = found === undefined || found === "masked" ? undefined : loadUnit(name, found);
+/** Whether a unit (found where its files are) can be enabled (its [Install] says what wants it), rather than static. */
+function isEnableable(name: string, found: Found): boolean {
+  const unit = loadUnit(name, found);
   return unit !== undefined && ["WantedBy", "RequiredBy"].some((key) => unit.list("Install", key).length > 0);
 }
 
